@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need, builds once, runs every test project,
+# and ends with one totals line "N passed, N failed, N skipped".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# Azurite (the real Azure Storage emulator) for the storage adapter tests; the tests start it themselves.
+if [ -f eng/tools/package.json ] && [ ! -x eng/tools/node_modules/.bin/azurite ]; then
+  (cd eng/tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm could not install the test tools (eng/tools)"; exit 1; }
+fi
+
+log="$(mktemp)"
+dotnet build FlitFunctions.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test FlitFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# With normal verbosity the console logger prints one line per test: "  Passed Name [5 ms]".
+passed=$(grep -cE '^\s+Passed \S' "$log")
+failed=$(grep -cE '^\s+Failed \S' "$log")
+skipped=$(grep -cE '^\s+Skipped \S' "$log")
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"

@@ -1,0 +1,61 @@
+using Flit.Core.Records;
+
+namespace Flit.Core.Destinations;
+
+/// <summary>
+/// A record ready to be upserted: target model, values in destination field names, and the references that must be
+/// resolved through the ID map before sending. Values are plain CLR values (string, long, double, decimal, bool,
+/// <see cref="DateTime"/> in UTC, <see cref="DateOnly"/>, byte[]) or one of the lookup markers below.
+/// </summary>
+/// <param name="ExternalId">Deterministic external id (tenant, source system, object type, source id).</param>
+/// <param name="SourceObject">Layout object name, e.g. <c>person</c>.</param>
+/// <param name="SourceId">Source record id.</param>
+/// <param name="TargetModel">Destination model / table, e.g. <c>res.partner</c>.</param>
+/// <param name="Values">Field values by destination field name.</param>
+/// <param name="References">Links to other migrated records, resolved through the ID map at load time.</param>
+/// <param name="ContentHash">Hash of the mapped content: drives delta pickup and change detection.</param>
+/// <param name="Location">Where the source record is, for failure reports.</param>
+public sealed record DestinationRecord(
+    string ExternalId,
+    string SourceObject,
+    string SourceId,
+    string TargetModel,
+    IReadOnlyDictionary<string, object?> Values,
+    IReadOnlyList<RecordReference> References,
+    string ContentHash,
+    SourceLocation Location);
+
+/// <summary>A link from a field to another migrated record, known by its source object and id.</summary>
+/// <param name="Field">Destination field, e.g. <c>parent_id</c>.</param>
+/// <param name="SourceObject">Object of the referenced record.</param>
+/// <param name="SourceId">Source id of the referenced record.</param>
+/// <param name="Required">When true the record cannot be loaded without it (it goes to the retry pass, then fails).</param>
+public sealed record RecordReference(string Field, string SourceObject, string SourceId, bool Required);
+
+/// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country).</summary>
+public sealed record NamedLookup(string Model, string Name);
+
+/// <summary>A value that names a destination user by email (owners, assignees).</summary>
+public sealed record UserLookup(string Email);
+
+/// <summary>What happened to one record of a batch.</summary>
+public enum UpsertStatus
+{
+    Created,
+    Updated,
+    Unchanged,
+    Failed,
+}
+
+/// <summary>The outcome of one record's upsert.</summary>
+/// <param name="ExternalId">The record's external id.</param>
+/// <param name="Status">Created, updated, unchanged or failed.</param>
+/// <param name="DestinationId">Destination id when written.</param>
+/// <param name="Error">The destination's own message when failed.</param>
+/// <param name="MissingParent">True when the failure is a missing parent: the retry pass tries it again.</param>
+public sealed record UpsertOutcome(
+    string ExternalId,
+    UpsertStatus Status,
+    string? DestinationId,
+    string? Error = null,
+    bool MissingParent = false);

@@ -1,0 +1,72 @@
+namespace Flit.Core.Destinations;
+
+/// <summary>
+/// A CRM the engine writes to. Implementations upsert by external id so that re-running a batch never duplicates,
+/// and return one outcome per record (failures are outcomes with the destination's message, not exceptions).
+/// </summary>
+public interface IDestination : IAsyncDisposable
+{
+    /// <summary>Short kind: <c>odoo</c>, <c>dataverse</c>, <c>rehearsal</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>Fields the destination has for the given models, so mappings adapt to the server.</summary>
+    Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken);
+
+    /// <summary>Creates what the approved plan needs before data: custom fields, stages, teams, tags; resolves owners.</summary>
+    Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Upserts one batch of records of one model. References are already resolved to destination ids.</summary>
+    Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(
+        string model,
+        IReadOnlyList<DestinationRecord> batch,
+        CancellationToken cancellationToken);
+
+    /// <summary>Reads records back by external id (for reconciliation and the field-level diff).</summary>
+    Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(
+        string model,
+        IReadOnlyCollection<string> externalIds,
+        IReadOnlyCollection<string> fields,
+        CancellationToken cancellationToken);
+}
+
+/// <summary>Fields per model as the destination reports them.</summary>
+public sealed record DestinationSchema(IReadOnlyDictionary<string, IReadOnlyDictionary<string, DestinationField>> Models)
+{
+    public bool HasField(string model, string field) =>
+        Models.TryGetValue(model, out var fields) && fields.ContainsKey(field);
+}
+
+/// <summary>One destination field.</summary>
+public sealed record DestinationField(string Name, string Type, bool Required, string? Relation = null, IReadOnlyList<string>? SelectionValues = null);
+
+/// <summary>A custom field to create before data.</summary>
+public sealed record CustomFieldPlan(string Model, string Name, string Type, string Label, IReadOnlyList<string>? SelectionValues = null);
+
+/// <summary>What the destination must hold before the first record moves.</summary>
+/// <param name="CustomFields">Custom fields to create (in one batch).</param>
+/// <param name="NamedRecords">Named records to find or create, e.g. stages, teams, tags.</param>
+/// <param name="OwnerEmails">Owner emails to resolve against the destination's users.</param>
+/// <param name="FallbackOwnerEmail">User that receives records whose owner has no destination user, when set.</param>
+public sealed record PreparePlan(
+    IReadOnlyList<CustomFieldPlan> CustomFields,
+    IReadOnlyList<NamedLookup> NamedRecords,
+    IReadOnlyCollection<string> OwnerEmails,
+    string? FallbackOwnerEmail);
+
+/// <summary>Ids the load needs: named records and users by email; plus owners that matched no user.</summary>
+public sealed record PrepareOutcome(
+    IReadOnlyDictionary<string, string> NamedRecordIds,
+    IReadOnlyDictionary<string, string> UserIdsByEmail,
+    IReadOnlyList<string> UnmatchedOwners,
+    IReadOnlyList<string> CreatedCustomFields)
+{
+    /// <summary>Key for <see cref="NamedRecordIds"/>: <c>model|name</c>, name compared case-insensitively.</summary>
+    public static string Key(NamedLookup lookup)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        return lookup.Model + "|" + lookup.Name.Trim().ToUpperInvariant();
+    }
+}
+
+/// <summary>A record as the destination holds it, by external id.</summary>
+public sealed record ReadBackRecord(string ExternalId, string DestinationId, IReadOnlyDictionary<string, object?> Values);

@@ -1,0 +1,30 @@
+namespace Flit.Core.Workflow;
+
+/// <summary>
+/// The small orchestration port the <c>MigrationWorkflow</c> is written against. The Durable Functions host maps it
+/// onto <c>TaskOrchestrationContext</c>; the local runner runs it in-process and journals each completed activity.
+/// Durable determinism rules apply to code using it: no I/O, no wall clock, no random, no new Guid except
+/// through this context; inputs and outputs stay small (references and counts, never record payloads).
+/// </summary>
+public interface IWorkflowContext
+{
+    string InstanceId { get; }
+
+    /// <summary>Replay-safe current time.</summary>
+    DateTimeOffset CurrentUtcDateTime { get; }
+
+    bool IsReplaying { get; }
+
+    /// <summary>Schedules an activity. Fan-out is several calls awaited together.</summary>
+    Task<TResult> CallActivityAsync<TResult>(string name, object? input);
+
+    /// <summary>Waits for an external event (e.g. approval); throws <see cref="TimeoutException"/> after the timeout.</summary>
+    Task<T> WaitForExternalEventAsync<T>(string eventName, TimeSpan timeout);
+
+    Task CreateTimerAsync(DateTimeOffset fireAt, CancellationToken cancellationToken);
+
+    void SetCustomStatus(object? status);
+
+    /// <summary>A deterministic Guid (same value on replay).</summary>
+    Guid NewGuid();
+}
