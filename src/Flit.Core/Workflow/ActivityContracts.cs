@@ -1,0 +1,72 @@
+namespace Flit.Core.Workflow;
+
+/// <summary>Activity names shared by the workflow and both hosts.</summary>
+public static class ActivityNames
+{
+    public const string Stage = "Stage";
+    public const string Audit = "Audit";
+    public const string Propose = "Propose";
+    public const string CheckApproval = "CheckApproval";
+    public const string Prepare = "Prepare";
+    public const string Partition = "Partition";
+    public const string LoadBatch = "LoadBatch";
+    public const string PlanRetry = "PlanRetry";
+    public const string Reconcile = "Reconcile";
+    public const string Report = "Report";
+}
+
+/// <summary>Name of the external event raised when a person approves the mapping.</summary>
+public static class WorkflowEvents
+{
+    public const string Approval = "approval";
+}
+
+/// <summary>Staging: exports copied with a manifest.</summary>
+public sealed record StageResult(string ManifestPath, int Files, long Bytes);
+
+/// <summary>Audit summary: where the full report is and whether anything blocks the run.</summary>
+public sealed record AuditResult(string ReportPath, long Records, int Findings, int BlockingFindings);
+
+/// <summary>The spec this run would execute, by hash, and where the proposal and review are.</summary>
+public sealed record ProposalResult(string SpecPath, string SpecHash, string ReviewPath, int Proposals);
+
+/// <summary>Whether an approval matching the spec hash exists.</summary>
+public sealed record ApprovalCheck(bool Approved, string SpecHash, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? Reason);
+
+/// <summary>Raised by the approve endpoint or <c>flit approve</c>.</summary>
+public sealed record ApprovalEvent(string SpecHash, string ApprovedBy, DateTimeOffset ApprovedAt);
+
+/// <summary>What prepare did: custom fields, named records, owners, snapshots.</summary>
+public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, int UnmatchedOwners, int Snapshots);
+
+/// <summary>One batch to load: small (a staged batch file reference and counts).</summary>
+public sealed record BatchWork(string BatchId, string SourceObject, string TargetModel, int Phase, string BatchPath, int Records, bool IsRetry);
+
+/// <summary>The batches of one phase, loaded in parallel.</summary>
+public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);
+
+/// <summary>Batches per phase, in dependency order.</summary>
+public sealed record LoadPlan(IReadOnlyList<PhasePlan> Phases, long Records, long SkippedByRule);
+
+/// <summary>Counts of one loaded batch; failures are in the batch's outcome file.</summary>
+public sealed record BatchResult(string BatchId, int Created, int Updated, int Failed, int MissingParent, int Skipped, string OutcomePath);
+
+/// <summary>Reconciliation counts and where the diff and report are.</summary>
+public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches);
+
+/// <summary>Where the final reports are.</summary>
+public sealed record ReportResult(string JsonPath, string CsvPath, string ReadablePath);
+
+/// <summary>The workflow's outcome.</summary>
+public sealed record MigrationOutcome(
+    string MigrationId,
+    string Status,
+    string? Reason,
+    ReconcileResult? Reconciliation,
+    ReportResult? Report);
+
+/// <summary>Custom status: what ops and <c>flit status</c> see while the run goes on.</summary>
+public sealed record MigrationStatus(string Stage, int? Phase, int BatchesDone, int BatchesTotal, string? Detail);
+
+/// <summary>The input every activity receives: the request, the approved spec's hash, and the batch when loading.</summary>
+public sealed record ActivityInput(MigrationRequest Request, string? SpecHash = null, BatchWork? Batch = null, int? Phase = null);

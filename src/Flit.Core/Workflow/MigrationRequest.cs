@@ -1,0 +1,36 @@
+namespace Flit.Core.Workflow;
+
+/// <summary>Sample mode loads a representative slice and ends with the field-level diff; full mode loads everything.</summary>
+public enum RunMode
+{
+    Sample,
+    Full,
+}
+
+/// <summary>What an engineer asks for when starting a migration (the orchestration input: small, serialisable).</summary>
+/// <param name="MigrationId">Stable id of the migration (also the orchestration instance id).</param>
+/// <param name="Tenant">Client tenant; part of every external id.</param>
+/// <param name="Pair">Mapping pair, e.g. <c>arkcase-odoo</c>.</param>
+/// <param name="ExportPrefix">Where the client's exports are (a folder or a blob prefix).</param>
+/// <param name="Mode">Sample or full.</param>
+/// <param name="BatchSize">Records per destination call.</param>
+/// <param name="SampleSize">Records per object in sample mode.</param>
+/// <param name="ApprovalTimeout">How long the run waits for a person to approve the mapping.</param>
+/// <param name="DeltaWindow">How long full mode keeps the delta-pickup window open.</param>
+/// <param name="FallbackOwnerEmail">Destination user for records whose owner has no destination user.</param>
+public sealed record MigrationRequest(
+    string MigrationId,
+    string Tenant,
+    string Pair,
+    string ExportPrefix,
+    RunMode Mode,
+    int BatchSize = 500,
+    int SampleSize = 200,
+    TimeSpan? ApprovalTimeout = null,
+    TimeSpan? DeltaWindow = null,
+    string? FallbackOwnerEmail = null)
+{
+    public static readonly TimeSpan DefaultApprovalTimeout = TimeSpan.FromDays(7);
+
+    public static readonly TimeSpan DefaultDeltaWindow = TimeSpan.FromHours(48);
+}

@@ -1,0 +1,103 @@
+namespace Flit.Core.Workflow;
+
+/// <summary>
+/// The migration, stage by stage (DESIGN.md "The run"): stage → audit → propose → approval gate → prepare →
+/// load phases in dependency order (batches of a phase in parallel) → retry pass → reconcile → report.
+/// Written once against <see cref="IWorkflowContext"/>, so the Durable host and the local runner execute the same
+/// code. Deterministic: every decision depends only on activity results and the context.
+/// </summary>
+public static class MigrationWorkflow
+{
+    public const string Name = "MigrationWorkflow";
+
+    public static async Task<MigrationOutcome> RunAsync(IWorkflowContext context, MigrationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var input = new ActivityInput(request);
+
+        context.SetCustomStatus(new MigrationStatus("staging", null, 0, 0, null));
+        await context.CallActivityAsync<StageResult>(ActivityNames.Stage, input);
+
+        context.SetCustomStatus(new MigrationStatus("auditing", null, 0, 0, null));
+        var audit = await context.CallActivityAsync<AuditResult>(ActivityNames.Audit, input);
+
+        context.SetCustomStatus(new MigrationStatus("proposing", null, 0, 0, $"{audit.Findings} findings"));
+        var proposal = await context.CallActivityAsync<ProposalResult>(ActivityNames.Propose, input);
+
+        var approval = await AwaitApprovalAsync(context, request, proposal);
+        if (!approval.Approved)
+        {
+            context.SetCustomStatus(new MigrationStatus("not-approved", null, 0, 0, approval.Reason));
+            return new MigrationOutcome(request.MigrationId, "not-approved", approval.Reason, null, null);
+        }
+
+        var approved = input with { SpecHash = proposal.SpecHash };
+        context.SetCustomStatus(new MigrationStatus("preparing", null, 0, 0, null));
+        await context.CallActivityAsync<PrepareResult>(ActivityNames.Prepare, approved);
+
+        var plan = await context.CallActivityAsync<LoadPlan>(ActivityNames.Partition, approved);
+        await LoadPhasesAsync(context, approved, plan, "loading");
+
+        // Records whose parent was missing are tried once more, after every parent phase has loaded.
+        var retry = await context.CallActivityAsync<LoadPlan>(ActivityNames.PlanRetry, approved);
+        await LoadPhasesAsync(context, approved, retry, "retrying");
+
+        context.SetCustomStatus(new MigrationStatus("reconciling", null, 0, 0, null));
+        var reconciliation = await context.CallActivityAsync<ReconcileResult>(ActivityNames.Reconcile, approved);
+        var report = await context.CallActivityAsync<ReportResult>(ActivityNames.Report, approved);
+
+        if (request.Mode == RunMode.Sample)
+        {
+            context.SetCustomStatus(new MigrationStatus("completed", null, 0, 0, "sample run"));
+            return new MigrationOutcome(request.MigrationId, "completed", null, reconciliation, report);
+        }
+
+        var window = request.DeltaWindow ?? MigrationRequest.DefaultDeltaWindow;
+        var closesAt = context.CurrentUtcDateTime + window;
+        context.SetCustomStatus(new MigrationStatus("delta-window-open", null, 0, 0, $"until {closesAt:O}"));
+        return new MigrationOutcome(request.MigrationId, "delta-window-open", $"until {closesAt:O}", reconciliation, report);
+    }
+
+    private static async Task<ApprovalCheck> AwaitApprovalAsync(IWorkflowContext context, MigrationRequest request, ProposalResult proposal)
+    {
+        var input = new ActivityInput(request, proposal.SpecHash);
+        var check = await context.CallActivityAsync<ApprovalCheck>(ActivityNames.CheckApproval, input);
+        if (check.Approved)
+        {
+            return check;
+        }
+
+        context.SetCustomStatus(new MigrationStatus("awaiting-approval", null, 0, 0, $"spec {proposal.SpecHash}"));
+        try
+        {
+            await context.WaitForExternalEventAsync<ApprovalEvent>(
+                WorkflowEvents.Approval,
+                request.ApprovalTimeout ?? MigrationRequest.DefaultApprovalTimeout);
+        }
+        catch (TimeoutException)
+        {
+            return check with { Reason = $"No approval for spec {proposal.SpecHash} arrived in time. {check.Reason}" };
+        }
+
+        // The event only wakes the workflow: the recorded approval is what counts, and its hash must match.
+        return await context.CallActivityAsync<ApprovalCheck>(ActivityNames.CheckApproval, input);
+    }
+
+    private static async Task LoadPhasesAsync(IWorkflowContext context, ActivityInput input, LoadPlan plan, string stage)
+    {
+        var total = plan.Phases.Sum(p => p.Batches.Count);
+        var done = 0;
+        foreach (var phase in plan.Phases.OrderBy(p => p.Phase))
+        {
+            context.SetCustomStatus(new MigrationStatus(stage, phase.Phase, done, total, null));
+            var batches = phase.Batches
+                .Select(b => context.CallActivityAsync<BatchResult>(ActivityNames.LoadBatch, input with { Batch = b }))
+                .ToList();
+            await Task.WhenAll(batches);
+            done += batches.Count;
+        }
+
+        context.SetCustomStatus(new MigrationStatus(stage, null, done, total, null));
+    }
+}
