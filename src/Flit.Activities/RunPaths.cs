@@ -1,0 +1,32 @@
+namespace Flit.Activities;
+
+/// <summary>Where each artefact of a run lives in the staging store. One place, so both hosts agree.</summary>
+public static class RunPaths
+{
+    public static string Root(string migrationId) => $"runs/{migrationId}";
+
+    public static string Exports(string migrationId) => $"{Root(migrationId)}/exports";
+
+    public static string Manifest(string migrationId) => $"{Root(migrationId)}/manifest.json";
+
+    public static string Audit(string migrationId, string extension) => $"{Root(migrationId)}/audit/audit.{extension}";
+
+    public static string RebuildPackages(string migrationId) => $"{Root(migrationId)}/audit/rebuild";
+
+    public static string ProposedSpec(string migrationId) => $"{Root(migrationId)}/spec/proposed.yaml";
+
+    public static string Review(string migrationId) => $"{Root(migrationId)}/spec/review.md";
+
+    public static string Approval(string migrationId) => $"{Root(migrationId)}/approval.json";
+
+    public static string Lookups(string migrationId) => $"{Root(migrationId)}/lookups.json";
+
+    public static string Batch(string migrationId, int phase, string sourceObject, int index, bool retry) =>
+        $"{Root(migrationId)}/{(retry ? "retry" : "batches")}/{phase}/{sourceObject}/{index:D6}.jsonl";
+
+    public static string Outcome(string migrationId, string batchId) => $"{Root(migrationId)}/outcomes/{batchId}.json";
+
+    public static string Outcomes(string migrationId) => $"{Root(migrationId)}/outcomes";
+
+    public static string Report(string migrationId, string extension) => $"{Root(migrationId)}/report/report.{extension}";
+}
