@@ -66,6 +66,13 @@ public sealed record PrepareOutcome(
         ArgumentNullException.ThrowIfNull(lookup);
         return lookup.Model + "|" + lookup.Name.Trim().ToUpperInvariant();
     }
+
+    /// <summary>Key for <see cref="UserIdsByEmail"/>: the email trimmed and upper-cased (emails match case-insensitively).</summary>
+    public static string UserKey(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return email.Trim().ToUpperInvariant();
+    }
 }
 
 /// <summary>A record as the destination holds it, by external id.</summary>

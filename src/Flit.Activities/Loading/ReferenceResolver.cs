@@ -1,0 +1,119 @@
+using Flit.Core.Destinations;
+using Flit.Core.Ports;
+
+namespace Flit.Activities.Loading;
+
+/// <summary>A record that cannot be sent yet (or at all), with the reason a person will read.</summary>
+public sealed record UnresolvedRecord(DestinationRecord Record, string Reason, bool MissingParent);
+
+/// <summary>What resolution produced: records ready to send, and records held back with their reason.</summary>
+public sealed record ResolvedBatch(IReadOnlyList<DestinationRecord> Ready, IReadOnlyList<UnresolvedRecord> HeldBack, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Turns references and lookup markers into destination ids: links to migrated records through the ID map, named
+/// records (stages, teams, tags) and owners through what prepare resolved. Pure: the ID map entries are looked up
+/// by the caller in one round trip per referenced object.
+/// </summary>
+public static class ReferenceResolver
+{
+    /// <param name="records">Mapped records of one batch.</param>
+    /// <param name="parents">ID-map entries per referenced source object, keyed by source id.</param>
+    /// <param name="lookups">Named records and users resolved by prepare.</param>
+    /// <param name="finalAttempt">On the retry pass an optional link that still cannot resolve is dropped (and
+    /// reported); on the first pass the record waits for the retry pass instead.</param>
+    public static ResolvedBatch Resolve(
+        IReadOnlyList<DestinationRecord> records,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IdMapEntry>> parents,
+        PrepareOutcome lookups,
+        bool finalAttempt)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(parents);
+        ArgumentNullException.ThrowIfNull(lookups);
+        var ready = new List<DestinationRecord>(records.Count);
+        var held = new List<UnresolvedRecord>();
+        var warnings = new List<string>();
+        foreach (var record in records)
+        {
+            var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+            string? problem = null;
+            var missingParent = false;
+            foreach (var reference in record.References)
+            {
+                if (parents.TryGetValue(reference.SourceObject, out var entries)
+                    && entries.TryGetValue(reference.SourceId, out var entry))
+                {
+                    values[reference.Field] = entry.DestinationId;
+                    continue;
+                }
+
+                var what = $"{reference.Field} → {reference.SourceObject} '{reference.SourceId}' is not in the destination";
+                if (!finalAttempt)
+                {
+                    problem = what + " yet (parent missing; retried after its phase)";
+                    missingParent = true;
+                    break;
+                }
+
+                if (reference.Required)
+                {
+                    problem = what + " (its parent failed or does not exist in the export)";
+                    missingParent = true;
+                    break;
+                }
+
+                values.Remove(reference.Field);
+                warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {what}; loaded without the link.");
+            }
+
+            problem ??= ResolveLookups(values, lookups);
+            if (problem is null)
+            {
+                ready.Add(record with { Values = values });
+            }
+            else
+            {
+                held.Add(new UnresolvedRecord(record, problem, missingParent));
+            }
+        }
+
+        return new ResolvedBatch(ready, held, warnings);
+    }
+
+    private static string? ResolveLookups(Dictionary<string, object?> values, PrepareOutcome lookups)
+    {
+        List<KeyValuePair<string, object?>>? resolved = null;
+        foreach (var (field, value) in values)
+        {
+            string? id;
+            switch (value)
+            {
+                case NamedLookup named:
+                    if (!lookups.NamedRecordIds.TryGetValue(PrepareOutcome.Key(named), out id))
+                    {
+                        return $"{field}: {named.Model} '{named.Name}' was not prepared in the destination.";
+                    }
+
+                    break;
+                case UserLookup user:
+                    if (!lookups.UserIdsByEmail.TryGetValue(PrepareOutcome.UserKey(user.Email), out id))
+                    {
+                        return $"{field}: owner '{user.Email}' matches no destination user and no fallback user is set.";
+                    }
+
+                    break;
+                default:
+                    continue;
+            }
+
+            (resolved ??= []).Add(new(field, id));
+        }
+
+        foreach (var (field, id) in resolved ?? [])
+        {
+            values[field] = id;
+        }
+
+        return null;
+    }
+}

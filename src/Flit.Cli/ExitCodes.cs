@@ -1,0 +1,22 @@
+namespace Flit.Cli;
+
+/// <summary>Process exit codes; scripts and CI branch on them.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Something unexpected failed; the message says what and the log has the details.</summary>
+    public const int Error = 1;
+
+    /// <summary>The command line was wrong.</summary>
+    public const int Usage = 2;
+
+    /// <summary>No approval matches the mapping spec: nothing was written.</summary>
+    public const int NotApproved = 3;
+
+    /// <summary>The run finished but some records failed; the report lists each with its reason.</summary>
+    public const int CompletedWithFailures = 4;
+
+    /// <summary>The input cannot be used as it is (missing files, unreadable exports, bad configuration).</summary>
+    public const int BadInput = 5;
+}
