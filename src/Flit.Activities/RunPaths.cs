@@ -21,8 +21,8 @@ public static class RunPaths
 
     public static string Lookups(string migrationId) => $"{Root(migrationId)}/lookups.json";
 
-    public static string Batch(string migrationId, int phase, string sourceObject, int index, bool retry) =>
-        $"{Root(migrationId)}/{(retry ? "retry" : "batches")}/{phase}/{sourceObject}/{index:D6}.jsonl";
+    public static string Batch(string migrationId, int phase, string sourceObject, string batchId, bool retry) =>
+        $"{Root(migrationId)}/{(retry ? "retry" : "batches")}/{phase}/{sourceObject}/{batchId}.jsonl";
 
     public static string Outcome(string migrationId, string batchId) => $"{Root(migrationId)}/outcomes/{batchId}.json";
 

@@ -38,7 +38,12 @@ public sealed record NamedLookup(string Model, string Name);
 /// <summary>A value that names a destination user by email (owners, assignees).</summary>
 public sealed record UserLookup(string Email);
 
-/// <summary>What happened to one record of a batch.</summary>
+/// <summary>
+/// What the migration did to one record, relative to the destination as it was before the migration: a record
+/// the migration created reports <see cref="Created"/> again when a repeated call (resume, re-run) finds it, so
+/// the ID map and rollback keep treating it as ours; a record that existed before reports <see cref="Updated"/>
+/// or <see cref="Unchanged"/>.
+/// </summary>
 public enum UpsertStatus
 {
     Created,

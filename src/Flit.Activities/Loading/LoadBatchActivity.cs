@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Flit.Activities.Partitioning;
+using Flit.Core.Destinations;
+using Flit.Core.Ports;
+using Flit.Core.Records;
+using Flit.Core.Workflow;
+
+namespace Flit.Activities.Loading;
+
+/// <summary>
+/// One batch: transform → resolve references through the ID map → upsert by external id → record the ID map →
+/// write the batch's outcome file. Safe to run again after a crash: the upsert is by external id, so a repeated
+/// call finds what the first one wrote instead of duplicating it.
+/// </summary>
+public sealed class LoadBatchActivity(
+    IStagingStore store,
+    IIdMap idMap,
+    IDestination destination,
+    Func<string, ICompiledMapping> mappingForSpecHash,
+    TimeProvider time)
+{
+    public async Task<BatchResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var batch = input.Batch ?? throw new ArgumentException("LoadBatch needs a batch.", nameof(input));
+        var migrationId = input.Request.MigrationId;
+        var mapping = mappingForSpecHash(input.SpecHash ?? throw new ArgumentException("LoadBatch needs the approved spec hash.", nameof(input)));
+
+        IReadOnlyList<SourceRecord> records;
+        await using (var stream = await store.OpenReadAsync(batch.BatchPath, cancellationToken))
+        {
+            records = await BatchFile.ReadAsync(stream, cancellationToken);
+        }
+
+        var outcomes = new List<RecordOutcome>(records.Count);
+        var mapped = new List<DestinationRecord>(records.Count);
+        foreach (var record in records)
+        {
+            var result = mapping.Map(record);
+            if (result.Record is { } destinationRecord)
+            {
+                mapped.Add(destinationRecord);
+            }
+            else
+            {
+                var fate = result.SkipReason is null ? RecordFate.Failed : RecordFate.Skipped;
+                outcomes.Add(Outcome(record.SourceId, record.Location, null, fate, null, result.SkipReason ?? result.Failure, false));
+            }
+        }
+
+        var parents = await LookupParentsAsync(migrationId, mapped, cancellationToken);
+        var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
+        var resolved = ReferenceResolver.Resolve(mapped, parents, lookups, finalAttempt: batch.IsRetry);
+        foreach (var held in resolved.HeldBack)
+        {
+            outcomes.Add(Outcome(held.Record.SourceId, held.Record.Location, held.Record.ExternalId, RecordFate.Failed, null, held.Reason, held.MissingParent));
+        }
+
+        // One destination call per request batch size; the ID map is written after each call so a crash loses
+        // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        foreach (var chunk in resolved.Ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
+        {
+            var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
+            outcomes.AddRange(await RecordUpsertsAsync(migrationId, batch, chunk, upserts, cancellationToken));
+        }
+
+        var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, resolved.Warnings);
+        var path = RunPaths.Outcome(migrationId, batch.BatchId);
+        await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
+        {
+            await JsonSerializer.SerializeAsync(stream, file, JsonDefaults.Options, cancellationToken);
+        }
+
+        return new BatchResult(
+            batch.BatchId,
+            outcomes.Count(o => o.Fate == RecordFate.Created),
+            outcomes.Count(o => o.Fate == RecordFate.Updated),
+            outcomes.Count(o => o.Fate == RecordFate.Failed),
+            outcomes.Count(o => o.MissingParent),
+            outcomes.Count(o => o.Fate == RecordFate.Skipped),
+            path);
+    }
+
+    private async Task<List<RecordOutcome>> RecordUpsertsAsync(
+        string migrationId,
+        BatchWork batch,
+        IReadOnlyList<DestinationRecord> sent,
+        IReadOnlyList<UpsertOutcome> upserts,
+        CancellationToken cancellationToken)
+    {
+        var byExternalId = sent.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
+        var missing = sent.Select(r => r.ExternalId).Except(upserts.Select(u => u.ExternalId), StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The {destination.Kind} destination returned no outcome for {missing.Count} record(s) of batch {batch.BatchId}, e.g. '{missing[0]}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var entries = new List<IdMapEntry>(upserts.Count);
+        var outcomes = new List<RecordOutcome>(upserts.Count);
+        foreach (var upsert in upserts)
+        {
+            var record = byExternalId[upsert.ExternalId];
+            var fate = RecordFates.From(upsert.Status);
+            if (fate != RecordFate.Failed && upsert.DestinationId is { } destinationId)
+            {
+                var operation = fate == RecordFate.Created ? IdMapOperation.Created : IdMapOperation.Updated;
+                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now));
+            }
+
+            var reason = fate == RecordFate.Failed ? upsert.Error ?? "The destination refused the record without a message." : null;
+            outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, fate, upsert.DestinationId, reason, upsert.MissingParent));
+        }
+
+        if (entries.Count > 0)
+        {
+            await idMap.RecordAsync(migrationId, entries, cancellationToken);
+        }
+
+        return outcomes;
+    }
+
+    private async Task<Dictionary<string, IReadOnlyDictionary<string, IdMapEntry>>> LookupParentsAsync(
+        string migrationId,
+        IReadOnlyList<DestinationRecord> records,
+        CancellationToken cancellationToken)
+    {
+        var wanted = records
+            .SelectMany(r => r.References)
+            .GroupBy(r => r.SourceObject, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(r => r.SourceId).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var parents = new Dictionary<string, IReadOnlyDictionary<string, IdMapEntry>>(StringComparer.Ordinal);
+        foreach (var (sourceObject, ids) in wanted)
+        {
+            parents[sourceObject] = await idMap.LookupAsync(migrationId, sourceObject, ids, cancellationToken);
+        }
+
+        return parents;
+    }
+
+    private async Task<PrepareOutcome> ReadLookupsAsync(string migrationId, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(RunPaths.Lookups(migrationId), cancellationToken);
+        return await JsonSerializer.DeserializeAsync<PrepareOutcome>(stream, JsonDefaults.Options, cancellationToken)
+            ?? throw new InvalidDataException($"{RunPaths.Lookups(migrationId)} is empty: run prepare again.");
+    }
+
+    private static RecordOutcome Outcome(string sourceId, SourceLocation location, string? externalId, RecordFate fate, string? destinationId, string? reason, bool missingParent) =>
+        new(sourceId, location.File, location.Line, externalId, fate, destinationId, reason, missingParent);
+}

@@ -1,0 +1,133 @@
+using System.IO.Hashing;
+using System.Text;
+using Flit.Core.Ports;
+using Flit.Core.Records;
+using Flit.Core.Workflow;
+
+namespace Flit.Activities.Partitioning;
+
+/// <summary>
+/// Splits each migrated object into batch files, phase by phase. Records that share a parent land in the same
+/// batch (one worker), so parallel workers never write the same parent at once. In sample mode it takes a
+/// representative slice that follows parent links, so the sample's children find their parents.
+/// </summary>
+public sealed class PartitionActivity(IStagingStore store, IStagedExports exports, Func<string, ICompiledMapping> mappingForSpecHash)
+{
+    /// <summary>Batches per object are capped so the fan-out stays manageable for the orchestrator's history.</summary>
+    internal const int MaxBatchesPerObject = 256;
+
+    /// <summary>An activity loads this many destination calls' worth of records, one call per request batch size.</summary>
+    internal const int RecordsPerActivityInCalls = 4;
+
+    public async Task<LoadPlan> RunAsync(ActivityInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var request = input.Request;
+        var mapping = mappingForSpecHash(input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)));
+        var sampled = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var phases = new SortedDictionary<int, List<BatchWork>>();
+        long total = 0;
+
+        foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.SourceObject, StringComparer.Ordinal))
+        {
+            var records = Select(request, plan, sampled, cancellationToken);
+            var batches = await WriteBatchesAsync(request, plan, records, cancellationToken);
+            total += batches.Sum(b => (long)b.Records);
+            if (!phases.TryGetValue((int)plan.Phase, out var list))
+            {
+                phases[(int)plan.Phase] = list = [];
+            }
+
+            list.AddRange(batches);
+        }
+
+        return new LoadPlan([.. phases.Select(p => new PhasePlan(p.Key, p.Value))], total, 0);
+    }
+
+    private IEnumerable<SourceRecord> Select(MigrationRequest request, ObjectPlan plan, Dictionary<string, HashSet<string>> sampled, CancellationToken cancellationToken)
+    {
+        // Read problems are reported by the audit, which reads the same files; here they only cost a skip.
+        var records = exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken);
+        if (request.Mode == RunMode.Full)
+        {
+            return records;
+        }
+
+        var taken = sampled.TryGetValue(plan.SourceObject, out var existing) ? existing : sampled[plan.SourceObject] = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? parents = null;
+        if (plan.GroupByObject is { } parentObject)
+        {
+            sampled.TryGetValue(parentObject, out parents);
+        }
+
+        return TakeSample(records, plan, parents, taken, request.SampleSize);
+    }
+
+    private static IEnumerable<SourceRecord> TakeSample(IEnumerable<SourceRecord> records, ObjectPlan plan, HashSet<string>? parents, HashSet<string> taken, int size)
+    {
+        foreach (var record in records)
+        {
+            if (taken.Count >= size)
+            {
+                yield break;
+            }
+
+            // Children follow their sampled parents; objects without a parent take every n-th record by a stable
+            // hash of the id so the slice spreads over the whole export, not just its head.
+            var parentId = plan.GroupByColumn is null ? null : record[plan.GroupByColumn];
+            var include = parents is not null && parentId is not null
+                ? parents.Contains(parentId)
+                : StableHash(record.SourceId) % 4 == 0 || taken.Count < size / 4;
+            if (include && taken.Add(record.SourceId))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private async Task<List<BatchWork>> WriteBatchesAsync(MigrationRequest request, ObjectPlan plan, IEnumerable<SourceRecord> records, CancellationToken cancellationToken)
+    {
+        // A bucket is chosen by the parent's id so siblings stay together; a full bucket is written out as one
+        // batch file, so memory holds at most one bucket's worth of records per bucket, never the whole object.
+        var buckets = new List<SourceRecord>?[MaxBatchesPerObject];
+        var parts = new int[MaxBatchesPerObject];
+        var batchSize = Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
+        var batches = new List<BatchWork>();
+        foreach (var record in records)
+        {
+            var key = (plan.GroupByColumn is null ? null : record[plan.GroupByColumn]) ?? record.SourceId;
+            var index = (int)(StableHash(key) % MaxBatchesPerObject);
+            var bucket = buckets[index] ??= [];
+            bucket.Add(record);
+            if (bucket.Count >= batchSize)
+            {
+                batches.Add(await WriteBatchAsync(request, plan, index, parts[index]++, bucket, cancellationToken));
+                bucket.Clear();
+            }
+        }
+
+        for (var index = 0; index < MaxBatchesPerObject; index++)
+        {
+            if (buckets[index] is { Count: > 0 } rest)
+            {
+                batches.Add(await WriteBatchAsync(request, plan, index, parts[index]++, rest, cancellationToken));
+            }
+        }
+
+        return batches;
+    }
+
+    private async Task<BatchWork> WriteBatchAsync(MigrationRequest request, ObjectPlan plan, int bucket, int part, List<SourceRecord> records, CancellationToken cancellationToken)
+    {
+        var batchId = $"{(int)plan.Phase}-{plan.SourceObject}-{bucket:D3}-{part:D4}";
+        var path = RunPaths.Batch(request.MigrationId, (int)plan.Phase, plan.SourceObject, batchId, retry: false);
+        await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
+        {
+            await BatchFile.WriteAsync(stream, records, cancellationToken);
+        }
+
+        return new BatchWork(batchId, plan.SourceObject, plan.TargetModel, (int)plan.Phase, path, records.Count, false);
+    }
+
+    internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));
+}
