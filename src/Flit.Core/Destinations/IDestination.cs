@@ -21,7 +21,8 @@ public interface IDestination : IAsyncDisposable
         IReadOnlyList<DestinationRecord> batch,
         CancellationToken cancellationToken);
 
-    /// <summary>Reads records back by external id (for reconciliation and the field-level diff).</summary>
+    /// <summary>Reads records back by external id (reconciliation and the field-level diff); records that do not
+    /// exist are left out; an empty <paramref name="fields"/> checks presence only.</summary>
     Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(
         string model,
         IReadOnlyCollection<string> externalIds,

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Flit.Activities.Loading;
+using Flit.Core.Ports;
+
+namespace Flit.Activities.Reporting;
+
+/// <summary>Per-object counts of where source records ended.</summary>
+public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped);
+
+/// <summary>
+/// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins),
+/// read from the batch outcome files. This is what makes "nothing lost" checkable: each source record that
+/// entered a batch is loaded, skipped by rule, or failed with its reason.
+/// </summary>
+public sealed class RunOutcomes
+{
+    private RunOutcomes(IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> final, IReadOnlyList<string> warnings)
+    {
+        Final = final;
+        Warnings = warnings;
+    }
+
+    public IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> Final { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+
+    public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string migrationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var final = new Dictionary<(string Object, string Id), (BatchOutcomeFile, RecordOutcome)>();
+        var files = new List<BatchOutcomeFile>();
+        await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
+        {
+            await using var stream = await store.OpenReadAsync(item.Path, cancellationToken);
+            files.Add(await JsonSerializer.DeserializeAsync<BatchOutcomeFile>(stream, JsonDefaults.Options, cancellationToken)
+                ?? throw new InvalidDataException($"{item.Path} is empty."));
+        }
+
+        // First-pass outcomes first, then retries over them; ordinal order keeps the result deterministic.
+        foreach (var file in files.OrderBy(f => f.IsRetry).ThenBy(f => f.BatchId, StringComparer.Ordinal))
+        {
+            foreach (var record in file.Records)
+            {
+                final[(file.SourceObject, record.SourceId)] = (file, record);
+            }
+        }
+
+        var ordered = final.Values
+            .OrderBy(v => v.Item1.Phase)
+            .ThenBy(v => v.Item1.SourceObject, StringComparer.Ordinal)
+            .ThenBy(v => v.Item2.File, StringComparer.Ordinal)
+            .ThenBy(v => v.Item2.Line)
+            .ToList();
+        var warnings = files.OrderBy(f => f.BatchId, StringComparer.Ordinal).SelectMany(f => f.Warnings).ToList();
+        return new RunOutcomes(ordered, warnings);
+    }
+
+    public IReadOnlyList<ObjectCounts> Counts() =>
+        [.. Final
+            .GroupBy(f => (f.Batch.SourceObject, f.Batch.TargetModel, f.Batch.Phase))
+            .OrderBy(g => g.Key.Phase)
+            .ThenBy(g => g.Key.SourceObject, StringComparer.Ordinal)
+            .Select(g => new ObjectCounts(
+                g.Key.SourceObject,
+                g.Key.TargetModel,
+                g.LongCount(),
+                g.LongCount(f => f.Record.Fate == RecordFate.Created),
+                g.LongCount(f => f.Record.Fate == RecordFate.Updated),
+                g.LongCount(f => f.Record.Fate == RecordFate.Failed),
+                g.LongCount(f => f.Record.Fate == RecordFate.Skipped)))];
+}
