@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Flit.Core.Ports;
+using Flit.Core.Workflow;
+
+namespace Flit.Activities.Approval;
+
+/// <summary>
+/// The approval gate's check: an approval exists for this migration and pins exactly the spec the run is about to
+/// execute. Anything else (no approval, an approval of an older proposal) refuses, naming both hashes.
+/// </summary>
+public sealed class CheckApprovalActivity(IStagingStore store)
+{
+    public async Task<ApprovalCheck> RunAsync(ActivityInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var migrationId = input.Request.MigrationId;
+        var specHash = input.SpecHash ?? throw new ArgumentException("CheckApproval needs the proposed spec's hash.", nameof(input));
+        var path = RunPaths.Approval(migrationId);
+        if (!await store.ExistsAsync(path, cancellationToken))
+        {
+            return new ApprovalCheck(false, specHash, null, null, $"Migration {migrationId} has no approval. Review the proposal and run `flit approve --migration {migrationId} --spec {specHash} --by <email>`.");
+        }
+
+        ApprovalRecord approval;
+        await using (var stream = await store.OpenReadAsync(path, cancellationToken))
+        {
+            approval = await JsonSerializer.DeserializeAsync<ApprovalRecord>(stream, JsonDefaults.Options, cancellationToken)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+
+        return string.Equals(approval.SpecHash, specHash, StringComparison.OrdinalIgnoreCase)
+            ? new ApprovalCheck(true, specHash, approval.ApprovedBy, approval.ApprovedAt, null)
+            : new ApprovalCheck(false, specHash, approval.ApprovedBy, approval.ApprovedAt,
+                $"The approval by {approval.ApprovedBy} pins spec {approval.SpecHash}, but this run would execute spec {specHash}. Review the new proposal and approve it.");
+    }
+
+    /// <summary>Records an approval (the approve endpoint and <c>flit approve</c> call this).</summary>
+    public static async Task WriteAsync(IStagingStore store, ApprovalRecord approval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(approval);
+        await using var stream = await store.OpenWriteAsync(RunPaths.Approval(approval.MigrationId), cancellationToken);
+        await JsonSerializer.SerializeAsync(stream, approval, JsonDefaults.Options, cancellationToken);
+    }
+}

@@ -1,0 +1,47 @@
+using Flit.Activities.Approval;
+using Flit.Core.Workflow;
+
+namespace Flit.Activities.Tests.Approval;
+
+public sealed class CheckApprovalActivityTests
+{
+    private static readonly MigrationRequest Request = new("m-7", "acme", "oncourse-odoo", "drop/acme/m-7", RunMode.Sample);
+
+    [Fact]
+    public async Task RunAsync_NoApproval_RefusesAndSaysHowToApprove()
+    {
+        var sut = new CheckApprovalActivity(new InMemoryStagingStore());
+
+        var check = await sut.RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+
+        Assert.False(check.Approved);
+        Assert.Contains("flit approve --migration m-7 --spec abc123", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ApprovalOfAnotherSpec_RefusesNamingBothHashes()
+    {
+        var store = new InMemoryStagingStore();
+        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), CancellationToken.None);
+
+        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+
+        Assert.False(check.Approved);
+        Assert.Contains("old999", check.Reason, StringComparison.Ordinal);
+        Assert.Contains("abc123", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MatchingApproval_ApprovesWithWhoAndWhen()
+    {
+        var store = new InMemoryStagingStore();
+        var at = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
+        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), CancellationToken.None);
+
+        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+
+        Assert.True(check.Approved);
+        Assert.Equal("dana@flitstack.io", check.ApprovedBy);
+        Assert.Equal(at, check.ApprovedAt);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Flit.Core.Ports;
+
+namespace Flit.Activities.Tests;
+
+/// <summary>A staging store in memory; items appear only when their write stream is disposed.</summary>
+internal sealed class InMemoryStagingStore : IStagingStore
+{
+    private readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Paths => [.. _items.Keys];
+
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken) =>
+        _items.TryGetValue(path, out var bytes)
+            ? Task.FromResult<Stream>(new MemoryStream(bytes, writable: false))
+            : throw new FileNotFoundException($"No staged item '{path}'.", path);
+
+    public Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new CommitOnDispose(bytes => _items[path] = bytes));
+
+    public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(_items.ContainsKey(path));
+
+    public async IAsyncEnumerable<StagedItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var root = prefix.TrimEnd('/') + "/";
+        foreach (var (path, bytes) in _items.Where(i => i.Key.StartsWith(root, StringComparison.Ordinal)).OrderBy(i => i.Key, StringComparer.Ordinal))
+        {
+            await Task.Yield();
+            yield return new StagedItem(path, bytes.Length);
+        }
+    }
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        _items.TryRemove(path, out _);
+        return Task.CompletedTask;
+    }
+
+    private sealed class CommitOnDispose(Action<byte[]> commit) : MemoryStream
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                commit(ToArray());
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
