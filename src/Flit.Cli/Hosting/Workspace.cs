@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Flit.Activities;
+using Flit.Core.Workflow;
+
+namespace Flit.Cli.Hosting;
+
+/// <summary>
+/// The local runner's folder: one sub-folder per migration holding its staging area (exports, batches, outcomes,
+/// reports), its SQLite ID map and journal, and the request it was started with (so <c>flit resume</c> needs only
+/// the migration id).
+/// </summary>
+public sealed class Workspace
+{
+    public Workspace(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string MigrationFolder(string migrationId)
+    {
+        if (string.IsNullOrWhiteSpace(migrationId) || migrationId.IndexOfAny(['/', '\\', ':']) >= 0 || migrationId.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{migrationId}' is not a usable migration id: use letters, digits, '-' and '_'.", nameof(migrationId));
+        }
+
+        return Path.Combine(Root, "migrations", migrationId);
+    }
+
+    public string StagingRoot(string migrationId) => Path.Combine(MigrationFolder(migrationId), "staging");
+
+    public string IdMapPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "idmap.db");
+
+    public string JournalPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "journal.db");
+
+    public string DestinationFolder(string migrationId) => Path.Combine(MigrationFolder(migrationId), "destination");
+
+    private string RequestPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "request.json");
+
+    private string StatusPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "status.json");
+
+    public async Task SaveRequestAsync(LocalRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Directory.CreateDirectory(MigrationFolder(request.Migration.MigrationId));
+        await File.WriteAllTextAsync(RequestPath(request.Migration.MigrationId), JsonSerializer.Serialize(request, JsonDefaults.Options), cancellationToken);
+    }
+
+    public async Task<LocalRunRequest> LoadRequestAsync(string migrationId, CancellationToken cancellationToken)
+    {
+        var path = RequestPath(migrationId);
+        if (!File.Exists(path))
+        {
+            throw new UserFacingException($"No migration '{migrationId}' in {Root}. Start it with `flit run --migration {migrationId} ...` first.");
+        }
+
+        return JsonSerializer.Deserialize<LocalRunRequest>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
+            ?? throw new UserFacingException($"{path} is empty; start the migration again with `flit run`.");
+    }
+
+    public async Task SaveStatusAsync(string migrationId, MigrationStatus status, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(StatusPath(migrationId), JsonSerializer.Serialize(status, JsonDefaults.Options), cancellationToken);
+
+    public async Task<MigrationStatus?> LoadStatusAsync(string migrationId, CancellationToken cancellationToken)
+    {
+        var path = StatusPath(migrationId);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<MigrationStatus>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
+            : null;
+    }
+}
+
+/// <summary>A local run: the migration request plus where its destination is.</summary>
+/// <param name="Migration">The orchestration input.</param>
+/// <param name="Target">Destination: <c>rehearsal</c>, or <c>odoo://login:key@host:port/db</c> style URL.</param>
+public sealed record LocalRunRequest(MigrationRequest Migration, string Target);
+
+/// <summary>An error whose message is written for the person at the terminal: what is wrong and what to do.</summary>
+public sealed class UserFacingException(string message, int exitCode = ExitCodes.BadInput) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
