@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Flit.Core.Records;
 using Flit.Core.Sources;
@@ -81,6 +82,9 @@ internal static class JsonExportReader
 internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadProblemSink problems) : IDisposable
 {
     private const string Expected = "Expected an array of objects, a {\"response\": {\"docs\": [...]}} wrapper or one object per line";
+
+    // The text is a value for people and the mapping, not for a web page: keep "+", accents and the like readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private Mode _mode = Mode.Start;
     private readonly List<(string Name, string? Value)> _fields = [];
@@ -249,7 +253,7 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
     {
         var scalars = new List<string>();
         var json = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(json))
+        using (var writer = new Utf8JsonWriter(json, WriterOptions))
         {
             writer.WriteStartArray();
             var depth = 1;

@@ -128,6 +128,9 @@ internal static class XlsxExportReader
             return rounded.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        return rounded.ToString("F0", CultureInfo.InvariantCulture); // large integers (ids, phone numbers) without an exponent
+        // Large integers (ids, phone numbers) without an exponent, to the 15 digits Excel keeps.
+        return Math.Abs(rounded) < 7.9e28
+            ? ((decimal)rounded).ToString(CultureInfo.InvariantCulture)
+            : rounded.ToString("R", CultureInfo.InvariantCulture);
     }
 }
