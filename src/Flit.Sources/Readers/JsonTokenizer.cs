@@ -77,7 +77,9 @@ internal sealed class JsonTokenizer(Stream stream) : IDisposable
 
     /// <summary>The 1-based line and byte column of a reader error.</summary>
     public (long Line, long Column) ErrorPosition(JsonException error) =>
-        (_lineBase + (error.LineNumber ?? 0) + 1, (error.BytePositionInLine ?? 0) + 1);
+        error.LineNumber is { } line
+            ? (_lineBase + line + 1, (error.BytePositionInLine ?? 0) + 1)
+            : (TokenLine, TokenColumn); // raised by us (input ended inside a value): the last token read
 
     /// <summary>
     /// After an error in JSON Lines: drops everything up to the end of <paramref name="errorLine"/> and starts afresh
