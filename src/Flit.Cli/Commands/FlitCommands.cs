@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Flit.Activities;
+using Flit.Cli.Hosting;
+using Spectre.Console;
+
+namespace Flit.Cli.Commands;
+
+/// <summary>The command tree. Handlers stay thin: they parse, call the local runner, and turn outcomes into exit codes.</summary>
+internal static class FlitCommands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return Status();
+        yield return Report();
+    }
+
+    private static Command Status()
+    {
+        var migration = CommonOptions.Migration();
+        var command = new Command("status", "Show where a migration is.") { migration };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var id = parse.GetValue(migration)!;
+            var status = await workspace.LoadStatusAsync(id, ct)
+                ?? throw new UserFacingException($"No status for migration '{id}' in {workspace.Root}: it has not been started.");
+            AnsiConsole.MarkupLineInterpolated($"{id}: [bold]{status.Stage}[/] phase {status.Phase?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, batches {status.BatchesDone}/{status.BatchesTotal} {status.Detail}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var migration = CommonOptions.Migration();
+        var command = new Command("report", "Print a migration's readable report (JSON and CSV sit beside it).") { migration };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var id = parse.GetValue(migration)!;
+            var path = Path.Combine(workspace.StagingRoot(id), RunPaths.Report(id, "md"));
+            if (!File.Exists(path))
+            {
+                throw new UserFacingException($"Migration '{id}' has no report yet: it is written after reconciliation (`flit status --migration {id}`).");
+            }
+
+            Console.WriteLine(await File.ReadAllTextAsync(path, ct));
+            AnsiConsole.MarkupLineInterpolated($"[grey]{path}[/]");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Turns errors meant for people into a message and an exit code; everything else is a bug and keeps its stack.</summary>
+    internal static async Task<int> Guarded(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (UserFacingException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            AnsiConsole.MarkupLine("[yellow]Stopped. `flit resume` continues where the run left off.[/]");
+            return ExitCodes.Error;
+        }
+    }
+}
