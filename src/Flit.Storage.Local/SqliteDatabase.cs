@@ -1,0 +1,32 @@
+using Microsoft.Data.Sqlite;
+
+namespace Flit.Storage.Local;
+
+/// <summary>Opens SQLite connections the same way for every local store: WAL, a busy timeout, the schema applied once.</summary>
+internal static class SqliteDatabase
+{
+    public static async Task<SqliteConnection> OpenAsync(string path, string schema, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        // WAL lets readers work beside the writer; FULL sync makes a committed batch survive a power cut, which is
+        // what "resume redoes nothing that completed" rests on.
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", cancellationToken);
+        await ExecuteAsync(connection, schema, cancellationToken);
+        return connection;
+    }
+
+    public static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

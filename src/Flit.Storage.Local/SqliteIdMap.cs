@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Flit.Core.Ports;
+using Microsoft.Data.Sqlite;
+
+namespace Flit.Storage.Local;
+
+/// <summary>
+/// The ID map in a SQLite file: one transaction per batch, looked up many ids per query. Calls are serialised on
+/// one connection (SQLite has a single writer anyway), which keeps parallel batches safe.
+/// </summary>
+public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS id_map (
+            migration_id   TEXT NOT NULL,
+            object_type    TEXT NOT NULL,
+            source_id      TEXT NOT NULL,
+            destination_id TEXT NOT NULL,
+            external_id    TEXT NOT NULL,
+            operation      TEXT NOT NULL,
+            content_hash   TEXT NOT NULL,
+            batch_id       TEXT NOT NULL,
+            at             TEXT NOT NULL,
+            PRIMARY KEY (migration_id, object_type, source_id)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>SQLite's default limit on host parameters is 32,766; stay far below for plan stability.</summary>
+    private const int LookupChunk = 500;
+
+    private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at"];
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private SqliteIdMap(SqliteConnection connection) => _connection = connection;
+
+    public static async Task<SqliteIdMap> OpenAsync(string path, CancellationToken cancellationToken) =>
+        new(await SqliteDatabase.OpenAsync(path, Schema, cancellationToken));
+
+    public async Task<IReadOnlyDictionary<string, IdMapEntry>> LookupAsync(string migrationId, string objectType, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        var result = new Dictionary<string, IdMapEntry>(sourceIds.Count, StringComparer.Ordinal);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var chunk in sourceIds.Chunk(LookupChunk))
+            {
+                await using var command = _connection.CreateCommand();
+                var names = chunk.Select((_, i) => "$s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+                command.CommandText = $"SELECT {Columns} FROM id_map WHERE migration_id = $m AND object_type = $o AND source_id IN ({string.Join(',', names)})";
+                command.Parameters.AddWithValue("$m", migrationId);
+                command.Parameters.AddWithValue("$o", objectType);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.Parameters.AddWithValue(names[i], chunk[i]);
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var entry = Read(reader);
+                    result[entry.SourceId] = entry;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return result;
+    }
+
+    public async Task RecordAsync(string migrationId, IReadOnlyList<IdMapEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            await using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO id_map (migration_id, object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at)
+                VALUES ($m, $o, $s, $d, $x, $op, $h, $b, $at)
+                ON CONFLICT (migration_id, object_type, source_id) DO UPDATE SET
+                    destination_id = excluded.destination_id, external_id = excluded.external_id,
+                    operation = CASE WHEN id_map.operation = 'Created' THEN 'Created' ELSE excluded.operation END,
+                    content_hash = excluded.content_hash, batch_id = excluded.batch_id, at = excluded.at
+                """;
+            var parameters = InsertParameters
+                .Select(name => command.Parameters.Add(name, SqliteType.Text)).ToArray();
+            await command.PrepareAsync(cancellationToken);
+            foreach (var e in entries)
+            {
+                parameters[0].Value = migrationId;
+                parameters[1].Value = e.ObjectType;
+                parameters[2].Value = e.SourceId;
+                parameters[3].Value = e.DestinationId;
+                parameters[4].Value = e.ExternalId;
+                parameters[5].Value = e.Operation.ToString();
+                parameters[6].Value = e.ContentHash;
+                parameters[7].Value = e.BatchId;
+                parameters[8].Value = e.At.ToString("O", CultureInfo.InvariantCulture);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async IAsyncEnumerable<IdMapEntry> ListAsync(string migrationId, string? objectType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Materialised under the gate so a slow consumer never holds the connection.
+        var entries = new List<IdMapEntry>();
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM id_map WHERE migration_id = $m AND ($o IS NULL OR object_type = $o) ORDER BY object_type, source_id";
+            command.Parameters.AddWithValue("$m", migrationId);
+            command.Parameters.AddWithValue("$o", (object?)objectType ?? DBNull.Value);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(Read(reader));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        foreach (var entry in entries)
+        {
+            yield return entry;
+        }
+    }
+
+    public async Task<long> CountAsync(string migrationId, string? objectType, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM id_map WHERE migration_id = $m AND ($o IS NULL OR object_type = $o)";
+            command.Parameters.AddWithValue("$m", migrationId);
+            command.Parameters.AddWithValue("$o", (object?)objectType ?? DBNull.Value);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _gate.Dispose();
+    }
+
+    private const string Columns = "object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at";
+
+    private static IdMapEntry Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        Enum.Parse<IdMapOperation>(reader.GetString(4)),
+        reader.GetString(5),
+        reader.GetString(6),
+        DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+}
