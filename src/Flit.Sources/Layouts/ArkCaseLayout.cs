@@ -1,0 +1,81 @@
+using Flit.Core.Sources;
+using K = Flit.Core.Sources.ValueKind;
+using static Flit.Sources.Layouts.LayoutBuilder;
+
+namespace Flit.Sources.Layouts;
+
+/// <summary>
+/// ArkCase (open source): one CSV per database table as its reports export them (columns keep the <c>cm_</c> prefix),
+/// tasks and calendar events as JSON from the REST API, file bytes under <c>files/</c>, BPMN definitions under
+/// <c>workflows/</c>. See docs/sources/arkcase.md.
+/// </summary>
+public static class ArkCaseLayout
+{
+    public static SourceLayout Layout { get; } = new("arkcase", "ArkCase", "America/New_York",
+    [
+        Obj("user", ["acm_user.csv", "users.csv"], ExportFormat.Csv, "cm_user_id", "ArkCase users (case assignees, note authors); owners resolve to destination users by email.",
+            Col("cm_user_id", K.Text, true, "user_id", "userId"), Col("cm_user_full_name"), Col("cm_user_mail", K.Email, false, "cm_user_email", "email"),
+            Col("cm_user_state", K.Picklist)),
+        Obj("organization", ["acm_organization.csv"], ExportFormat.Csv, "cm_organization_id", "Organizations (companies, agencies).",
+            Col("cm_organization_id", K.Integer, true), Col("cm_organization_value", K.Text, true, "organization_name", "name"),
+            Col("cm_organization_type", K.Picklist), Col("cm_default_phone", K.Phone), Col("cm_default_email", K.Email), Col("cm_default_fax", K.Phone),
+            Col("cm_default_url", K.Url), Ref("cm_default_address", "postal_address"), Col("cm_details", K.LongText),
+            Col("cm_created", K.DateTime), Ref("cm_creator", "user")),
+        Obj("person", ["acm_person.csv"], ExportFormat.Csv, "cm_person_id", "People (complainants, respondents, contacts).",
+            Col("cm_person_id", K.Integer, true), Col("cm_person_title", K.Picklist), Col("cm_given_name", K.Text, true, "first_name"),
+            Col("cm_middle_name"), Col("cm_family_name", K.Text, true, "last_name"), Col("cm_person_company_name"),
+            Col("cm_person_status", K.Picklist), Col("cm_person_date_of_birth", K.Date), Col("cm_default_phone", K.Phone),
+            Col("cm_default_email", K.Email), Ref("cm_default_address", "postal_address"), Col("cm_default_url", K.Url),
+            Col("cm_details", K.LongText), Col("cm_created", K.DateTime), Ref("cm_creator", "user")),
+        Obj("person_org_assoc", ["acm_person_org_assoc.csv", "acm_person_organization.csv"], ExportFormat.Csv, "cm_id", "Person–organization associations (many-to-many, with roles).",
+            Col("cm_id", K.Integer, true), Ref("cm_person_id", "person", true), Ref("cm_organization_id", "organization", true),
+            Col("cm_person_to_org_assoc_type", K.Picklist), Col("cm_org_to_person_assoc_type", K.Picklist), Col("cm_primary_contact", K.Boolean),
+            Col("cm_default_organization", K.Boolean), Col("cm_description", K.LongText)),
+        Obj("contact_method", ["acm_contact_method.csv"], ExportFormat.Csv, "cm_contact_method_id", "Phones, e-mails and URLs of persons and organizations.",
+            Col("cm_contact_method_id", K.Integer, true), Col("cm_contact_type", K.Picklist, true), Col("cm_contact_sub_type", K.Picklist),
+            Col("cm_contact_value", K.Text, true), Col("cm_description"), Col("cm_contact_method_status", K.Picklist),
+            Ref("cm_person_id", "person"), Ref("cm_organization_id", "organization")),
+        Obj("postal_address", ["acm_postal_address.csv"], ExportFormat.Csv, "cm_address_id", "Postal addresses.",
+            Col("cm_address_id", K.Integer, true), Col("cm_address_type", K.Picklist), Col("cm_street_address"), Col("cm_street_address_extra"),
+            Col("cm_locality"), Col("cm_region"), Col("cm_postal_code"), Col("cm_country")),
+        Obj("case_file", ["acm_case_file.csv"], ExportFormat.Csv, "cm_case_id", "Cases of every kind (one table; FOIA requests carry fo_ columns and cm_class_name FOIARequest).",
+            Col("cm_case_id", K.Integer, true), Col("cm_case_number", K.Text, true), Col("cm_class_name", K.Picklist), Col("cm_case_type", K.Picklist),
+            Col("cm_case_title", K.Text, true, "title"), Col("cm_case_status", K.Picklist), Col("cm_case_details", K.Html),
+            Col("cm_case_incident_date", K.DateTime), Col("cm_case_created", K.DateTime, true), Ref("cm_case_creator", "user"),
+            Col("cm_case_modified", K.DateTime), Ref("cm_case_modifier", "user"), Col("cm_case_closed", K.DateTime), Col("cm_case_disposition", K.Picklist),
+            Col("cm_case_priority", K.Picklist), Col("cm_due_date", K.DateTime), Col("cm_response_due_date", K.DateTime), Ref("cm_case_assignee", "user"),
+            Col("cm_queue_id"), Col("cm_container_id", K.Integer), Col("cm_case_restricted_flag", K.Boolean), Col("cm_legacy_system_id"),
+            Ref("cm_responsible_organization", "organization"),
+            Col("fo_received_date", K.DateTime), Col("fo_final_reply_date", K.DateTime), Col("fo_release_date", K.DateTime), Col("fo_expedite_flag", K.Boolean),
+            Col("fo_fee_waiver_flag", K.Boolean), Col("fo_litigation_flag", K.Boolean), Col("fo_request_type", K.Picklist), Col("fo_request_sub_type", K.Picklist),
+            Col("fo_request_category", K.Picklist), Col("fo_component_agency"), Col("fo_request_source", K.Picklist),
+            Col("fo_delivery_method_of_response", K.Picklist), Col("fo_request_track", K.Picklist), Col("fo_pay_fee", K.Decimal), Col("fo_processing_fee_waive", K.Decimal)),
+        Obj("complaint", ["acm_complaint.csv"], ExportFormat.Csv, "cm_complaint_id", "Complaints (a case subtype with its own table).",
+            Col("cm_complaint_id", K.Integer, true), Col("cm_complaint_number", K.Text, true), Col("cm_complaint_type", K.Picklist),
+            Col("cm_complaint_priority", K.Picklist), Col("cm_complaint_title", K.Text, true), Col("cm_complaint_details", K.Html),
+            Col("cm_complaint_incident_date", K.DateTime), Col("cm_complaint_status", K.Picklist), Col("cm_due_date", K.DateTime), Col("cm_tag", K.MultiValue),
+            Col("cm_frequency", K.Picklist), Col("cm_disposition_id"), Col("cm_legacy_system_id"), Col("cm_created", K.DateTime, true),
+            Ref("cm_creator", "user"), Ref("cm_complaint_assignee", "user"), Col("cm_container_id", K.Integer)),
+        Obj("person_assoc", ["acm_person_assoc.csv"], ExportFormat.Csv, "cm_person_assoc_id", "Parties on a case or complaint (Initiator, Complaintant [sic], Subject, Witness…).",
+            Col("cm_person_assoc_id", K.Integer, true), Ref("cm_person_assoc_person_id", "person", true), Col("cm_person_assoc_parent_id", K.Integer, true),
+            Col("cm_person_assoc_parent_type", K.Picklist, true), Col("cm_person_assoc_person_type", K.Picklist, true), Col("cm_notes", K.LongText)),
+        Obj("task", ["tasks.json", "acm_task.json"], ExportFormat.Json, "taskId", "Workflow-engine tasks from the REST API.",
+            Col("taskId", K.Integer, true), Col("title", K.Text, true), Col("priority", K.Picklist), Col("dueDate", K.DateTime), Ref("assignee", "user"),
+            Ref("owner", "user"), Col("status", K.Picklist), Col("percentComplete", K.Integer), Col("details", K.Html), Col("createDate", K.DateTime, true),
+            Col("parentObjectId", K.Integer), Col("parentObjectType", K.Picklist)),
+        Obj("calendar_event", ["calendar_events.json", "events.json"], ExportFormat.Json, "eventId", "Calendar entries (hearings, deadlines, meetings).",
+            Col("eventId", K.Text, true), Col("subject", K.Text, true), Col("location"), Col("start", K.DateTime, true), Col("end", K.DateTime, true),
+            Col("allDayEvent", K.Boolean), Col("priority", K.Picklist), Col("attendees", K.MultiValue), Col("objectType", K.Picklist), Col("objectId", K.Integer)),
+        Obj("note", ["acm_note.csv"], ExportFormat.Csv, "cm_note_id", "Notes and comments on cases, complaints, persons and organizations.",
+            Col("cm_note_id", K.Integer, true), Col("cm_note_text", K.Html, true), Col("cm_note_type", K.Picklist), Col("cm_parent_object_id", K.Integer, true),
+            Col("cm_parent_object_type", K.Picklist, true), Ref("cm_note_author", "user"), Col("cm_note_created", K.DateTime, true)),
+        Obj("file", ["acm_file.csv"], ExportFormat.Csv, "cm_file_id", "Documents (latest version); bytes at cm_file_path under the export folder.",
+            Col("cm_file_id", K.Integer, true), Col("cm_file_name", K.Text, true), Col("cm_file_active_version_mime_type"),
+            Col("cm_file_active_version_name_extension"), Col("cm_file_active_version_tag"), Col("cm_file_type", K.Picklist), Col("cm_file_category", K.Picklist),
+            Col("cm_container_id", K.Integer, true), Col("cm_parent_object_id", K.Integer), Col("cm_parent_object_type", K.Picklist),
+            Col("cm_file_status", K.Picklist), Col("cm_file_created", K.DateTime), Ref("cm_file_creator", "user"), Col("cm_file_size", K.Integer),
+            Col("cm_file_path", K.FilePath, true)),
+        Obj("workflow", ["workflows/index.csv"], ExportFormat.Csv, "process_key", "BPMN 2.0 process definitions (one .bpmn file each under workflows/): rebuilt, not migrated.",
+            Col("process_key", K.Text, true), Col("process_name"), Col("version", K.Integer), Col("bpmn_path", K.FilePath, true)),
+    ]);
+}
