@@ -1,3 +1,4 @@
+using Flit.Core.Mapping;
 using System.Text.Json;
 using Flit.Activities.Partitioning;
 using Flit.Core.Destinations;
@@ -34,9 +35,11 @@ public sealed class LoadBatchActivity(
 
         var outcomes = new List<RecordOutcome>(records.Count);
         var mapped = new List<DestinationRecord>(records.Count);
+        var warnings = new List<string>();
         foreach (var record in records)
         {
-            var result = mapping.Map(record);
+            var result = mapping.Map(batch.SourceObject, record);
+            warnings.AddRange(result.Warnings ?? []);
             if (result.Record is { } destinationRecord)
             {
                 mapped.Add(destinationRecord);
@@ -64,7 +67,8 @@ public sealed class LoadBatchActivity(
             outcomes.AddRange(await RecordUpsertsAsync(migrationId, batch, chunk, upserts, cancellationToken));
         }
 
-        var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, resolved.Warnings);
+        warnings.AddRange(resolved.Warnings);
+        var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings);
         var path = RunPaths.Outcome(migrationId, batch.BatchId);
         await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
         {

@@ -1,3 +1,4 @@
+using Flit.Core.Mapping;
 using System.IO.Hashing;
 using System.Text;
 using Flit.Core.Ports;
@@ -28,7 +29,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
         var phases = new SortedDictionary<int, List<BatchWork>>();
         long total = 0;
 
-        foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.SourceObject, StringComparer.Ordinal))
+        foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
             var records = Select(request, plan, sampled, cancellationToken);
             var batches = await WriteBatchesAsync(request, plan, records, cancellationToken);
@@ -48,12 +49,17 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
     {
         // Read problems are reported by the audit, which reads the same files; here they only cost a skip.
         var records = exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken);
+        if (plan.DistinctBy is { } distinctBy)
+        {
+            records = Distinct(records, distinctBy);
+        }
+
         if (request.Mode == RunMode.Full)
         {
             return records;
         }
 
-        var taken = sampled.TryGetValue(plan.SourceObject, out var existing) ? existing : sampled[plan.SourceObject] = new HashSet<string>(StringComparer.Ordinal);
+        var taken = sampled.TryGetValue(plan.Key, out var existing) ? existing : sampled[plan.Key] = new HashSet<string>(StringComparer.Ordinal);
         HashSet<string>? parents = null;
         if (plan.GroupByObject is { } parentObject)
         {
@@ -61,6 +67,20 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
         }
 
         return TakeSample(records, plan, parents, taken, request.SampleSize);
+    }
+
+    /// <summary>One record per computed id (e.g. one company per distinct organisation name); memory grows with
+    /// the distinct ids, not the rows.</summary>
+    private static IEnumerable<SourceRecord> Distinct(IEnumerable<SourceRecord> records, Func<SourceRecord, string?> idOf)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            if (idOf(record) is { Length: > 0 } id && seen.Add(id))
+            {
+                yield return record;
+            }
+        }
     }
 
     private static IEnumerable<SourceRecord> TakeSample(IEnumerable<SourceRecord> records, ObjectPlan plan, HashSet<string>? parents, HashSet<string> taken, int size)
@@ -119,14 +139,14 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
 
     private async Task<BatchWork> WriteBatchAsync(MigrationRequest request, ObjectPlan plan, int bucket, int part, List<SourceRecord> records, CancellationToken cancellationToken)
     {
-        var batchId = $"{(int)plan.Phase}-{plan.SourceObject}-{bucket:D3}-{part:D4}";
-        var path = RunPaths.Batch(request.MigrationId, (int)plan.Phase, plan.SourceObject, batchId, retry: false);
+        var batchId = $"{(int)plan.Phase}-{plan.Key}-{bucket:D3}-{part:D4}";
+        var path = RunPaths.Batch(request.MigrationId, (int)plan.Phase, plan.Key, batchId, retry: false);
         await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
         {
             await BatchFile.WriteAsync(stream, records, cancellationToken);
         }
 
-        return new BatchWork(batchId, plan.SourceObject, plan.TargetModel, (int)plan.Phase, path, records.Count, false);
+        return new BatchWork(batchId, plan.Key, plan.TargetModel, (int)plan.Phase, path, records.Count, false);
     }
 
     internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));

@@ -1,3 +1,4 @@
+using Flit.Core.Mapping;
 using System.Text.Json;
 using Flit.Activities.Loading;
 using Flit.Activities.Partitioning;
@@ -111,7 +112,7 @@ public sealed class ReconcileActivity(
             var byId = records.ToDictionary(r => r.SourceId, StringComparer.Ordinal);
             foreach (var (_, outcome) in batch)
             {
-                if (byId.TryGetValue(outcome.SourceId, out var source) && mapping.Map(source).Record is { } mapped)
+                if (byId.TryGetValue(outcome.SourceId, out var source) && mapping.Map(first.SourceObject, source).Record is { } mapped)
                 {
                     expected.Add((outcome, mapped));
                 }

@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Flit.Core.Destinations;
+using Flit.Core.Records;
+using Flit.Core.Transforms;
+using Flit.Core.Values;
+
+namespace Flit.Core.Mapping;
+
+/// <summary>
+/// A mapping spec compiled for one run: transforms bound once, column positions resolved once per file schema,
+/// so mapping a record is a loop over arrays. Records that cannot be mapped are outcomes, never exceptions.
+/// </summary>
+public sealed class CompiledMapping : ICompiledMapping
+{
+    private readonly Dictionary<string, ObjectMapper> _mappers;
+
+    private CompiledMapping(MappingSpec spec, string specHash, Dictionary<string, ObjectMapper> mappers, IReadOnlyList<ObjectPlan> objects)
+    {
+        Spec = spec;
+        SpecHash = specHash;
+        _mappers = mappers;
+        Objects = objects;
+    }
+
+    public MappingSpec Spec { get; }
+
+    public string SpecHash { get; }
+
+    public IReadOnlyList<ObjectPlan> Objects { get; }
+
+    /// <summary>Compiles a spec for a tenant. Fields the destination does not have (per its schema) are dropped
+    /// unless the spec creates them, e.g. res.partner <c>mobile</c> on Odoo 18.2+.</summary>
+    public static CompiledMapping Compile(MappingSpec spec, string tenant, TransformContext context, DestinationSchema? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(context);
+        var prefix = "flit_" + Slug(tenant, 40) + ".";
+        var models = spec.Migrated.ToDictionary(o => o.Key, o => o.Target!, StringComparer.Ordinal);
+        var mappers = new Dictionary<string, ObjectMapper>(StringComparer.Ordinal);
+        var plans = new List<ObjectPlan>();
+        foreach (var entry in spec.Migrated)
+        {
+            var mapper = new ObjectMapper(entry, spec.Source, prefix, context, models, schema);
+            mappers[entry.Key] = mapper;
+            var group = entry.References.FirstOrDefault(r => r.Object is not null && r.KeyTransform is null);
+            plans.Add(new ObjectPlan(entry.Source, entry.Target!, entry.Phase, group?.From, group?.Object, entry.Key, mapper.DistinctBy));
+        }
+
+        return new CompiledMapping(spec, MappingSpecLoader.Hash(spec), mappers, plans);
+    }
+
+    public MapOutcome Map(string key, SourceRecord record) =>
+        _mappers.TryGetValue(key, out var mapper)
+            ? mapper.Map(record)
+            : throw new ArgumentException($"The spec has no migrated object '{key}'. Objects: {string.Join(", ", _mappers.Keys)}.", nameof(key));
+
+    /// <summary>Lower-case ASCII letters, digits and '_' only: safe in Odoo xmlid names and Dataverse keys.</summary>
+    public static string Slug(string value, int max)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var builder = new StringBuilder(Math.Min(value.Length, max));
+        foreach (var c in value)
+        {
+            if (builder.Length == max)
+            {
+                break;
+            }
+
+            builder.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The deterministic external id of a record: tenant module, source system, object, source id.
+    /// Ids that had to be altered to be safe get a hash suffix so two different ids never collide.</summary>
+    public static string ExternalId(string modulePrefix, string system, string objectKey, string sourceId)
+    {
+        ArgumentNullException.ThrowIfNull(modulePrefix);
+        ArgumentNullException.ThrowIfNull(sourceId);
+        var slug = Slug(sourceId, 60);
+        var safe = slug == sourceId ? slug : slug + "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceId)))[..10];
+        return $"{modulePrefix}{Slug(system, 20)}_{Slug(objectKey, 30)}_{safe}";
+    }
+
+    private sealed class ObjectMapper
+    {
+        private readonly ObjectMapping _entry;
+        private readonly string _system;
+        private readonly string _prefix;
+        private readonly TransformContext _context;
+        private readonly (FieldMapping Field, BoundTransform Transform)[] _fields;
+        private readonly IReadOnlyDictionary<string, string> _models;
+        private readonly ConditionalWeakTable<RecordSchema, int[][]> _columns = [];
+        private readonly (string Column, string Value, bool Equal)? _where;
+
+        public ObjectMapper(ObjectMapping entry, string system, string prefix, TransformContext context, IReadOnlyDictionary<string, string> models, DestinationSchema? schema)
+        {
+            _entry = entry;
+            _system = system;
+            _prefix = prefix;
+            _context = context;
+            _models = models;
+            _fields = [.. entry.Fields
+                .Where(f => schema is null || f.Custom is not null || schema.HasField(entry.Target!, f.To) || !schema.Models.ContainsKey(entry.Target!))
+                .Select(f => (f, Transforms.Transforms.Bind(f)))];
+            _where = ParseWhere(entry.Where);
+            if (entry.IdFrom is { } idFrom)
+            {
+                DistinctBy = record => ComputedId(record[idFrom]);
+            }
+        }
+
+        public Func<SourceRecord, string?>? DistinctBy { get; }
+
+        public MapOutcome Map(SourceRecord record)
+        {
+            if (_where is { } where && string.Equals(record[where.Column]?.Trim(), where.Value, StringComparison.OrdinalIgnoreCase) != where.Equal)
+            {
+                return MapOutcome.Skipped($"{_entry.Key}: only records where {_entry.Where} are loaded as {_entry.Target}");
+            }
+
+            var sourceId = _entry.IdFrom is { } idFrom ? ComputedId(record[idFrom]) : record.SourceId;
+            if (string.IsNullOrEmpty(sourceId))
+            {
+                return MapOutcome.Skipped($"{_entry.Key}: no {_entry.IdFrom} to build the record from ({record.Location})");
+            }
+
+            var columns = _columns.GetValue(record.Schema, Resolve);
+            var values = new Dictionary<string, object?>(_fields.Length + 2, StringComparer.Ordinal);
+            List<string>? warnings = null;
+            for (var i = 0; i < _fields.Length; i++)
+            {
+                var (field, transform) = _fields[i];
+                var indices = columns[i];
+                string?[] input;
+                if (field.Value is not null)
+                {
+                    input = [field.Value];
+                }
+                else
+                {
+                    input = new string?[indices.Length];
+                    for (var c = 0; c < indices.Length; c++)
+                    {
+                        input[c] = indices[c] < 0 ? null : record[indices[c]];
+                    }
+                }
+
+                var result = input.Length == 0 ? TransformResult.Ok(null) : transform(input, _context);
+                if (result.Error is not null)
+                {
+                    var at = field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString();
+                    if (field.Required)
+                    {
+                        return MapOutcome.Failed($"{at}: {field.To}: {result.Error}");
+                    }
+
+                    (warnings ??= []).Add($"{at}: {field.To} left empty: {result.Error}");
+                    continue;
+                }
+
+                if (result.Value is null)
+                {
+                    if (field.Required)
+                    {
+                        var from = field.From.Count > 0 ? string.Join(" + ", field.From) : "its constant";
+                        return MapOutcome.Failed($"{(field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString())}: {field.To} is required but {from} is empty");
+                    }
+
+                    continue;
+                }
+
+                values[field.To] = result.Value;
+            }
+
+            var references = new List<RecordReference>(_entry.References.Count);
+            foreach (var reference in _entry.References)
+            {
+                var raw = Transforms.Transforms.Text(record[reference.From]);
+                var id = reference.KeyTransform == "companyKey" ? NameValues.CompanyKey(raw) : raw;
+                if (string.IsNullOrEmpty(id))
+                {
+                    if (reference.Required)
+                    {
+                        return MapOutcome.Failed($"{record.Where(reference.From)}: {reference.To} is required but {reference.From} is empty");
+                    }
+
+                    continue;
+                }
+
+                var target = reference.Object;
+                if (reference.ObjectBy is { } by)
+                {
+                    var type = record[by.Column]?.Trim() ?? string.Empty;
+                    if (!by.Map.TryGetValue(type, out target))
+                    {
+                        (warnings ??= []).Add($"{record.Where(by.Column)}: parent type '{type}' is not migrated ({string.Join(", ", by.Map.Keys)}); {reference.To} left empty");
+                        if (reference.Required)
+                        {
+                            return MapOutcome.Failed($"{record.Where(by.Column)}: parent type '{type}' is not one this spec migrates ({string.Join(", ", by.Map.Keys)})");
+                        }
+
+                        continue;
+                    }
+                }
+
+                if (reference.ModelField is { } modelField && target is not null && _models.TryGetValue(target, out var model))
+                {
+                    values[modelField] = modelField.EndsWith("_id", StringComparison.Ordinal) ? new NamedLookup("ir.model", model) : model;
+                }
+
+                references.Add(new RecordReference(reference.To, target!, id, reference.Required));
+            }
+
+            var destination = new DestinationRecord(
+                ExternalId(_prefix, _system, _entry.Key, sourceId),
+                _entry.Key,
+                sourceId,
+                _entry.Target!,
+                values,
+                references,
+                ContentHash(values, references),
+                record.Location);
+            return MapOutcome.Mapped(destination, warnings);
+        }
+
+        private string? ComputedId(string? value) =>
+            _entry.IdTransform == "companyKey" ? NullIfEmpty(NameValues.CompanyKey(value)) : Transforms.Transforms.Text(value);
+
+        private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+        private int[][] Resolve(RecordSchema schema) =>
+            [.. _fields.Select(f => f.Field.From.Select(schema.IndexOf).ToArray())];
+
+        private static (string, string, bool)? ParseWhere(string? where)
+        {
+            if (where is null)
+            {
+                return null;
+            }
+
+            var not = where.IndexOf("!=", StringComparison.Ordinal);
+            if (not > 0)
+            {
+                return (where[..not].Trim(), where[(not + 2)..].Trim(), false);
+            }
+
+            var eq = where.IndexOf('=', StringComparison.Ordinal);
+            return eq > 0
+                ? (where[..eq].Trim(), where[(eq + 1)..].Trim(), true)
+                : throw new MappingSpecException($"'where: {where}' must be 'column=value' or 'column!=value'.");
+        }
+    }
+
+    /// <summary>SHA-256 over the sorted field values and references: equal content, equal hash, on every run.</summary>
+    internal static string ContentHash(IReadOnlyDictionary<string, object?> values, IReadOnlyList<RecordReference> references)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> separator = [0x1F];
+        foreach (var key in values.Keys.Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(key));
+            hash.AppendData(separator);
+            hash.AppendData(Encoding.UTF8.GetBytes(Canonical(values[key])));
+            hash.AppendData(separator);
+        }
+
+        foreach (var reference in references.OrderBy(r => r.Field, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{reference.Field}>{reference.SourceObject}:{reference.SourceId}"));
+            hash.AppendData(separator);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    private static string Canonical(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTime d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

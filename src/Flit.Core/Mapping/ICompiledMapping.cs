@@ -1,0 +1,38 @@
+using Flit.Core.Destinations;
+using Flit.Core.Records;
+
+namespace Flit.Core.Mapping;
+
+/// <summary>One object the approved spec migrates: where it goes, when, and how to keep siblings together.</summary>
+/// <param name="SourceObject">Layout object name.</param>
+/// <param name="TargetModel">Destination model.</param>
+/// <param name="Phase">Load phase.</param>
+/// <param name="GroupByColumn">Column holding the parent's source id: records sharing a parent go to one batch so
+/// parallel workers never update the same parent concurrently (Odoo's concurrent-update failures).</param>
+/// <param name="GroupByObject">The object that column points at (sample mode follows it to keep links whole).</param>
+/// <param name="Key">Mapping key: the object name in batches, the ID map and external ids.</param>
+/// <param name="DistinctBy">For computed ids (companies extracted from contacts): the id of each record; records
+/// with an empty or already-seen id are not loaded again.</param>
+public sealed record ObjectPlan(string SourceObject, string TargetModel, LoadPhase Phase, string? GroupByColumn, string? GroupByObject, string Key, Func<SourceRecord, string?>? DistinctBy = null);
+
+/// <summary>What mapping one source record produced: a record to send (with warnings about values left out), a skip
+/// by rule, or a failure naming the file, line and column.</summary>
+public sealed record MapOutcome(DestinationRecord? Record, string? SkipReason, string? Failure, IReadOnlyList<string>? Warnings = null)
+{
+    public static MapOutcome Mapped(DestinationRecord record, IReadOnlyList<string>? warnings = null) => new(record, null, null, warnings);
+
+    public static MapOutcome Skipped(string reason) => new(null, reason, null);
+
+    public static MapOutcome Failed(string reason) => new(null, null, reason);
+}
+
+/// <summary>The approved mapping spec, compiled for the load: the seam between the activities and the mapping engine.</summary>
+public interface ICompiledMapping
+{
+    string SpecHash { get; }
+
+    IReadOnlyList<ObjectPlan> Objects { get; }
+
+    /// <summary>Maps a record for one object entry (its <see cref="ObjectPlan.Key"/>).</summary>
+    MapOutcome Map(string key, SourceRecord record);
+}
