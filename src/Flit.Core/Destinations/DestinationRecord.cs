@@ -35,6 +35,10 @@ public sealed record RecordReference(string Field, string SourceObject, string S
 /// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country).</summary>
 public sealed record NamedLookup(string Model, string Name);
 
+/// <summary>A value that is a file of the export (attachment bytes), by its path relative to the export folder;
+/// the load reads it just before sending, so batch files stay small.</summary>
+public sealed record FileContent(string RelativePath);
+
 /// <summary>A value that names a destination user by email (owners, assignees).</summary>
 public sealed record UserLookup(string Email);
 

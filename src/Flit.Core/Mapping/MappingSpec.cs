@@ -26,10 +26,15 @@ public enum Disposition
 /// <param name="Source">Source system id (layout).</param>
 /// <param name="Destination"><c>odoo</c> or <c>dataverse</c>.</param>
 /// <param name="Objects">One entry per seed-table row (at least), in load order within phases.</param>
-public sealed record MappingSpec(string Pair, int Version, string Source, string Destination, IReadOnlyList<ObjectMapping> Objects)
+/// <param name="Owners">Where owner e-mails come from: the object, its key column (what owner columns hold) and
+/// its e-mail column.</param>
+public sealed record MappingSpec(string Pair, int Version, string Source, string Destination, IReadOnlyList<ObjectMapping> Objects, OwnerDirectory? Owners = null)
 {
     public IEnumerable<ObjectMapping> Migrated => Objects.Where(o => o.Disposition == Disposition.Migrate && o.Target is not null);
 }
+
+/// <summary>The source object that turns owner keys (user ids, names) into e-mails.</summary>
+public sealed record OwnerDirectory(string Object, string Key, string Email);
 
 /// <summary>How one source object lands.</summary>
 /// <param name="SeedRow">The seed table row this entry covers (exact title).</param>

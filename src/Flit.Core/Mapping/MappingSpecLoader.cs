@@ -89,6 +89,8 @@ public static class MappingSpecLoader
 
         public List<ObjectDocument> Objects { get; set; } = [];
 
+        public OwnersDocument? Owners { get; set; }
+
         public MappingSpec ToSpec(string specName)
         {
             string Need(string? value, string what) =>
@@ -102,7 +104,8 @@ public static class MappingSpecLoader
             }
 
             return new MappingSpec(Need(Pair, "pair"), Version > 0 ? Version : throw new MappingSpecException($"{specName}: 'version' must be a positive number."),
-                Need(Source, "source"), Need(Destination, "destination"), objects);
+                Need(Source, "source"), Need(Destination, "destination"), objects,
+                Owners is null ? null : new OwnerDirectory(Need(Owners.Object, "owners.object"), Need(Owners.Key, "owners.key"), Need(Owners.Email, "owners.email")));
         }
 
         public static SpecDocument Of(MappingSpec spec) => new()
@@ -112,7 +115,17 @@ public static class MappingSpecLoader
             Source = spec.Source,
             Destination = spec.Destination,
             Objects = [.. spec.Objects.Select(ObjectDocument.Of)],
+            Owners = spec.Owners is null ? null : new OwnersDocument { Object = spec.Owners.Object, Key = spec.Owners.Key, Email = spec.Owners.Email },
         };
+    }
+
+    private sealed class OwnersDocument
+    {
+        public string? Object { get; set; }
+
+        public string? Key { get; set; }
+
+        public string? Email { get; set; }
     }
 
     private sealed class ObjectDocument

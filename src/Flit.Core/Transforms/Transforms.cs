@@ -55,6 +55,7 @@ public static class Transforms
         ["ownerEmail"] = _ => (v, _) => Text(v[0]) is { } email ? TransformResult.Ok(new UserLookup(email)) : TransformResult.Ok(null),
         ["modelId"] = f => (_, _) => TransformResult.Ok(new NamedLookup("ir.model", Arg(f, "model"))),
         ["companyName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Join(v[0], null))),
+        ["file"] = _ => (v, _) => TransformResult.Ok(Text(v[0]) is { } path ? new FileContent(path) : null),
         ["list"] = _ => (v, _) => TransformResult.Ok(Text(string.Join(", ", (v[0] ?? string.Empty).Split([',', ';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))),
     };
 

@@ -1,0 +1,124 @@
+using Flit.Core.Mapping;
+using Flit.Core.Transforms;
+using Flit.Sources.Layouts;
+
+namespace Flit.Core.Tests.Mapping;
+
+public sealed class ShippedSpecsTests
+{
+    /// <summary>The object rows of each seed page's mapping table (shared/seeds), copied here so the check runs anywhere.</summary>
+    private static readonly Dictionary<string, string[]> SeedRows = new()
+    {
+        ["arkcase-odoo"] = ["Person", "Organization", "Entity Association", "Case", "Complaint", "Task", "File / Document", "Request (FOIA / Public Records)", "Parties (Complainant, Respondent)", "Calendar / Event", "Note / Comment"],
+        ["casemanager-odoo"] = ["Case", "Case Status", "Contact", "Company", "Contact-Company Association", "Document / Attachment", "Activity Log (Call, Email, Note)", "Case Owner / Assigned User", "Case Priority", "Custom Fields (Case)", "Case Number / Reference", "Workflow / Automation Rules"],
+        ["oncourse-odoo"] = ["Lead", "Contact", "Companies/Accounts", "Deal", "Pipeline Stages", "Pipeline", "Task", "Engagement: Note", "Custom Fields", "Owner", "Lead Source", "Attachments"],
+        ["actimo-odoo"] = ["Contact (Actimo User)", "Workspaces", "Contact Properties / Custom Properties", "Pulse Survey Responses", "Learning Path Completions", "Messages / Announcements", "Engagement Score / NPS Score", "Onboarding Flows", "Groups / Social Wall Posts", "Owner / Manager Assignment"],
+        ["actimo-dynamics"] = ["User", "Workspace", "Workspace Membership", "Training Enrollment", "Training Completion", "Learning Path", "Pulse Survey", "Engagement Score", "Message/News Post", "Group Chat / Social Post", "User Custom Properties", "Training Custom Properties"],
+    };
+
+    public static TheoryData<string> Pairs() => [.. MappingSpecLoader.ShippedPairs];
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void ShippedSpec_CoversEverySeedRow(string pair)
+    {
+        var spec = MappingSpecLoader.LoadShipped(pair);
+
+        var missing = SeedRows[pair].Except(spec.Objects.Select(o => o.SeedRow), StringComparer.Ordinal).ToList();
+
+        Assert.Empty(missing);
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void ShippedSpec_NamesOnlyObjectsAndColumnsTheLayoutHas(string pair)
+    {
+        var spec = MappingSpecLoader.LoadShipped(pair);
+        var layout = SourceLayouts.Get(spec.Source);
+        var keys = spec.Migrated.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var entry in spec.Objects)
+        {
+            var obj = layout.Object(entry.Source);
+            Assert.True(obj is not null, $"{pair}: layout has no object '{entry.Source}'");
+            var columns = entry.Fields.SelectMany(f => f.From)
+                .Concat(entry.References.Select(r => r.From))
+                .Concat(entry.References.Where(r => r.ObjectBy is not null).Select(r => r.ObjectBy!.Column))
+                .Concat(entry.IdFrom is null ? [] : [entry.IdFrom]);
+            foreach (var column in columns)
+            {
+                Assert.True(obj!.Column(column) is not null, $"{pair}/{entry.Key}: {entry.Source} has no column '{column}'");
+            }
+
+            foreach (var reference in entry.References)
+            {
+                var targets = reference.ObjectBy?.Map.Values ?? [reference.Object!];
+                Assert.All(targets, t => Assert.True(keys.Contains(t), $"{pair}/{entry.Key}.{reference.To} → '{t}' is not a migrated object"));
+            }
+        }
+
+        Assert.NotNull(spec.Owners);
+        Assert.NotNull(layout.Object(spec.Owners!.Object)?.Column(spec.Owners.Email));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Hash_AfterYamlRoundTrip_IsUnchanged(string pair)
+    {
+        var spec = MappingSpecLoader.LoadShipped(pair);
+
+        var again = MappingSpecLoader.Parse(MappingSpecLoader.ToYaml(spec), pair);
+
+        Assert.Equal(MappingSpecLoader.Hash(spec), MappingSpecLoader.Hash(again));
+    }
+
+    [Fact]
+    public void Hash_ContentChange_ChangesTheHash()
+    {
+        var spec = MappingSpecLoader.LoadShipped("arkcase-odoo");
+
+        var changed = spec with { Objects = [.. spec.Objects.Skip(1)] };
+
+        Assert.NotEqual(MappingSpecLoader.Hash(spec), MappingSpecLoader.Hash(changed));
+    }
+
+    [Fact]
+    public void Parse_UnknownTransform_NamesSpecPositionAndValidTransforms()
+    {
+        const string Yaml = """
+            pair: p
+            version: 1
+            source: arkcase
+            destination: odoo
+            objects:
+              - seedRow: Person
+                source: person
+                target: res.partner
+                fields:
+                  - { to: name, from: cm_given_name, transform: shout }
+            """;
+
+        var error = Assert.Throws<MappingSpecException>(() => MappingSpecLoader.Parse(Yaml, "custom.yaml"));
+
+        Assert.Contains("custom.yaml, objects[0] (Person).fields[0]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("priority", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BadYaml_NamesLineAndColumn()
+    {
+        var error = Assert.Throws<MappingSpecException>(() => MappingSpecLoader.Parse("pair: [unclosed\nversion: 1", "broken.yaml"));
+
+        Assert.Matches(@"broken\.yaml, line \d+, column \d+", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Compile_EveryShippedSpec_BindsAllTransforms(string pair)
+    {
+        var compiled = CompiledMapping.Compile(MappingSpecLoader.LoadShipped(pair), "acme", TransformContext.Utc);
+
+        Assert.NotEmpty(compiled.Objects);
+        Assert.Equal(compiled.Objects.Count, compiled.Objects.Select(o => o.Key).Distinct().Count());
+    }
+}
