@@ -53,6 +53,7 @@ public static class SampleGenerator
         private readonly SampleOptions _options;
         private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, List<DirtyRecord> Records)> _dirt = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<string>> _recentEmails = new(StringComparer.Ordinal);
 
         public GenerationRun(SourceLayout layout, SamplePlan plan, int records, int seed, SampleOptions options)
         {
@@ -305,7 +306,7 @@ public static class SampleGenerator
 
         private string ReferenceTo(ObjectLayout from, string target, string fromId, string column, Random random)
         {
-            var count = Math.Max(target == _plan.OwnerObject && column != _layout.Object(target)!.KeyColumn && IsOwnerColumn(from, column) ? OwnerPool : _counts.GetValueOrDefault(target), 1);
+            var count = Math.Max(target == _plan.OwnerObject && (_plan.System != "actimo" || IsOwnerColumn(from, column)) ? OwnerPool : _counts.GetValueOrDefault(target), 1);
             if (target != _plan.OwnerObject && Chance(random, _options.DanglingParentRate))
             {
                 Dirt(DirtKinds.DanglingReference, from.Name, fromId, column);
@@ -321,8 +322,8 @@ public static class SampleGenerator
             return IdOf(_layout.Object(target)!, index);
         }
 
-        /// <summary>Actimo staff reference other staff as respondents, authors…: only manager_id is an owner.</summary>
-        private bool IsOwnerColumn(ObjectLayout from, string column) => _plan.System != "actimo" || column == "manager_id";
+        /// <summary>Whether a column holds the record's owner (Actimo staff also reference staff as respondents, authors…).</summary>
+        private bool IsOwnerColumn(ObjectLayout from, string column) => _plan.OwnerColumns.Contains(column) || _plan.OwnerColumns.Contains($"{from.Name}.{column}");
 
         private string? Email(ObjectLayout obj, ColumnLayout column, string id, int index, Random random, (string First, string Last, bool NonLatin) person)
         {
@@ -337,13 +338,26 @@ public static class SampleGenerator
                 return null;
             }
 
-            if (index > 0 && Chance(random, _options.DuplicateEmailRate))
+            if (!_recentEmails.TryGetValue(obj.Name, out var recent))
             {
-                Dirt(DirtKinds.DuplicateEmail, obj.Name, id, column.Name);
-                return "  " + EmailFor(obj, index - 1 - random.Next(Math.Min(index, 50))).ToUpperInvariant();
+                _recentEmails[obj.Name] = recent = [];
             }
 
-            return EmailFor(obj, index);
+            if (recent.Count > 0 && Chance(random, _options.DuplicateEmailRate))
+            {
+                // Re-use an e-mail actually written a little earlier, in another case and with spaces.
+                Dirt(DirtKinds.DuplicateEmail, obj.Name, id, column.Name);
+                return "  " + recent[random.Next(recent.Count)].ToUpperInvariant();
+            }
+
+            var email = EmailFor(obj, index);
+            if (recent.Count == 50)
+            {
+                recent.RemoveAt(0);
+            }
+
+            recent.Add(email);
+            return email;
         }
 
         /// <summary>Unique per (object, index) so only injected duplicates repeat.</summary>

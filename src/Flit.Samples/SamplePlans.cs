@@ -12,7 +12,8 @@ internal sealed record SamplePlan(
     IReadOnlyDictionary<string, string[]> Picklists,
     string OwnerObject,
     string DateFormat,
-    string DateTimeFormat);
+    string DateTimeFormat,
+    IReadOnlySet<string> OwnerColumns);
 
 internal static class SamplePlans
 {
@@ -47,14 +48,14 @@ internal static class SamplePlans
                 ("status", ["ACTIVE", "CLOSED"]), ("priority", ["LOW", "NORMAL", "HIGH"]), ("cm_contact_type", ["Mobile Phone", "Personal E-mail", "office phone"]),
                 ("fo_request_type", ["New Request", "Appeal"]), ("cm_note_type", ["GENERAL"]), ("cm_file_type", ["Correspondence", "Evidence"]),
                 ("cm_user_state", ["VALID", "INVALID"]), ("cm_file_active_version_mime_type", ["application/pdf", "image/png", "text/plain"])),
-            "user", "yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss"),
+            "user", "yyyy-MM-dd", "yyyy-MM-dd HH:mm:ss", Set("cm_case_assignee", "cm_complaint_assignee", "assignee", "cm_note_author")),
         "casemanager" => new SamplePlan("casemanager",
             Ratios(("user", 0.02), ("company", 0.2), ("contact", 1), ("case", 0.5), ("case_contact", 0.6), ("activity", 1), ("document", 0.2)),
             new Dictionary<string, int> { ["workflow"] = 3 },
             new Dictionary<string, PolymorphicColumns>(),
             Picklists(("Status", ["Open", "Pending", "In Review", "Closed", "Closed Won"]), ("Category", ["Employment", "Family", "Property", "Commercial"]),
                 ("Type", ["Call", "Email", "Note"]), ("Role", ["Client", "Bill To", "Referrer"])),
-            "user", "dd/MM/yyyy", "dd/MM/yyyy HH:mm"),
+            "user", "dd/MM/yyyy", "dd/MM/yyyy HH:mm", Set("Case Manager", "case.Author", "activity.Author")),
         "oncourse" => new SamplePlan("oncourse",
             Ratios(("user", 0.02), ("contact", 1), ("lead", 0.5), ("deal", 0.4), ("note", 1), ("task", 0.3), ("attachment", 0.05)),
             new Dictionary<string, int> { ["pipeline_stage"] = 6 },
@@ -65,7 +66,7 @@ internal static class SamplePlans
             },
             Picklists(("Stage", Stages), ("Pipeline", ["Sales", "Renewals"]), ("Status", ["Open", "Won", "Lost"]), ("Lead Source", ["Web", "Referral", "Event", "Cold call"]),
                 ("Related Type", ["Deal", "Lead", "Contact"])),
-            "user", "dd/MM/yyyy", "dd/MM/yyyy HH:mm"),
+            "user", "dd/MM/yyyy", "dd/MM/yyyy HH:mm", Set("Owner", "note.Author")),
         "actimo" => new SamplePlan("actimo",
             Ratios(("workspace", 0.02), ("staff", 1), ("membership", 1.2), ("survey_response", 1), ("learning_completion", 0.5), ("training_enrollment", 0.4),
                 ("message", 0.5), ("group_post", 0.3)),
@@ -73,7 +74,7 @@ internal static class SamplePlans
             new Dictionary<string, PolymorphicColumns>(),
             Picklists(("Status", ["Enrolled", "In progress", "Completed"]), ("Survey", ["Weekly pulse", "eNPS Q3", "Safety check"]),
                 ("Path", ["Safety basics", "Customer care", "Onboarding"]), ("Group", ["Warehouse A", "Night shift", "All staff"])),
-            "staff", "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ"),
+            "staff", "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ", Set("manager_id")),
         _ => throw new ArgumentException($"No sample plan for '{system}'. Systems: arkcase, casemanager, oncourse, actimo.", nameof(system)),
     };
 
@@ -81,6 +82,10 @@ internal static class SamplePlans
 
     public static string[]? PicklistFor(SamplePlan plan, string column) =>
         plan.Picklists.TryGetValue(column, out var values) ? values : CommonPicklists.GetValueOrDefault(column);
+
+    /// <summary>The columns that hold a record's owner (what the specs resolve to destination users): a bare
+    /// column name, or object.column when the name means an owner only on that object.</summary>
+    private static HashSet<string> Set(params string[] columns) => new(columns, StringComparer.Ordinal);
 
     private static Dictionary<string, double> Ratios(params (string Object, double Ratio)[] ratios) =>
         ratios.ToDictionary(r => r.Object, r => r.Ratio, StringComparer.Ordinal);

@@ -1,0 +1,465 @@
+using System.Globalization;
+using System.Net.Mail;
+using Flit.Core.Mapping;
+using Flit.Core.Records;
+using Flit.Core.Sources;
+using Flit.Core.Transforms;
+using Flit.Core.Values;
+
+namespace Flit.Core.Audit;
+
+/// <summary>
+/// Audits an export record by record, as the readers stream it: memory grows with distinct ids and e-mails, not
+/// with rows. Feed every record (objects one file after another), the readers' problems, then <see cref="Build"/>.
+/// </summary>
+public sealed class AuditBuilder
+{
+    private readonly SourceLayout _layout;
+    private readonly MappingSpec? _spec;
+    private readonly AuditOptions _options;
+    private readonly Dictionary<string, ObjectState> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FindingState> _findings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FindingRecord First, bool Reported)> _emails = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _ownerEmails = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<FindingRecord>> _ownerReferences = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Target, string Id, FindingRecord Record)> _pendingReferences = [];
+    private readonly Dictionary<(string File, string Column), DateOrderDetector> _dateOrders = [];
+    private readonly HashSet<string> _rebuildObjects;
+    private readonly List<RebuildPackage> _packages = [];
+    private readonly Dictionary<RecordSchema, ColumnPlan[]> _plans = [];
+    private string? _currentObject;
+
+    public AuditBuilder(SourceLayout layout, MappingSpec? spec, AuditOptions? options = null)
+    {
+        _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+        _spec = spec;
+        _options = options ?? new AuditOptions();
+        _rebuildObjects = spec?.Objects.Where(o => o.Disposition == Disposition.RebuildPackage).Select(o => o.Source).ToHashSet(StringComparer.Ordinal) ?? [];
+        // Owner columns are the ones the spec maps through the owner transform; polymorphic parents come from the
+        // spec too (the layout only knows the column holds an id, not of which object).
+        _ownerColumns = spec?.Objects.SelectMany(o => o.Fields.Where(f => f.Transform == "owner" && f.From.Count > 0).Select(f => (o.Source, f.From[0])))
+            .ToHashSet() ?? [];
+        var sourceOfKey = spec?.Objects.Where(o => o.Disposition == Disposition.Migrate).GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.First().Source, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        _polymorphic = spec?.Objects
+            .SelectMany(o => o.References.Where(r => r.ObjectBy is not null).Select(r => (o.Source, r.From, r.ObjectBy!.Column,
+                Map: (IReadOnlyDictionary<string, string>)r.ObjectBy.Map.Where(m => sourceOfKey.ContainsKey(m.Value)).ToDictionary(m => m.Key, m => sourceOfKey[m.Value], StringComparer.OrdinalIgnoreCase))))
+            .DistinctBy(p => (p.Source, p.From))
+            .GroupBy(p => p.Source)
+            .ToDictionary(g => g.Key, g => g.Select(p => (p.From, p.Column, p.Map)).ToList(), StringComparer.Ordinal)
+            ?? [];
+    }
+
+    private readonly HashSet<(string Object, string Column)> _ownerColumns;
+    private readonly Dictionary<string, List<(string IdColumn, string TypeColumn, IReadOnlyDictionary<string, string> Map)>> _polymorphic;
+
+    private sealed class ObjectState
+    {
+        public HashSet<string> Ids { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Files { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<RecordSchema, long[]> Filled { get; } = [];
+
+        public long Records { get; set; }
+
+        public bool Complete { get; set; }
+    }
+
+    private sealed class FindingState(string kind, Severity severity, string message)
+    {
+        public string Kind { get; } = kind;
+
+        public Severity Severity { get; } = severity;
+
+        public string Message { get; } = message;
+
+        public int Count { get; set; }
+
+        public List<FindingRecord> Records { get; } = [];
+    }
+
+    private enum Check
+    {
+        None,
+        Email,
+        Date,
+        DateTime,
+        Integer,
+        Decimal,
+        Boolean,
+        Html,
+        Text,
+        File,
+        Reference,
+    }
+
+    private readonly record struct ColumnPlan(ColumnLayout? Layout, Check Check, bool Required, bool IsOwner);
+
+    /// <summary>A line the readers could not read.</summary>
+    public void Observe(ReadProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        Add(FindingKinds.Unreadable, Severity.Warning, "Lines or values the readers could not read", new FindingRecord("(file)", string.Empty, problem.File, problem.Line, problem.Column, problem.Message));
+    }
+
+    public void Observe(SourceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var objectName = record.ObjectType;
+        if (_currentObject != objectName)
+        {
+            if (_currentObject is not null && _objects.TryGetValue(_currentObject, out var done))
+            {
+                done.Complete = true;
+            }
+
+            _currentObject = objectName;
+        }
+
+        if (!_objects.TryGetValue(objectName, out var state))
+        {
+            _objects[objectName] = state = new ObjectState();
+        }
+
+        state.Records++;
+        state.Files.Add(record.Location.File);
+        if (!state.Ids.Add(record.SourceId))
+        {
+            Add(FindingKinds.DuplicateSourceId, Severity.Blocking, "Source ids that appear twice in one object (the later record would overwrite the earlier)", At(record, 0, record.SourceId));
+        }
+
+        if (!_plans.TryGetValue(record.Schema, out var plan))
+        {
+            _plans[record.Schema] = plan = Plan(record.Schema);
+        }
+
+        if (!state.Filled.TryGetValue(record.Schema, out var filled))
+        {
+            state.Filled[record.Schema] = filled = new long[record.Count];
+        }
+
+        if (_spec?.Owners is { } owners && owners.Object == objectName)
+        {
+            _ownerEmails[(record[owners.Key] ?? record.SourceId).Trim()] = Transforms.Transforms.Text(record[owners.Email]);
+        }
+
+        for (var i = 0; i < plan.Length; i++)
+        {
+            var value = record[i];
+            var column = plan[i];
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                if (column.Required)
+                {
+                    Add(FindingKinds.MissingRequired, Severity.Blocking, "Required values that are empty", At(record, i, null));
+                }
+
+                if (column.Check == Check.Email)
+                {
+                    Add(FindingKinds.MissingEmail, Severity.Warning, "Records without an e-mail (cannot be matched to existing destination contacts)", At(record, i, null));
+                }
+
+                continue;
+            }
+
+            filled[i]++;
+            CheckValue(record, i, column, value, objectName);
+        }
+
+        if (_polymorphic.TryGetValue(objectName, out var parents))
+        {
+            foreach (var (idColumn, typeColumn, map) in parents)
+            {
+                if (record[idColumn]?.Trim() is { Length: > 0 } parentId && map.TryGetValue(record[typeColumn]?.Trim() ?? string.Empty, out var target))
+                {
+                    CheckReference(objectName, target, parentId, At(record, record.Schema.IndexOf(idColumn), parentId));
+                }
+            }
+        }
+
+        if (_rebuildObjects.Contains(objectName))
+        {
+            _packages.Add(Package(record));
+        }
+    }
+
+    private void CheckReference(string objectName, string target, string id, FindingRecord at)
+    {
+        if (_objects.TryGetValue(target, out var targetState) && (targetState.Complete || target == objectName && targetState.Ids.Contains(id)))
+        {
+            if (!targetState.Ids.Contains(id))
+            {
+                AddDangling(target, id, at);
+            }
+        }
+        else
+        {
+            _pendingReferences.Add((target, id, at));
+        }
+    }
+
+    private void CheckValue(SourceRecord record, int i, ColumnPlan column, string value, string objectName)
+    {
+        switch (column.Check)
+        {
+            case Check.Email:
+                var email = value.Trim().ToLowerInvariant();
+                if (!MailAddress.TryCreate(email, out var address) || address.Address != email)
+                {
+                    Add(FindingKinds.BadEmail, Severity.Warning, "Values that are not e-mail addresses (left empty on load)", At(record, i, value));
+                }
+                else if (_emails.TryGetValue(email, out var seen))
+                {
+                    // The first holder is listed once, with the first duplicate, so every record sharing it appears.
+                    if (!seen.Reported)
+                    {
+                        Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, seen.First);
+                        _emails[email] = (seen.First, true);
+                    }
+
+                    Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, At(record, i, value));
+                }
+                else
+                {
+                    _emails[email] = (At(record, i, value), false);
+                }
+
+                break;
+            case Check.Date or Check.DateTime:
+                if (!_dateOrders.TryGetValue((record.Location.File, record.Schema.Columns[i]), out var detector))
+                {
+                    _dateOrders[(record.Location.File, record.Schema.Columns[i])] = detector = new DateOrderDetector();
+                }
+
+                detector.Observe(value);
+                if (!DateValues.TryParse(value, DateOrder.DayFirst, out _, out _, out _) && !DateValues.TryParse(value, DateOrder.MonthFirst, out _, out _, out _))
+                {
+                    Add(FindingKinds.BadDate, Severity.Warning, "Dates that cannot be read in any order (left empty on load, or the record fails when required)", At(record, i, value));
+                }
+
+                break;
+            case Check.Integer:
+                if (!long.TryParse(value.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _))
+                {
+                    Add(FindingKinds.BadNumber, Severity.Warning, "Numbers that cannot be read", At(record, i, value));
+                }
+
+                break;
+            case Check.Decimal:
+                if (Transforms.Transforms.Decimal(value).Error is not null)
+                {
+                    Add(FindingKinds.BadNumber, Severity.Warning, "Numbers that cannot be read", At(record, i, value));
+                }
+
+                break;
+            case Check.Boolean:
+                if (Transforms.Transforms.Boolean(value).Error is not null)
+                {
+                    Add(FindingKinds.BadBoolean, Severity.Warning, "Yes/no values that cannot be read", At(record, i, value));
+                }
+
+                break;
+            case Check.Html or Check.Text:
+                CheckText(record, i, value, column.Check == Check.Text);
+                break;
+            case Check.File:
+                CheckFile(record, i, value.Trim());
+                break;
+            case Check.Reference:
+                var target = column.Layout!.References!;
+                var id = value.Trim();
+                if (column.IsOwner)
+                {
+                    if (!_ownerReferences.TryGetValue(id, out var list))
+                    {
+                        _ownerReferences[id] = list = [];
+                    }
+
+                    list.Add(At(record, i, value));
+                }
+
+                CheckReference(objectName, target, id, At(record, i, value));
+                break;
+        }
+    }
+
+    private const string DuplicateEmailMessage = "E-mails shared by several records (destination contacts would be matched to one of them)";
+
+    private void CheckText(SourceRecord record, int i, string value, bool plainText)
+    {
+        if (plainText && HtmlValues.LooksLikeHtml(value))
+        {
+            Add(FindingKinds.HtmlInText, Severity.Info, "HTML markup in text (sanitised: scripts, handlers and styles removed)", At(record, i, Clip(value)));
+        }
+        else if (!plainText && value.Contains('<', StringComparison.Ordinal) && value.Contains("script", StringComparison.OrdinalIgnoreCase))
+        {
+            Add(FindingKinds.HtmlInText, Severity.Info, "HTML markup in text (sanitised: scripts, handlers and styles removed)", At(record, i, Clip(value)));
+        }
+
+        foreach (var c in value)
+        {
+            if (c > 0x24F && !char.IsWhiteSpace(c) && !char.IsPunctuation(c))
+            {
+                Add(FindingKinds.NonLatinText, Severity.Info, "Non-Latin scripts and emoji (kept as they are: destinations store UTF-8)", At(record, i, Clip(value)));
+                break;
+            }
+        }
+    }
+
+    private void CheckFile(SourceRecord record, int i, string path)
+    {
+        var size = _options.FileSize(path);
+        if (size is null)
+        {
+            Add(FindingKinds.MissingAttachment, Severity.Blocking, "Attachments whose file is not in the export", At(record, i, path));
+        }
+        else if (size == 0)
+        {
+            Add(FindingKinds.EmptyAttachment, Severity.Warning, "Empty (zero-byte) attachments", At(record, i, path));
+        }
+        else if (size > _options.MaxAttachmentBytes)
+        {
+            Add(FindingKinds.OversizeAttachment, Severity.Blocking, $"Attachments over {_options.MaxAttachmentBytes / (1024 * 1024)} MB (flagged for manual retrieval)", At(record, i, path));
+        }
+    }
+
+    /// <summary>Closes the audit: resolves references across objects, owners against destination users.</summary>
+    public AuditReport Build()
+    {
+        foreach (var (target, id, at) in _pendingReferences)
+        {
+            if (!_objects.TryGetValue(target, out var state) || !state.Ids.Contains(id))
+            {
+                AddDangling(target, id, at);
+            }
+        }
+
+        _pendingReferences.Clear();
+        foreach (var (key, references) in _ownerReferences.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            var email = key.Contains('@', StringComparison.Ordinal) ? key : _ownerEmails.GetValueOrDefault(key);
+            if (email is null)
+            {
+                foreach (var at in references)
+                {
+                    Add(FindingKinds.OwnerWithoutEmail, Severity.Blocking, "Owners with no e-mail in the users export (no destination user can be matched)", at);
+                }
+            }
+            else if (_options.DestinationUserEmails is { } users && !users.Contains(email.Trim()))
+            {
+                foreach (var at in references)
+                {
+                    Add(FindingKinds.UnmatchedOwner, Severity.Blocking, "Owners that match no destination user (create the user or set a fallback owner)", at with { Value = $"{key} <{email}>" });
+                }
+            }
+        }
+
+        foreach (var ((file, column), detector) in _dateOrders.Where(d => d.Value.IsContradictory).OrderBy(d => d.Key.File, StringComparer.Ordinal))
+        {
+            Add(FindingKinds.AmbiguousDateOrder, Severity.Warning, "Date columns holding both day-first and month-first dates", new FindingRecord("(column)", string.Empty, file, 0, 0, column));
+        }
+
+        return new AuditReport(
+            _layout.System,
+            _spec?.Pair ?? _layout.System,
+            [.. _objects.OrderBy(o => _layout.Objects.ToList().FindIndex(l => l.Name == o.Key)).Select(o => Inventory(o.Key, o.Value))],
+            [.. _findings.Values.OrderByDescending(f => f.Severity).ThenBy(f => f.Kind, StringComparer.Ordinal)
+                .Select(f => new Finding(f.Kind, f.Severity, f.Message, f.Count, f.Records))],
+            CustomFieldPlan(),
+            [.. (_spec?.Objects ?? []).Where(o => o.Disclosure is not null).Select(o => new Disclosure(o.SeedRow, o.Source, o.Disposition.ToString(), o.Disclosure!))],
+            _packages);
+    }
+
+    /// <summary>The date order a file's column holds (for the load's transforms).</summary>
+    public DateOrder DateOrderOf(string file, string column) =>
+        _dateOrders.TryGetValue((file, column), out var detector) ? detector.Decide(_options.DateConvention) : _options.DateConvention;
+
+    private List<PlannedField> CustomFieldPlan() =>
+        [.. (_spec?.Objects ?? [])
+            .Where(o => o.Target is not null)
+            .SelectMany(o => o.Fields.Where(f => f.Custom is not null).Select(f => new PlannedField(o.Target!, f.To, f.Custom!.Type, f.Custom.Label, f.Custom.Selection, f.Proposal is null ? "default spec" : "proposal: " + f.Proposal.Reason)))
+            .DistinctBy(f => (f.Model, f.Name))];
+
+    private ObjectInventory Inventory(string name, ObjectState state)
+    {
+        var documented = _layout.Object(name);
+        var columns = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (schema, filled) in state.Filled)
+        {
+            for (var i = 0; i < schema.Columns.Count; i++)
+            {
+                columns[schema.Columns[i]] = columns.GetValueOrDefault(schema.Columns[i]) + filled[i];
+            }
+        }
+
+        return new ObjectInventory(name, [.. state.Files.Order(StringComparer.Ordinal)], state.Records,
+            [.. columns.Select(c => new ColumnInventory(c.Key, documented?.Column(c.Key) is not null, c.Value, state.Records == 0 ? 0 : Math.Round((double)c.Value / state.Records, 4)))]);
+    }
+
+    private ColumnPlan[] Plan(RecordSchema schema)
+    {
+        var obj = _layout.Object(schema.ObjectType);
+        return [.. schema.Columns.Select(name =>
+        {
+            var column = obj?.Column(name);
+            var check = column?.Kind switch
+            {
+                ValueKind.Email => Check.Email,
+                ValueKind.Date => Check.Date,
+                ValueKind.DateTime => Check.DateTime,
+                ValueKind.Integer => name == obj!.KeyColumn ? Check.None : Check.Integer,
+                ValueKind.Decimal => Check.Decimal,
+                ValueKind.Boolean => Check.Boolean,
+                ValueKind.Html => Check.Html,
+                ValueKind.Text or ValueKind.LongText => Check.Text,
+                ValueKind.FilePath => Check.File,
+                ValueKind.Reference => Check.Reference,
+                _ => Check.None,
+            };
+            var isOwner = check == Check.Reference && _ownerColumns.Contains((schema.ObjectType, column!.Name));
+            return new ColumnPlan(column, check, column?.Required == true && name != obj!.KeyColumn, isOwner);
+        })];
+    }
+
+    private RebuildPackage Package(SourceRecord record)
+    {
+        var definition = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < record.Count; i++)
+        {
+            definition[record.Schema.Columns[i]] = record[i];
+        }
+
+        var layout = _layout.Object(record.ObjectType);
+        var file = layout?.Columns.FirstOrDefault(c => c.Kind == ValueKind.FilePath) is { } fileColumn ? record[fileColumn.Name] : null;
+        if (file is not null && file.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) && _options.ReadText(file) is { } xml)
+        {
+            definition["bpmn"] = BpmnPackage.Describe(xml);
+        }
+
+        var name = record["name"] ?? record["process_name"] ?? record.SourceId;
+        return new RebuildPackage(record.ObjectType, record.SourceId, name, record.Location.File, record.Location.Line, definition);
+    }
+
+    private void AddDangling(string target, string id, FindingRecord at) =>
+        Add(FindingKinds.DanglingReference, Severity.Warning, "References to records that are not in the export (loaded without the link, or failed when the link is required)", at with { Value = $"{target} {id}" });
+
+    private void Add(string kind, Severity severity, string message, FindingRecord record)
+    {
+        if (!_findings.TryGetValue(kind, out var finding))
+        {
+            _findings[kind] = finding = new FindingState(kind, severity, message);
+        }
+
+        finding.Count++;
+        if (finding.Records.Count < _options.MaxRecordsPerFinding)
+        {
+            finding.Records.Add(record);
+        }
+    }
+
+    private static FindingRecord At(SourceRecord record, int index, string? value) =>
+        new(record.ObjectType, record.SourceId, record.Location.File, record.Location.Line, index < record.Schema.SourceColumnNumbers.Count ? record.Schema.SourceColumnNumbers[index] : 0, value);
+
+    private static string Clip(string value) => value.Length <= 80 ? value : value[..77] + "...";
+}
