@@ -1,3 +1,4 @@
+using Flit.Activities.Planning;
 using Flit.Core.Mapping;
 using System.Text.Json;
 using Flit.Activities.Partitioning;
@@ -17,7 +18,7 @@ public sealed class LoadBatchActivity(
     IStagingStore store,
     IIdMap idMap,
     IDestination destination,
-    Func<string, ICompiledMapping> mappingForSpecHash,
+    IMappingSource mappings,
     TimeProvider time)
 {
     public async Task<BatchResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
@@ -25,7 +26,7 @@ public sealed class LoadBatchActivity(
         ArgumentNullException.ThrowIfNull(input);
         var batch = input.Batch ?? throw new ArgumentException("LoadBatch needs a batch.", nameof(input));
         var migrationId = input.Request.MigrationId;
-        var mapping = mappingForSpecHash(input.SpecHash ?? throw new ArgumentException("LoadBatch needs the approved spec hash.", nameof(input)));
+        var mapping = await mappings.GetAsync(input.Request, input.SpecHash ?? throw new ArgumentException("LoadBatch needs the approved spec hash.", nameof(input)), cancellationToken);
 
         IReadOnlyList<SourceRecord> records;
         await using (var stream = await store.OpenReadAsync(batch.BatchPath, cancellationToken))

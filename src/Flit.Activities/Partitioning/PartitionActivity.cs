@@ -1,3 +1,4 @@
+using Flit.Activities.Planning;
 using Flit.Core.Mapping;
 using System.IO.Hashing;
 using System.Text;
@@ -12,7 +13,7 @@ namespace Flit.Activities.Partitioning;
 /// batch (one worker), so parallel workers never write the same parent at once. In sample mode it takes a
 /// representative slice that follows parent links, so the sample's children find their parents.
 /// </summary>
-public sealed class PartitionActivity(IStagingStore store, IStagedExports exports, Func<string, ICompiledMapping> mappingForSpecHash)
+public sealed class PartitionActivity(IStagingStore store, IStagedExports exports, IMappingSource mappings)
 {
     /// <summary>Batches per object are capped so the fan-out stays manageable for the orchestrator's history.</summary>
     internal const int MaxBatchesPerObject = 256;
@@ -24,7 +25,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
     {
         ArgumentNullException.ThrowIfNull(input);
         var request = input.Request;
-        var mapping = mappingForSpecHash(input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)));
+        var mapping = await mappings.GetAsync(request, input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)), cancellationToken);
         var sampled = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var phases = new SortedDictionary<int, List<BatchWork>>();
         long total = 0;

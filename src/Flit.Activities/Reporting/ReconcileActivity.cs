@@ -1,3 +1,4 @@
+using Flit.Activities.Planning;
 using Flit.Core.Mapping;
 using System.Text.Json;
 using Flit.Activities.Loading;
@@ -31,7 +32,7 @@ public sealed class ReconcileActivity(
     IStagingStore store,
     IIdMap idMap,
     IDestination destination,
-    Func<string, ICompiledMapping> mappingForSpecHash,
+    IMappingSource mappings,
     TimeProvider time)
 {
     /// <summary>Records per object whose fields are read back and compared.</summary>
@@ -44,7 +45,7 @@ public sealed class ReconcileActivity(
         ArgumentNullException.ThrowIfNull(input);
         var migrationId = input.Request.MigrationId;
         var specHash = input.SpecHash ?? throw new ArgumentException("Reconcile needs the approved spec hash.", nameof(input));
-        var mapping = mappingForSpecHash(specHash);
+        var mapping = await mappings.GetAsync(input.Request, specHash, cancellationToken);
         var outcomes = await RunOutcomes.ReadAsync(store, migrationId, cancellationToken);
         var counts = outcomes.Counts();
 

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Flit.Activities.Planning;
+using Flit.Core.Destinations;
+using Flit.Core.Mapping;
+using Flit.Core.Ports;
+using Flit.Core.Workflow;
+
+namespace Flit.Activities.Preparing;
+
+/// <summary>
+/// Before the first record moves: custom fields from the approved plan (one batch), named records (stages, teams,
+/// tags, activity types) found or created, owners resolved by e-mail (unmatched ones listed, or given to the
+/// fallback user). The lookups the load needs are staged for every batch.
+/// </summary>
+public sealed class PrepareActivity(IStagingStore store, IStagedExports exports, IDestination destination, IMappingSource mappings)
+{
+    public async Task<PrepareResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var request = input.Request;
+        var specHash = input.SpecHash ?? throw new ArgumentException("Prepare needs the approved spec hash.", nameof(input));
+        var mapping = await mappings.GetAsync(request, specHash, cancellationToken);
+        var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
+
+        // Every value that names a destination record or user, found by mapping the records once.
+        var named = new HashSet<NamedLookup>();
+        var owners = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var plan in mapping.Objects)
+        {
+            foreach (var record in exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken))
+            {
+                if (mapping.Map(plan.Key, record).Record is not { } mapped)
+                {
+                    continue;
+                }
+
+                foreach (var value in mapped.Values.Values)
+                {
+                    switch (value)
+                    {
+                        case NamedLookup lookup:
+                            named.Add(lookup with { Name = lookup.Name.Trim() });
+                            break;
+                        case UserLookup user:
+                            owners.Add(user.Email.Trim());
+                            break;
+                    }
+                }
+            }
+        }
+
+        var customFields = spec.Migrated
+            .SelectMany(o => o.Fields.Where(f => f.Custom is not null).Select(f => new CustomFieldPlan(o.Target!, f.To, f.Custom!.Type, f.Custom.Label, f.Custom.Selection)))
+            .DistinctBy(f => (f.Model, f.Name))
+            .OrderBy(f => f.Model, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+        var outcome = await destination.PrepareAsync(
+            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail),
+            cancellationToken);
+        await using (var stream = await store.OpenWriteAsync(RunPaths.Lookups(request.MigrationId), cancellationToken))
+        {
+            await JsonSerializer.SerializeAsync(stream, outcome, JsonDefaults.Options, cancellationToken);
+        }
+
+        return new PrepareResult(RunPaths.Lookups(request.MigrationId), outcome.CreatedCustomFields.Count, outcome.UnmatchedOwners.Count, 0);
+    }
+}
