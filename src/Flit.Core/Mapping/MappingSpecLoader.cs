@@ -174,6 +174,12 @@ public static class MappingSpecLoader
                 throw new MappingSpecException($"{where}: a {Disposition} object needs a 'disclosure' saying what is lost.");
             }
 
+            var twice = Fields.Select(f => f.To).Concat(References.Select(r => r.To)).GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (twice is not null)
+            {
+                throw new MappingSpecException($"{where}: field '{twice.Key}' is mapped twice; one source must win explicitly.");
+            }
+
             return new ObjectMapping(SeedRow.Trim(), Source.Trim(), disposition, Target?.Trim(), phase,
                 [.. Fields.Select((f, i) => f.ToMapping($"{where}.fields[{i}]"))],
                 [.. References.Select((r, i) => r.ToMapping($"{where}.references[{i}]"))],

@@ -52,6 +52,8 @@ public static class Transforms
         ["lastName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Split(v[0]).Last)),
         ["template"] = f => Template(f),
         ["owner"] = _ => (v, c) => Owner(v[0], c),
+        // mail.message.author_id is a partner, not a user: authors travel as email_from (their address) instead.
+        ["ownerAddress"] = _ => (v, c) => Owner(v[0], c) is { Value: UserLookup user } ? TransformResult.Ok(user.Email) : Owner(v[0], c),
         ["ownerEmail"] = _ => (v, _) => Text(v[0]) is { } email ? TransformResult.Ok(new UserLookup(email)) : TransformResult.Ok(null),
         ["modelId"] = f => (_, _) => TransformResult.Ok(new NamedLookup("ir.model", Arg(f, "model"))),
         ["companyName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Join(v[0], null))),

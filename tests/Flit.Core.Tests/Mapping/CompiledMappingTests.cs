@@ -69,7 +69,7 @@ public sealed class CompiledMappingTests
 
         Assert.Equal("crm.lead", mapped.Values["model"]);
         Assert.Equal(new RecordReference("res_id", "case", "900", true), Assert.Single(mapped.References));
-        Assert.Equal(new UserLookup("ann@agency.gov"), mapped.Values["author_id"]);
+        Assert.Equal("ann@agency.gov", mapped.Values["email_from"]);
         Assert.Equal(new DateTime(2024, 3, 10, 13, 15, 0, DateTimeKind.Utc), mapped.Values["date"]);
     }
 

@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Flit.Core.Destinations;
+using Microsoft.Data.Sqlite;
+
+namespace Flit.Destinations.Rehearsal;
+
+/// <summary>
+/// A destination that writes exactly what would be sent — one JSON file per call — and keeps what it "holds" in
+/// SQLite, obeying the rules a real CRM enforces: upsert by external id (never a duplicate), unknown fields,
+/// missing required values and links to records that do not exist are refused with a message. Its state survives
+/// restarts, so a resumed run sees what the first attempt wrote.
+/// </summary>
+public sealed class RehearsalDestination : IDestination
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS records (model TEXT NOT NULL, external_id TEXT NOT NULL, id INTEGER NOT NULL, origin TEXT NOT NULL, hash TEXT NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (model, external_id));
+        CREATE UNIQUE INDEX IF NOT EXISTS records_id ON records (model, id);
+        CREATE TABLE IF NOT EXISTS named (model TEXT NOT NULL, name TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (model, name));
+        CREATE TABLE IF NOT EXISTS users (email TEXT NOT NULL PRIMARY KEY, id INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS custom_fields (model TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (model, name));
+        """;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
+    private readonly string _sentFolder;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DestinationSchema _standard;
+
+    private RehearsalDestination(SqliteConnection connection, string folder, DestinationSchema standard)
+    {
+        _connection = connection;
+        _sentFolder = Path.Combine(folder, "sent");
+        _standard = standard;
+    }
+
+    public string Kind => "rehearsal";
+
+    /// <summary>Opens (or creates) a rehearsal destination in a folder; users are the destination's user e-mails.</summary>
+    public static async Task<RehearsalDestination> OpenAsync(string folder, IEnumerable<string> userEmails, CancellationToken cancellationToken, DestinationSchema? standard = null)
+    {
+        ArgumentNullException.ThrowIfNull(userEmails);
+        Directory.CreateDirectory(folder);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "rehearsal.db"), Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var destination = new RehearsalDestination(connection, folder, standard ?? StandardModels.Schema);
+        var next = 2;
+        foreach (var email in userEmails.Select(e => e.Trim().ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal))
+        {
+            await destination.ExecuteAsync("INSERT OR IGNORE INTO users (email, id) VALUES ($e, $i)", cancellationToken, ("$e", email), ("$i", next++));
+        }
+
+        return destination;
+    }
+
+    public Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken) =>
+        LockedAsync(() => DescribeCoreAsync(models, cancellationToken), cancellationToken);
+
+    private async Task<DestinationSchema> DescribeCoreAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken)
+    {
+        var custom = await QueryAsync("SELECT model, name, type FROM custom_fields", r => (Model: r.GetString(0), Field: new DestinationField(r.GetString(1), r.GetString(2), false)), cancellationToken);
+        var result = new Dictionary<string, IReadOnlyDictionary<string, DestinationField>>(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            var fields = _standard.Models.TryGetValue(model, out var standard)
+                ? new Dictionary<string, DestinationField>(standard, StringComparer.Ordinal)
+                : new Dictionary<string, DestinationField>(StringComparer.Ordinal);
+            foreach (var (_, field) in custom.Where(c => c.Model == model))
+            {
+                fields[field.Name] = field;
+            }
+
+            if (fields.Count > 0)
+            {
+                result[model] = fields;
+            }
+        }
+
+        return new DestinationSchema(result);
+    }
+
+    public async Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var created = new List<string>();
+            foreach (var field in plan.CustomFields)
+            {
+                var added = await ExecuteAsync("INSERT OR IGNORE INTO custom_fields (model, name, type) VALUES ($m, $n, $t)", cancellationToken, ("$m", field.Model), ("$n", field.Name), ("$t", field.Type));
+                if (added > 0)
+                {
+                    created.Add($"{field.Model}.{field.Name}");
+                }
+            }
+
+            var named = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var lookup in plan.NamedRecords)
+            {
+                var key = PrepareOutcome.Key(lookup);
+                var id = await ScalarAsync("SELECT id FROM named WHERE model = $m AND name = $n", cancellationToken, ("$m", lookup.Model), ("$n", key));
+                if (id is null)
+                {
+                    id = (await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM named WHERE model = $m", cancellationToken, ("$m", lookup.Model)))!;
+                    await ExecuteAsync("INSERT INTO named (model, name, id) VALUES ($m, $n, $i)", cancellationToken, ("$m", lookup.Model), ("$n", key), ("$i", id));
+                }
+
+                named[key] = Convert.ToString(id, CultureInfo.InvariantCulture)!;
+            }
+
+            var users = (await QueryAsync("SELECT email, id FROM users", r => (r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture)), cancellationToken))
+                .ToDictionary(u => u.Item1, u => u.Item2, StringComparer.Ordinal);
+            var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+            var unmatched = new List<string>();
+            users.TryGetValue(PrepareOutcome.UserKey(plan.FallbackOwnerEmail ?? string.Empty), out var fallback);
+            foreach (var email in plan.OwnerEmails)
+            {
+                var key = PrepareOutcome.UserKey(email);
+                if (users.TryGetValue(key, out var id))
+                {
+                    resolved[key] = id;
+                }
+                else
+                {
+                    unmatched.Add(email);
+                    if (fallback is not null)
+                    {
+                        resolved[key] = fallback;
+                    }
+                }
+            }
+
+            return new PrepareOutcome(named, resolved, unmatched, created);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await WriteSentAsync(model, batch, cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var schema = (await DescribeCoreAsync([model], cancellationToken)).Models.GetValueOrDefault(model);
+            var outcomes = new List<UpsertOutcome>(batch.Count);
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            _transaction = transaction;
+            foreach (var record in batch)
+            {
+                var refusal = schema is null && !model.StartsWith("flit_", StringComparison.Ordinal)
+                    ? ($"Unknown model '{model}'", false)
+                    : await ValidateAsync(model, schema, record, cancellationToken);
+                if (refusal is { } problem)
+                {
+                    outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Failed, null, problem.Message, problem.MissingParent));
+                    continue;
+                }
+
+                var vals = JsonSerializer.Serialize(record.Values.ToDictionary(v => v.Key, v => Plain(v.Value)));
+                var existing = await QueryAsync("SELECT id, origin FROM records WHERE model = $m AND external_id = $x",
+                    r => (Id: r.GetInt64(0), Origin: r.GetString(1)), cancellationToken, ("$m", model), ("$x", record.ExternalId));
+                if (existing.Count == 1)
+                {
+                    await ExecuteAsync("UPDATE records SET vals = $v, hash = $h WHERE model = $m AND external_id = $x", cancellationToken, ("$v", vals), ("$h", record.ContentHash), ("$m", model), ("$x", record.ExternalId));
+                    var status = existing[0].Origin == "migration" ? UpsertStatus.Created : UpsertStatus.Updated;
+                    outcomes.Add(new UpsertOutcome(record.ExternalId, status, existing[0].Id.ToString(CultureInfo.InvariantCulture)));
+                    continue;
+                }
+
+                var id = (long)(await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE model = $m", cancellationToken, ("$m", model)))!;
+                await ExecuteAsync("INSERT INTO records (model, external_id, id, origin, hash, vals) VALUES ($m, $x, $i, 'migration', $h, $v)", cancellationToken,
+                    ("$m", model), ("$x", record.ExternalId), ("$i", id), ("$h", record.ContentHash), ("$v", vals));
+                outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Created, id.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return outcomes;
+        }
+        finally
+        {
+            _transaction = null;
+            _gate.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        LockedAsync(() => ReadBackCoreAsync(model, externalIds, fields, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        var result = new List<ReadBackRecord>(externalIds.Count);
+        foreach (var chunk in externalIds.Chunk(400))
+        {
+            var names = chunk.Select((_, i) => "$x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            var parameters = chunk.Select((x, i) => (names[i], (object)x)).Append(("$m", model)).ToArray();
+            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})", r =>
+            {
+                var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
+                    .Where(v => fields.Count == 0 || fields.Contains(v.Key))
+                    .ToDictionary(v => v.Key, v => FromJson(v.Value), StringComparer.Ordinal);
+                return new ReadBackRecord(r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture), values);
+            }, cancellationToken, parameters));
+        }
+
+        return result;
+    }
+
+    /// <summary>Records the rehearsal holds for a model (for inspection and tests).</summary>
+    public Task<long> CountAsync(string model, CancellationToken cancellationToken) =>
+        LockedAsync(async () => (long)(await ScalarAsync("SELECT COUNT(*) FROM records WHERE model = $m", cancellationToken, ("$m", model)))!, cancellationToken);
+
+    /// <summary>One connection, one caller at a time: SQLite has one writer and commands must join the open transaction.</summary>
+    private async Task<T> LockedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _gate.Dispose();
+    }
+
+    private async Task<(string Message, bool MissingParent)?> ValidateAsync(string model, IReadOnlyDictionary<string, DestinationField>? fields, DestinationRecord record, CancellationToken cancellationToken)
+    {
+        if (fields is null)
+        {
+            return null;
+        }
+
+        foreach (var (name, value) in record.Values)
+        {
+            if (!fields.TryGetValue(name, out var field))
+            {
+                return ($"Invalid field '{name}' on model '{model}'", false);
+            }
+
+            if (value is NamedLookup or UserLookup or FileContent)
+            {
+                return ($"{name}: {value} was not resolved before sending", false);
+            }
+
+            if (field.Relation is { } relation && value is not null && !await ExistsAsync(relation, Convert.ToString(value, CultureInfo.InvariantCulture)!, cancellationToken))
+            {
+                return ($"{name}: {relation} record {value} does not exist", true);
+            }
+        }
+
+        var missing = fields.Values.FirstOrDefault(f => f.Required && (!record.Values.TryGetValue(f.Name, out var v) || v is null or ""));
+        return missing is null ? null : ($"The operation cannot be completed: missing required value for {model}.{missing.Name}", false);
+    }
+
+    private async Task<bool> ExistsAsync(string model, string id, CancellationToken cancellationToken) => model switch
+    {
+        "res.users" => await ScalarAsync("SELECT 1 FROM users WHERE id = $i", cancellationToken, ("$i", id)) is not null,
+        _ => await ScalarAsync("SELECT 1 FROM records WHERE model = $m AND id = $i", cancellationToken, ("$m", model), ("$i", id)) is not null
+             || await ScalarAsync("SELECT 1 FROM named WHERE model = $m AND id = $i", cancellationToken, ("$m", model), ("$i", id)) is not null,
+    };
+
+    private async Task WriteSentAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        // Named by content so a repeated call (resume) rewrites the same file instead of adding one.
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', batch.Select(r => r.ExternalId)))))[..16];
+        var folder = Path.Combine(_sentFolder, model);
+        Directory.CreateDirectory(folder);
+        var payload = new { model, records = batch.Select(r => new { r.ExternalId, r.SourceObject, r.SourceId, values = r.Values.ToDictionary(v => v.Key, v => Plain(v.Value)), source = r.Location.ToString() }) };
+        await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), JsonSerializer.Serialize(payload, Indented), cancellationToken);
+    }
+
+    private static object? Plain(object? value) => value switch
+    {
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        _ => value,
+    };
+
+    private static object? FromJson(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetInt64(out var n) ? n : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null => null,
+        _ => value.GetRawText(),
+    };
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private SqliteCommand Command(string sql, (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}
