@@ -52,6 +52,7 @@ public sealed class LoadBatchActivity(
             }
         }
 
+        mapped = await AttachFilesAsync(migrationId, mapped, outcomes, cancellationToken);
         var parents = await LookupParentsAsync(migrationId, mapped, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
         var resolved = ReferenceResolver.Resolve(mapped, parents, lookups, finalAttempt: batch.IsRetry);
@@ -142,6 +143,49 @@ public sealed class LoadBatchActivity(
         }
 
         return parents;
+    }
+
+    /// <summary>Attachments travel as paths in batch files; their bytes are read only now, just before sending.</summary>
+    private async Task<List<DestinationRecord>> AttachFilesAsync(string migrationId, List<DestinationRecord> records, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var result = new List<DestinationRecord>(records.Count);
+        foreach (var record in records)
+        {
+            var files = record.Values.Where(v => v.Value is FileContent).ToList();
+            if (files.Count == 0)
+            {
+                result.Add(record);
+                continue;
+            }
+
+            var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+            string? failure = null;
+            foreach (var (field, value) in files)
+            {
+                var path = $"{RunPaths.Exports(migrationId)}/{((FileContent)value!).RelativePath.TrimStart('/')}";
+                if (!await store.ExistsAsync(path, cancellationToken))
+                {
+                    failure = $"{record.Location}: {field}: the file '{((FileContent)value).RelativePath}' is not in the export";
+                    break;
+                }
+
+                await using var stream = await store.OpenReadAsync(path, cancellationToken);
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, cancellationToken);
+                values[field] = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+
+            if (failure is null)
+            {
+                result.Add(record with { Values = values });
+            }
+            else
+            {
+                outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, RecordFate.Failed, null, failure, false));
+            }
+        }
+
+        return result;
     }
 
     private async Task<PrepareOutcome> ReadLookupsAsync(string migrationId, CancellationToken cancellationToken)

@@ -50,6 +50,11 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
     {
         // Read problems are reported by the audit, which reads the same files; here they only cost a skip.
         var records = exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken);
+        if (plan.Includes is { } includes)
+        {
+            records = records.Where(includes);
+        }
+
         if (plan.DistinctBy is { } distinctBy)
         {
             records = Distinct(records, distinctBy);
@@ -61,13 +66,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
         }
 
         var taken = sampled.TryGetValue(plan.Key, out var existing) ? existing : sampled[plan.Key] = new HashSet<string>(StringComparer.Ordinal);
-        HashSet<string>? parents = null;
-        if (plan.GroupByObject is { } parentObject)
-        {
-            sampled.TryGetValue(parentObject, out parents);
-        }
-
-        return TakeSample(records, plan, parents, taken, request.SampleSize);
+        return TakeSample(records, plan, sampled, taken, request.SampleSize);
     }
 
     /// <summary>One record per computed id (e.g. one company per distinct organisation name); memory grows with
@@ -84,7 +83,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
         }
     }
 
-    private static IEnumerable<SourceRecord> TakeSample(IEnumerable<SourceRecord> records, ObjectPlan plan, HashSet<string>? parents, HashSet<string> taken, int size)
+    private static IEnumerable<SourceRecord> TakeSample(IEnumerable<SourceRecord> records, ObjectPlan plan, Dictionary<string, HashSet<string>> sampled, HashSet<string> taken, int size)
     {
         foreach (var record in records)
         {
@@ -93,13 +92,25 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
                 yield break;
             }
 
-            // Children follow their sampled parents; objects without a parent take every n-th record by a stable
-            // hash of the id so the slice spreads over the whole export, not just its head.
-            var parentId = plan.GroupByColumn is null ? null : record[plan.GroupByColumn];
-            var include = parents is not null && parentId is not null
-                ? parents.Contains(parentId)
-                : StableHash(record.SourceId) % 4 == 0 || taken.Count < size / 4;
-            if (include && taken.Add(record.SourceId))
+            // A child is eligible only when every parent it needs (of another object already sampled) is in the
+            // sample; one with a sampled optional parent is preferred, so links show in the diff. Others are taken
+            // by a stable hash of the id, so the slice spreads over the whole export, not just its head.
+            var required = true;
+            var linked = false;
+            foreach (var (parentObject, parentId, isRequired) in plan.Parents?.Invoke(record) ?? [])
+            {
+                if (parentObject == plan.Key || !sampled.TryGetValue(parentObject, out var parents))
+                {
+                    continue;
+                }
+
+                var present = parents.Contains(parentId);
+                linked |= present;
+                required &= present || !isRequired;
+            }
+
+            var include = required && (linked || StableHash(record.SourceId) % 4 == 0 || taken.Count < size / 4);
+            if (include && taken.Add(plan.DistinctBy?.Invoke(record) ?? record.SourceId))
             {
                 yield return record;
             }

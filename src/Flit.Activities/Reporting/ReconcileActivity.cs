@@ -149,12 +149,12 @@ public sealed class ReconcileActivity(
     }
 
     /// <summary>Expected values: scalars as mapped; links as the destination ids the ID map holds. Lookup markers
-    /// (stages, owners) are compared after resolution by the load, so they are left out of the diff.</summary>
+    /// (stages, owners) and file contents are resolved by the load, so they are left out of the diff.</summary>
     private static IEnumerable<(string Field, object? Value)> ExpectedValues(DestinationRecord record, Dictionary<(string, string), string> parents)
     {
         foreach (var (field, value) in record.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
-            if (value is not NamedLookup and not UserLookup)
+            if (value is not NamedLookup and not UserLookup and not FileContent)
             {
                 yield return (field, value);
             }

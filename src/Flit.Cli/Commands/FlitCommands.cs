@@ -10,6 +10,13 @@ internal static class FlitCommands
 {
     public static IEnumerable<Command> All()
     {
+        yield return MigrationCommands.Demo();
+        yield return MigrationCommands.Samples();
+        yield return MigrationCommands.Audit();
+        yield return MigrationCommands.Propose();
+        yield return MigrationCommands.Approve();
+        yield return MigrationCommands.Run();
+        yield return MigrationCommands.Resume();
         yield return Status();
         yield return Report();
     }

@@ -74,8 +74,9 @@ public sealed class Workspace
 
 /// <summary>A local run: the migration request plus where its destination is.</summary>
 /// <param name="Migration">The orchestration input.</param>
-/// <param name="Target">Destination: <c>rehearsal</c>, or <c>odoo://login:key@host:port/db</c> style URL.</param>
-public sealed record LocalRunRequest(MigrationRequest Migration, string Target);
+/// <param name="Target">Destination: <c>rehearsal</c>.</param>
+/// <param name="DestinationUsers">For the rehearsal: the users (e-mails) the destination has.</param>
+public sealed record LocalRunRequest(MigrationRequest Migration, string Target, IReadOnlyList<string> DestinationUsers);
 
 /// <summary>An error whose message is written for the person at the terminal: what is wrong and what to do.</summary>
 public sealed class UserFacingException(string message, int exitCode = ExitCodes.BadInput) : Exception(message)

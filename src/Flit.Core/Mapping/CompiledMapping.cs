@@ -45,7 +45,7 @@ public sealed class CompiledMapping : ICompiledMapping
             var mapper = new ObjectMapper(entry, spec.Source, prefix, context, models, schema);
             mappers[entry.Key] = mapper;
             var group = entry.References.FirstOrDefault(r => r.Object is not null && r.KeyTransform is null);
-            plans.Add(new ObjectPlan(entry.Source, entry.Target!, entry.Phase, group?.From, group?.Object, entry.Key, mapper.DistinctBy));
+            plans.Add(new ObjectPlan(entry.Source, entry.Target!, entry.Phase, group?.From, group?.Object, entry.Key, mapper.DistinctBy, mapper.Parents, mapper.Includes));
         }
 
         return new CompiledMapping(spec, MappingSpecLoader.Hash(spec), mappers, plans);
@@ -115,9 +115,29 @@ public sealed class CompiledMapping : ICompiledMapping
 
         public Func<SourceRecord, string?>? DistinctBy { get; }
 
+        /// <summary>The records this record links to, resolved the way <see cref="Map"/> resolves them.</summary>
+        public IEnumerable<(string Object, string Id, bool Required)> Parents(SourceRecord record)
+        {
+            foreach (var reference in _entry.References)
+            {
+                var raw = Transforms.Transforms.Text(record[reference.From]);
+                var id = reference.KeyTransform == "companyKey" ? NameValues.CompanyKey(raw) : raw;
+                var target = reference.Object;
+                if (string.IsNullOrEmpty(id) || (reference.ObjectBy is { } by && !by.Map.TryGetValue(record[by.Column]?.Trim() ?? string.Empty, out target)) || target is null)
+                {
+                    continue;
+                }
+
+                yield return (target, id, reference.Required);
+            }
+        }
+
+        public bool Includes(SourceRecord record) =>
+            _where is not { } where || string.Equals(record[where.Column]?.Trim(), where.Value, StringComparison.OrdinalIgnoreCase) == where.Equal;
+
         public MapOutcome Map(SourceRecord record)
         {
-            if (_where is { } where && string.Equals(record[where.Column]?.Trim(), where.Value, StringComparison.OrdinalIgnoreCase) != where.Equal)
+            if (!Includes(record))
             {
                 return MapOutcome.Skipped($"{_entry.Key}: only records where {_entry.Where} are loaded as {_entry.Target}");
             }

@@ -13,7 +13,20 @@ namespace Flit.Core.Mapping;
 /// <param name="Key">Mapping key: the object name in batches, the ID map and external ids.</param>
 /// <param name="DistinctBy">For computed ids (companies extracted from contacts): the id of each record; records
 /// with an empty or already-seen id are not loaded again.</param>
-public sealed record ObjectPlan(string SourceObject, string TargetModel, LoadPhase Phase, string? GroupByColumn, string? GroupByObject, string Key, Func<SourceRecord, string?>? DistinctBy = null);
+/// <param name="Includes">The spec's <c>where</c> rule: records it leaves out belong to another entry of the same
+/// source object (e.g. FOIA requests vs other cases) and are not batched for this one.</param>
+/// <param name="Parents">The records a record links to (object key, source id, required): sample mode keeps a
+/// child only when its parents are in the sample, so the slice loads whole.</param>
+public sealed record ObjectPlan(
+    string SourceObject,
+    string TargetModel,
+    LoadPhase Phase,
+    string? GroupByColumn,
+    string? GroupByObject,
+    string Key,
+    Func<SourceRecord, string?>? DistinctBy = null,
+    Func<SourceRecord, IEnumerable<(string Object, string Id, bool Required)>>? Parents = null,
+    Func<SourceRecord, bool>? Includes = null);
 
 /// <summary>What mapping one source record produced: a record to send (with warnings about values left out), a skip
 /// by rule, or a failure naming the file, line and column.</summary>

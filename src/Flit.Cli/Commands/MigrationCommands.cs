@@ -1,0 +1,277 @@
+using System.CommandLine;
+using System.Globalization;
+using Flit.Activities;
+using Flit.Activities.Approval;
+using Flit.Activities.Auditing;
+using Flit.Activities.Proposing;
+using Flit.Activities.Staging;
+using Flit.Cli.Hosting;
+using Flit.Core.Audit;
+using Flit.Core.Mapping;
+using Flit.Core.Workflow;
+using Flit.Samples;
+using Flit.Storage.Local;
+using Spectre.Console;
+
+namespace Flit.Cli.Commands;
+
+/// <summary>Commands that act on one migration: audit, propose, approve, run, resume, and the demo.</summary>
+internal static class MigrationCommands
+{
+    private static readonly Option<string> Target = new("--target") { Description = "Destination: rehearsal (writes what would be sent).", DefaultValueFactory = _ => "rehearsal" };
+    private static readonly Option<string> Tenant = new("--tenant") { Description = "Client tenant (part of every external id).", DefaultValueFactory = _ => "client" };
+    private static readonly Option<FileInfo?> Users = new("--destination-users") { Description = "For the rehearsal target: file with the destination's user e-mails, one per line." };
+
+    public static Command Samples()
+    {
+        var system = new Option<string>("--system") { Description = "arkcase, casemanager, oncourse or actimo.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the export to.", Required = true };
+        var records = new Option<int>("--records") { Description = "Size of the main object (persons, contacts, staff).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
+        var clean = new Option<bool>("--clean") { Description = "No dirt (default: realistic rates, see manifest.json)." };
+        var command = new Command("samples", "Write a realistic source export with known dirt, deterministically.") { system, output, records, seed, clean };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(() =>
+        {
+            var manifest = SampleGenerator.Generate(parse.GetValue(system)!, parse.GetValue(output)!.FullName, parse.GetValue(records), parse.GetValue(seed),
+                parse.GetValue(clean) ? SampleOptions.Clean : SampleOptions.Default);
+            var table = new Table().AddColumns("object", "records");
+            foreach (var (name, count) in manifest.Objects)
+            {
+                table.AddRow(name, count.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"Dirt: {string.Join(", ", manifest.Dirt.Select(d => $"{d.Key} {d.Value.Count}"))}");
+            AnsiConsole.MarkupLineInterpolated($"Written to {parse.GetValue(output)!.FullName} (manifest.json lists the dirt by record).");
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    public static Command Audit()
+    {
+        var migration = CommonOptions.Migration();
+        var pair = CommonOptions.Pair();
+        var exports = CommonOptions.Exports();
+        var command = new Command("audit", "Audit an export: inventory, findings, custom-field plan, disclosures, rebuild packages.") { migration, pair, exports };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, "rehearsal", [], ct);
+            var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
+            var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile).RunAsync(input, ct);
+            var report = AuditWriter.FromJson(await File.ReadAllTextAsync(host.Store.LocalPath(result.ReportPath), ct));
+            var table = new Table().AddColumns("severity", "finding", "records");
+            foreach (var f in report.Findings)
+            {
+                table.AddRow(f.Severity.ToString(), Markup.Escape(f.Message), f.Count.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"{report.Records:N0} records, {report.CustomFields.Count} custom fields planned, {report.RebuildPackages.Count} rebuild packages.");
+            AnsiConsole.MarkupLineInterpolated($"Report: {host.Store.LocalPath(RunPaths.Audit(input.Request.MigrationId, "md"))}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Propose()
+    {
+        var migration = CommonOptions.Migration();
+        var pair = CommonOptions.Pair();
+        var exports = CommonOptions.Exports();
+        var command = new Command("propose", "Propose the mapping (default spec + a target for every uncovered column) and print the spec hash to approve.") { migration, pair, exports };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, "rehearsal", [], ct);
+            var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
+            var result = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
+            AnsiConsole.MarkupLineInterpolated($"Spec to approve: [bold]{result.SpecHash}[/] ({result.Proposals} proposals)");
+            AnsiConsole.MarkupLineInterpolated($"Review: {host.Store.LocalPath(result.ReviewPath)}");
+            AnsiConsole.MarkupLineInterpolated($"Approve with: flit approve --migration {input.Request.MigrationId} --spec {result.SpecHash} --by <your e-mail>");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Approve()
+    {
+        var migration = CommonOptions.Migration();
+        var spec = new Option<string>("--spec") { Description = "Hash of the spec you reviewed (printed by `flit propose`).", Required = true };
+        var by = new Option<string>("--by") { Description = "Who approves (e-mail).", Required = true };
+        var comment = new Option<string?>("--comment") { Description = "Optional note kept with the approval." };
+        var command = new Command("approve", "Approve the proposed mapping spec: records who, when and the spec's hash.") { migration, spec, by, comment };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var id = parse.GetValue(migration)!;
+            var store = new FileStagingStore(workspace.StagingRoot(id));
+            var hash = parse.GetValue(spec)!.Trim();
+            if (await store.ExistsAsync(RunPaths.ProposedSpec(id), ct))
+            {
+                await using var stream = await store.OpenReadAsync(RunPaths.ProposedSpec(id), ct);
+                using var reader = new StreamReader(stream);
+                var current = MappingSpecLoader.Hash(MappingSpecLoader.Parse(await reader.ReadToEndAsync(ct), RunPaths.ProposedSpec(id)));
+                if (!string.Equals(current, hash, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new UserFacingException($"The current proposal of {id} is spec {current}, not {hash}: review the current proposal (flit propose prints it) and approve that hash.", ExitCodes.NotApproved);
+                }
+            }
+            else
+            {
+                throw new UserFacingException($"Migration {id} has no proposal yet: run `flit propose` first, review it, then approve its hash.");
+            }
+
+            var approval = new ApprovalRecord(id, hash, parse.GetValue(by)!.Trim(), TimeProvider.System.GetUtcNow(), parse.GetValue(comment));
+            await CheckApprovalActivity.WriteAsync(store, approval, ct);
+            AnsiConsole.MarkupLineInterpolated($"[green]Approved[/] spec {approval.SpecHash} for {id} by {approval.ApprovedBy} at {approval.ApprovedAt:u}.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Run()
+    {
+        var migration = CommonOptions.Migration();
+        var pair = CommonOptions.Pair();
+        var exports = CommonOptions.Exports();
+        var mode = new Option<RunMode>("--mode") { Description = "sample (a representative slice, ends with the field-level diff) or full.", DefaultValueFactory = _ => RunMode.Sample };
+        var batch = new Option<int>("--batch-size") { Description = "Records per destination call.", DefaultValueFactory = _ => 500 };
+        var sampleSize = new Option<int>("--sample-size") { Description = "Records per object in sample mode.", DefaultValueFactory = _ => 200 };
+        var fallback = new Option<string?>("--fallback-owner") { Description = "Destination user (e-mail) for records whose owner has no destination user." };
+        var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
+        var command = new Command("run", "Run a migration (needs an approval of the exact spec it runs).") { migration, pair, exports, mode, batch, sampleSize, fallback, Target, Tenant, Users, parallel };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var id = parse.GetValue(migration)!;
+            var tenant = parse.GetValue(Tenant)!;
+            var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch), parse.GetValue(sampleSize),
+                FallbackOwnerEmail: parse.GetValue(fallback));
+            var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
+            var local = new LocalRunRequest(request, parse.GetValue(Target)!, users);
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            await workspace.SaveRequestAsync(local, ct);
+            await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
+            await host.UploadAsync(parse.GetValue(exports)!.FullName, ct);
+            return await ExecuteAsync(host, workspace, request, parse.GetValue(parallel), ct);
+        }));
+        return command;
+    }
+
+    public static Command Resume()
+    {
+        var migration = CommonOptions.Migration();
+        var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
+        var command = new Command("resume", "Continue a migration after a crash or Ctrl+C; completed batches are not redone.") { migration, parallel };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
+            await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
+            return await ExecuteAsync(host, workspace, local.Migration, parse.GetValue(parallel), ct);
+        }));
+        return command;
+    }
+
+    public static Command Demo()
+    {
+        var pair = new Option<string>("--pair") { Description = "Pair to demonstrate.", DefaultValueFactory = _ => "arkcase-odoo" };
+        var records = new Option<int>("--records") { Description = "Size of the generated export.", DefaultValueFactory = _ => 2000 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var command = new Command("demo", "The demo migration: generate an export, audit, propose, approve (as the demo), run a sample migration to the rehearsal destination, report.") { pair, records, seed };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var pairName = parse.GetValue(pair)!;
+            var id = $"demo-{pairName}-{parse.GetValue(seed)}";
+            if (Directory.Exists(workspace.MigrationFolder(id)))
+            {
+                Directory.Delete(workspace.MigrationFolder(id), recursive: true);
+            }
+
+            var spec = MappingSpecLoader.LoadShipped(pairName);
+            var exportsFolder = Path.Combine(workspace.Root, "demo-exports", pairName);
+            AnsiConsole.MarkupLineInterpolated($"[bold]1. Generating[/] a {spec.Source} export of {parse.GetValue(records):N0} records (seed {parse.GetValue(seed)}) in {exportsFolder}");
+            var manifest = SampleGenerator.Generate(spec.Source, exportsFolder, parse.GetValue(records), parse.GetValue(seed), SampleOptions.Default with { LargeAttachmentBytes = 64 * 1024 });
+            // Owners without a destination user go to the first real user, to show the fallback at work.
+            var request = new MigrationRequest(id, "demo", pairName, $"drop/demo/{id}", RunMode.Sample, SampleSize: 200, FallbackOwnerEmail: manifest.DestinationUsers.FirstOrDefault());
+            var local = new LocalRunRequest(request, "rehearsal", manifest.DestinationUsers);
+            await workspace.SaveRequestAsync(local, ct);
+            await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
+            await host.UploadAsync(exportsFolder, ct);
+            var input = await StageAsync(host, null, ct);
+
+            var audit = await new AuditActivity(host.Store, host.Exports, host.ExportFile).RunAsync(input, ct);
+            AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Store.LocalPath(RunPaths.Audit(id, "md"))}");
+            var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
+            AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Store.LocalPath(proposal.ReviewPath)}");
+            await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
+            AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
+            AnsiConsole.MarkupLine("[bold]5. Sample migration[/] to the rehearsal destination:");
+            var code = await ExecuteAsync(host, workspace, request, 4, ct);
+            var report = host.Store.LocalPath(RunPaths.Report(id, "md"));
+            if (File.Exists(report))
+            {
+                Console.WriteLine();
+                Console.WriteLine(await File.ReadAllTextAsync(report, ct));
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"What was sent, per call: {workspace.DestinationFolder(id)}/sent");
+            return code == ExitCodes.CompletedWithFailures ? ExitCodes.Ok : code;
+        }));
+        return command;
+    }
+
+    private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string target, IReadOnlyList<string> users, CancellationToken ct)
+    {
+        var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+        var request = new MigrationRequest(id, parse.GetValue(Tenant) ?? "client", pair, $"drop/client/{id}", RunMode.Sample);
+        MappingSpecLoader.LoadShipped(pair);
+        return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, target, users), TimeProvider.System, ct);
+    }
+
+    private static async Task<ActivityInput> StageAsync(LocalMigrationHost host, string? exportsFolder, CancellationToken ct)
+    {
+        var request = host.Request.Migration;
+        if (exportsFolder is not null)
+        {
+            await host.UploadAsync(exportsFolder, ct);
+        }
+
+        var input = new ActivityInput(request);
+        await new StageActivity(host.Store, TimeProvider.System).RunAsync(input, ct);
+        return input;
+    }
+
+    private static async Task<int> ExecuteAsync(LocalMigrationHost host, Workspace workspace, MigrationRequest request, int parallelism, CancellationToken ct)
+    {
+        MigrationOutcome? outcome = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("starting", maxValue: 1);
+                var started = TimeProvider.System.GetTimestamp();
+                outcome = await host.RunAsync(status =>
+                {
+                    task.MaxValue = Math.Max(1, status.BatchesTotal);
+                    task.Value = status.BatchesDone;
+                    var rate = status.BatchesDone / Math.Max(0.001, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+                    task.Description = Markup.Escape($"{status.Stage}{(status.Phase is { } p ? $" phase {p}" : string.Empty)} {status.BatchesDone}/{status.BatchesTotal} batches ({rate:0.0}/s) {status.Detail}");
+                }, parallelism, ct);
+                task.Value = task.MaxValue;
+            });
+
+        var result = outcome!;
+        if (result.Status == "not-approved")
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]Not approved: nothing was written.[/] {result.Reason}");
+            return ExitCodes.NotApproved;
+        }
+
+        var r = result.Reconciliation!;
+        AnsiConsole.MarkupLineInterpolated($"[green]{result.Status}[/]: {r.Source:N0} records → {r.Created:N0} created, {r.Updated:N0} updated, {r.Failed:N0} failed, {r.Skipped:N0} skipped by rule; {r.DiffMismatches} differences in the field-level diff.");
+        AnsiConsole.MarkupLineInterpolated($"Report: {host.Store.LocalPath(result.Report!.ReadablePath)} (JSON and CSV beside it). Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
+        return r.Failed > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Flit.Activities;
+using Flit.Activities.Approval;
+using Flit.Activities.Auditing;
+using Flit.Activities.Loading;
+using Flit.Activities.Partitioning;
+using Flit.Activities.Planning;
+using Flit.Activities.Preparing;
+using Flit.Activities.Proposing;
+using Flit.Activities.Reporting;
+using Flit.Activities.Sources;
+using Flit.Activities.Staging;
+using Flit.Core.Destinations;
+using Flit.Core.Mapping;
+using Flit.Core.Workflow;
+using Flit.Core.Workflow.Local;
+using Flit.Destinations.Rehearsal;
+using Flit.Sources.Layouts;
+using Flit.Storage.Local;
+
+namespace Flit.Cli.Hosting;
+
+/// <summary>
+/// The local runner: the same workflow and activities as the Durable host, run in-process on the embedded default
+/// stores (file staging, SQLite ID map and journal). Every completed activity is journaled, so a run killed at any
+/// moment continues with <see cref="RunAsync"/> again (what <c>flit resume</c> does) without redoing finished batches.
+/// </summary>
+public sealed class LocalMigrationHost : IAsyncDisposable
+{
+    private readonly Workspace _workspace;
+    private readonly LocalRunRequest _request;
+    private readonly SqliteIdMap _idMap;
+    private readonly SqliteRunJournal _journal;
+    private readonly IDestination _destination;
+    private readonly TimeProvider _time;
+
+    private LocalMigrationHost(Workspace workspace, LocalRunRequest request, FileStagingStore store, SqliteIdMap idMap, SqliteRunJournal journal, IDestination destination, TimeProvider time)
+    {
+        _workspace = workspace;
+        _request = request;
+        Store = store;
+        _idMap = idMap;
+        _journal = journal;
+        _destination = destination;
+        _time = time;
+        var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Migration.Pair).Source);
+        Exports = new FolderStagedExports(id => store.LocalPath(RunPaths.Exports(id)), _ => layout);
+        Mappings = new StagedMappingSource(store, Exports, destination);
+    }
+
+    public FileStagingStore Store { get; }
+
+    public LocalRunRequest Request => _request;
+
+    public IStagedExports Exports { get; }
+
+    public IMappingSource Mappings { get; }
+
+    public IDestination Destination => _destination;
+
+    public static async Task<LocalMigrationHost> OpenAsync(Workspace workspace, LocalRunRequest request, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(request);
+        var id = request.Migration.MigrationId;
+        var store = new FileStagingStore(workspace.StagingRoot(id));
+        var idMap = await SqliteIdMap.OpenAsync(workspace.IdMapPath(id), cancellationToken);
+        var journal = await SqliteRunJournal.OpenAsync(workspace.JournalPath(id), cancellationToken);
+        var destination = await OpenDestinationAsync(workspace, request, cancellationToken);
+        return new LocalMigrationHost(workspace, request, store, idMap, journal, destination, time);
+    }
+
+    private static async Task<IDestination> OpenDestinationAsync(Workspace workspace, LocalRunRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Target.Equals("rehearsal", StringComparison.OrdinalIgnoreCase))
+        {
+            return await RehearsalDestination.OpenAsync(workspace.DestinationFolder(request.Migration.MigrationId), request.DestinationUsers, cancellationToken);
+        }
+
+        throw new UserFacingException($"Unknown target '{request.Target}'. Targets: rehearsal.", ExitCodes.Usage);
+    }
+
+    /// <summary>Copies a client's export folder into the run's drop (what a blob upload does in Azure).</summary>
+    public async Task UploadAsync(string exportsFolder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(exportsFolder))
+        {
+            throw new UserFacingException($"The exports folder '{exportsFolder}' does not exist.");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(exportsFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(exportsFolder, file).Replace('\\', '/');
+            await using var source = File.OpenRead(file);
+            await using var target = await Store.OpenWriteAsync($"{_request.Migration.ExportPrefix.TrimEnd('/')}/{relative}", cancellationToken);
+            await source.CopyToAsync(target, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs (or resumes) the workflow to its end; status changes go to <paramref name="onStatus"/>.</summary>
+    public async Task<MigrationOutcome> RunAsync(Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
+    {
+        var id = _request.Migration.MigrationId;
+        using var context = await JournalingWorkflowContext.StartAsync(id, _journal, InvokeAsync, new ApprovalFileEvents(Store), _time, parallelism, status =>
+        {
+            if (status is MigrationStatus s)
+            {
+                File.WriteAllText(Path.Combine(_workspace.MigrationFolder(id), "status.json"), JsonSerializer.Serialize(s, JsonDefaults.Options));
+                onStatus(s);
+            }
+        }, cancellationToken);
+        return await MigrationWorkflow.RunAsync(context, _request.Migration);
+    }
+
+    /// <summary>Runs one activity by name: the registry both hosts share.</summary>
+    public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken)
+    {
+        var input = JsonSerializer.Deserialize<ActivityInput>(inputJson, WorkflowJson.Options)
+            ?? throw new ArgumentException($"Activity {name} got an empty input.", nameof(inputJson));
+        object output = name switch
+        {
+            ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
+            ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile).RunAsync(input, cancellationToken),
+            ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
+            ActivityNames.CheckApproval => await new CheckApprovalActivity(Store).RunAsync(input, cancellationToken),
+            ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
+            ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings).RunAsync(input, cancellationToken),
+            ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
+            ActivityNames.PlanRetry => await new PlanRetryActivity(Store).RunAsync(input, cancellationToken),
+            ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
+            ActivityNames.Report => await new ReportActivity(Store).RunAsync(input, cancellationToken),
+            _ => throw new InvalidOperationException($"Unknown activity '{name}'."),
+        };
+        return JsonSerializer.Serialize(output, output.GetType(), WorkflowJson.Options);
+    }
+
+    public string ExportFile(string migrationId, string relativePath) => Store.LocalPath($"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _destination.DisposeAsync();
+        await _journal.DisposeAsync();
+        await _idMap.DisposeAsync();
+    }
+
+    /// <summary>The approval event, locally: an approval file recorded by <c>flit approve</c>.</summary>
+    private sealed class ApprovalFileEvents(FileStagingStore store) : IExternalEventSource
+    {
+        public async Task<string?> TryGetAsync(string instanceId, string eventName, CancellationToken cancellationToken)
+        {
+            var path = RunPaths.Approval(instanceId);
+            if (eventName != WorkflowEvents.Approval || !await store.ExistsAsync(path, cancellationToken))
+            {
+                return null;
+            }
+
+            await using var stream = await store.OpenReadAsync(path, cancellationToken);
+            var approval = await JsonSerializer.DeserializeAsync<ApprovalRecord>(stream, JsonDefaults.Options, cancellationToken);
+            return approval is null ? null : JsonSerializer.Serialize(new ApprovalEvent(approval.SpecHash, approval.ApprovedBy, approval.ApprovedAt), WorkflowJson.Options);
+        }
+    }
+}
