@@ -193,7 +193,7 @@ internal static class MigrationCommands
             AnsiConsole.MarkupLineInterpolated($"[bold]1. Generating[/] a {spec.Source} export of {parse.GetValue(records):N0} records (seed {parse.GetValue(seed)}) in {exportsFolder}");
             var manifest = SampleGenerator.Generate(spec.Source, exportsFolder, parse.GetValue(records), parse.GetValue(seed), SampleOptions.Default with { LargeAttachmentBytes = 64 * 1024 });
             // Owners without a destination user go to the first real user, to show the fallback at work.
-            var request = new MigrationRequest(id, "demo", pairName, $"drop/demo/{id}", RunMode.Sample, SampleSize: 200, FallbackOwnerEmail: manifest.DestinationUsers.FirstOrDefault());
+            var request = new MigrationRequest(id, "demo", pairName, $"drop/demo/{id}", RunMode.Sample, SampleSize: 200, FallbackOwnerEmail: manifest.DestinationUsers.Count > 0 ? manifest.DestinationUsers[0] : null);
             var local = new LocalRunRequest(request, "rehearsal", manifest.DestinationUsers);
             await workspace.SaveRequestAsync(local, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
