@@ -179,6 +179,12 @@ public static class SampleGenerator
                     return null;
                 }
 
+                if (column.References == obj.Name && obj.Name != _plan.OwnerObject)
+                {
+                    // Hierarchies (parent organisation, manager) point at earlier records: real data has no cycles.
+                    return index == 0 || random.Next(3) != 0 ? null : IdOf(obj, random.Next(index));
+                }
+
                 return ReferenceTo(obj, column.References!, id, name, random);
             }
 

@@ -53,23 +53,45 @@ public sealed class LoadBatchActivity(
         }
 
         mapped = await AttachFilesAsync(migrationId, mapped, outcomes, cancellationToken);
-        var parents = await LookupParentsAsync(migrationId, mapped, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
-        var resolved = ReferenceResolver.Resolve(mapped, parents, lookups, finalAttempt: batch.IsRetry);
-        foreach (var held in resolved.HeldBack)
+
+        // Rounds: records whose parent is in this batch (self-references, chains) load once the parent has, so a
+        // chain of any depth resolves here. When a round loads nothing, what is left waits for the retry pass —
+        // or, on the retry pass, loads without its optional links or fails.
+        var pending = mapped;
+        var resolvedWarnings = new List<string>();
+        var finalRound = false;
+        while (pending.Count > 0)
         {
-            outcomes.Add(Outcome(held.Record.SourceId, held.Record.Location, held.Record.ExternalId, RecordFate.Failed, null, held.Reason, held.MissingParent));
+            var parents = await LookupParentsAsync(migrationId, pending, cancellationToken);
+            var resolved = ReferenceResolver.Resolve(pending, parents, lookups, finalAttempt: finalRound);
+            await UpsertAsync(input, batch, resolved.Ready, outcomes, cancellationToken);
+            var waiting = resolved.HeldBack.Where(h => h.MissingParent && !finalRound).Select(h => h.Record).ToList();
+            foreach (var held in resolved.HeldBack.Where(h => !h.MissingParent || finalRound))
+            {
+                outcomes.Add(Outcome(held.Record.SourceId, held.Record.Location, held.Record.ExternalId, RecordFate.Failed, null, held.Reason, held.MissingParent));
+            }
+
+            if (resolved.Ready.Count == 0 && waiting.Count > 0)
+            {
+                if (!batch.IsRetry)
+                {
+                    foreach (var held in resolved.HeldBack.Where(h => h.MissingParent))
+                    {
+                        outcomes.Add(Outcome(held.Record.SourceId, held.Record.Location, held.Record.ExternalId, RecordFate.Failed, null, held.Reason, true));
+                    }
+
+                    break;
+                }
+
+                finalRound = true;
+            }
+
+            resolvedWarnings.AddRange(resolved.Warnings);
+            pending = waiting;
         }
 
-        // One destination call per request batch size; the ID map is written after each call so a crash loses
-        // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
-        foreach (var chunk in resolved.Ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
-        {
-            var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
-            outcomes.AddRange(await RecordUpsertsAsync(migrationId, batch, chunk, upserts, cancellationToken));
-        }
-
-        warnings.AddRange(resolved.Warnings);
+        warnings.AddRange(resolvedWarnings);
         var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings);
         var path = RunPaths.Outcome(migrationId, batch.BatchId);
         await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
@@ -85,6 +107,17 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.MissingParent),
             outcomes.Count(o => o.Fate == RecordFate.Skipped),
             path);
+    }
+
+    private async Task UpsertAsync(ActivityInput input, BatchWork batch, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        // One destination call per request batch size; the ID map is written after each call so a crash loses
+        // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        foreach (var chunk in ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
+        {
+            var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
+            outcomes.AddRange(await RecordUpsertsAsync(input.Request.MigrationId, batch, chunk, upserts, cancellationToken));
+        }
     }
 
     private async Task<List<RecordOutcome>> RecordUpsertsAsync(

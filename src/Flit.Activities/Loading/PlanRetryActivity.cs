@@ -7,7 +7,7 @@ namespace Flit.Activities.Loading;
 
 /// <summary>
 /// Gathers the records that failed only because a parent was missing and writes them into retry batches, one per
-/// first-pass batch, in the same phases. The retry pass runs after every phase has loaded, so a parent that
+/// object and phase. The retry pass runs after every phase has loaded, so a parent that
 /// arrived later (another batch, a later file, a self-reference) is found this time.
 /// </summary>
 public sealed class PlanRetryActivity(IStagingStore store)
@@ -16,8 +16,10 @@ public sealed class PlanRetryActivity(IStagingStore store)
     {
         ArgumentNullException.ThrowIfNull(input);
         var migrationId = input.Request.MigrationId;
-        var phases = new SortedDictionary<int, List<BatchWork>>();
-        long total = 0;
+
+        // One retry batch per object and phase, so chains of parents (an organisation under an organisation under
+        // another) resolve in the load's rounds instead of racing each other in parallel batches.
+        var retries = new SortedDictionary<(int Phase, string Object), (string Model, List<Core.Records.SourceRecord> Records)>();
         await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
         {
             var outcome = await ReadOutcomeAsync(item.Path, cancellationToken);
@@ -33,34 +35,36 @@ public sealed class PlanRetryActivity(IStagingStore store)
             }
 
             var firstPass = RunPaths.Batch(migrationId, outcome.Phase, outcome.SourceObject, outcome.BatchId, retry: false);
-            IReadOnlyList<Core.Records.SourceRecord> records;
-            await using (var stream = await store.OpenReadAsync(firstPass, cancellationToken))
+            await using var stream = await store.OpenReadAsync(firstPass, cancellationToken);
+            var records = await BatchFile.ReadAsync(stream, cancellationToken);
+            var key = (outcome.Phase, outcome.SourceObject);
+            if (!retries.TryGetValue(key, out var entry))
             {
-                records = await BatchFile.ReadAsync(stream, cancellationToken);
+                retries[key] = entry = (outcome.TargetModel, []);
             }
 
-            var retry = records.Where(r => retryIds.Contains(r.SourceId)).ToList();
-            var batchId = "retry-" + outcome.BatchId;
-            var path = RunPaths.Batch(migrationId, outcome.Phase, outcome.SourceObject, batchId, retry: true);
-            await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
-            {
-                await BatchFile.WriteAsync(stream, retry, cancellationToken);
-            }
-
-            if (!phases.TryGetValue(outcome.Phase, out var list))
-            {
-                phases[outcome.Phase] = list = [];
-            }
-
-            list.Add(new BatchWork(batchId, outcome.SourceObject, outcome.TargetModel, outcome.Phase, path, retry.Count, true));
-            total += retry.Count;
+            entry.Records.AddRange(records.Where(r => retryIds.Contains(r.SourceId)));
         }
 
-        // Listing order is the store's; sort so the plan (and so the workflow's calls) is deterministic.
-        return new LoadPlan(
-            [.. phases.Select(p => new PhasePlan(p.Key, [.. p.Value.OrderBy(b => b.BatchId, StringComparer.Ordinal)]))],
-            total,
-            0);
+        var phases = new SortedDictionary<int, List<BatchWork>>();
+        foreach (var ((phase, sourceObject), (model, records)) in retries)
+        {
+            var batchId = $"retry-{phase}-{sourceObject}";
+            var path = RunPaths.Batch(migrationId, phase, sourceObject, batchId, retry: true);
+            await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
+            {
+                await BatchFile.WriteAsync(stream, records, cancellationToken);
+            }
+
+            if (!phases.TryGetValue(phase, out var list))
+            {
+                phases[phase] = list = [];
+            }
+
+            list.Add(new BatchWork(batchId, sourceObject, model, phase, path, records.Count, true));
+        }
+
+        return new LoadPlan([.. phases.Select(p => new PhasePlan(p.Key, p.Value))], retries.Values.Sum(r => (long)r.Records.Count), 0);
     }
 
     private async Task<BatchOutcomeFile> ReadOutcomeAsync(string path, CancellationToken cancellationToken)
