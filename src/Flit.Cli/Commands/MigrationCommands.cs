@@ -147,8 +147,9 @@ internal static class MigrationCommands
             var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch), parse.GetValue(sampleSize),
                 FallbackOwnerEmail: parse.GetValue(fallback));
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
-            var local = new LocalRunRequest(request, parse.GetValue(Target)!, users);
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var previous = await workspace.TryLoadRequestAsync(id, ct);
+            var local = new LocalRunRequest(request, parse.GetValue(Target)!, users, (previous?.Attempt ?? 0) + 1);
             await workspace.SaveRequestAsync(local, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             await host.UploadAsync(parse.GetValue(exports)!.FullName, ct);

@@ -101,7 +101,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     public async Task<MigrationOutcome> RunAsync(Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
     {
         var id = _request.Migration.MigrationId;
-        using var context = await JournalingWorkflowContext.StartAsync(id, _journal, InvokeAsync, new ApprovalFileEvents(Store), _time, parallelism, status =>
+        using var context = await JournalingWorkflowContext.StartAsync(_request.RunId, _journal, InvokeAsync, new ApprovalFileEvents(Store), _time, parallelism, status =>
         {
             if (status is MigrationStatus s)
             {
@@ -148,7 +148,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     {
         public async Task<string?> TryGetAsync(string instanceId, string eventName, CancellationToken cancellationToken)
         {
-            var path = RunPaths.Approval(instanceId);
+            var path = RunPaths.Approval(instanceId.Split('#')[0]);
             if (eventName != WorkflowEvents.Approval || !await store.ExistsAsync(path, cancellationToken))
             {
                 return null;

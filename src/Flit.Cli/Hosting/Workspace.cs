@@ -48,6 +48,10 @@ public sealed class Workspace
         await File.WriteAllTextAsync(RequestPath(request.Migration.MigrationId), JsonSerializer.Serialize(request, JsonDefaults.Options), cancellationToken);
     }
 
+    /// <summary>The request of the latest attempt, or null when the migration was never run here.</summary>
+    public async Task<LocalRunRequest?> TryLoadRequestAsync(string migrationId, CancellationToken cancellationToken) =>
+        File.Exists(RequestPath(migrationId)) ? await LoadRequestAsync(migrationId, cancellationToken) : null;
+
     public async Task<LocalRunRequest> LoadRequestAsync(string migrationId, CancellationToken cancellationToken)
     {
         var path = RequestPath(migrationId);
@@ -76,7 +80,12 @@ public sealed class Workspace
 /// <param name="Migration">The orchestration input.</param>
 /// <param name="Target">Destination: <c>rehearsal</c>.</param>
 /// <param name="DestinationUsers">For the rehearsal: the users (e-mails) the destination has.</param>
-public sealed record LocalRunRequest(MigrationRequest Migration, string Target, IReadOnlyList<string> DestinationUsers);
+/// <param name="Attempt">Each <c>flit run</c> of a migration is a new attempt with its own journal; <c>flit resume</c>
+/// continues the latest. The ID map is the migration's, so a new attempt never duplicates what an earlier one wrote.</param>
+public sealed record LocalRunRequest(MigrationRequest Migration, string Target, IReadOnlyList<string> DestinationUsers, int Attempt = 1)
+{
+    public string RunId => $"{Migration.MigrationId}#{Attempt}";
+}
 
 /// <summary>An error whose message is written for the person at the terminal: what is wrong and what to do.</summary>
 public sealed class UserFacingException(string message, int exitCode = ExitCodes.BadInput) : Exception(message)

@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using Flit.Samples;
+using Microsoft.Data.Sqlite;
+
+namespace Flit.Cli.Tests;
+
+/// <summary>
+/// End to end through the real command: a run killed at any moment and resumed ends exactly like an
+/// uninterrupted run, and a run without a matching approval writes nothing.
+/// </summary>
+public sealed partial class ResumeAndApprovalTests : IDisposable
+{
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("flit-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private async Task<(FlitProcess Flit, string Workdir, string Exports)> PrepareAsync(string name, bool approve)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        var exports = Path.Combine(_root, "exports");
+        if (!Directory.Exists(exports))
+        {
+            SampleGenerator.Generate("oncourse", exports, 400, 3, SampleOptions.Default with { WriteAttachments = true, LargeAttachmentBytes = 2048 });
+        }
+
+        var flit = new FlitProcess(folder);
+        var (code, output) = await flit.RunAsync("propose", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports);
+        Assert.True(code == 0, output);
+        var hash = SpecHash().Match(output).Groups[1].Value;
+        if (approve)
+        {
+            (code, output) = await flit.RunAsync("approve", "-m", "m1", "--spec", hash, "--by", "dana@flitstack.io");
+            Assert.True(code == 0, output);
+        }
+
+        return (flit, Path.Combine(folder, ".flit", "migrations", "m1"), exports);
+    }
+
+    private static string[] RunArgs(string exports) =>
+        ["run", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--parallel", "1", "--batch-size", "50", "--destination-users", Path.Combine(exports, "users.txt")];
+
+    /// <summary>Everything the destination holds, and the run's counts.</summary>
+    private static async Task<string> StateAsync(string migrationFolder)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(migrationFolder, "destination", "rehearsal.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT model, external_id, id, vals FROM records ORDER BY model, external_id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add($"{reader.GetString(0)}|{reader.GetString(1)}|{reader.GetInt64(2)}|{reader.GetString(3)}");
+        }
+
+        var report = await File.ReadAllTextAsync(Path.Combine(migrationFolder, "staging", "runs", "m1", "report", "report.json"));
+        var counts = ObjectCounts().Match(report).Value;
+        return string.Join('\n', rows) + "\n" + counts;
+    }
+
+    [Fact]
+    public async Task Run_WithoutApproval_WritesNothingAndExitsNotApproved()
+    {
+        var (flit, migration, exports) = await PrepareAsync("unapproved", approve: false);
+        await File.WriteAllLinesAsync(Path.Combine(exports, "users.txt"), []);
+
+        var (code, output) = await flit.RunAsync(RunArgs(exports));
+
+        Assert.Equal(3, code);
+        Assert.Contains("nothing was written", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(migration, "destination", "sent")));
+        Assert.False(Directory.Exists(Path.Combine(migration, "staging", "runs", "m1", "outcomes")));
+    }
+
+    [Fact]
+    public async Task Resume_AfterKillsAtDifferentMoments_EndsIdenticalToAnUninterruptedRun()
+    {
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<SampleManifest>(
+            await File.ReadAllTextAsync(Path.Combine((await PrepareAsync("reference", approve: true)).Exports, "manifest.json")), WebJson)!;
+        var exports = Path.Combine(_root, "exports");
+        await File.WriteAllLinesAsync(Path.Combine(exports, "users.txt"), manifest.DestinationUsers);
+        var reference = new FlitProcess(Path.Combine(_root, "reference"));
+        var (referenceCode, referenceOutput) = await reference.RunAsync(RunArgs(exports));
+        Assert.True(referenceCode is 0 or 4, referenceOutput);
+        var expected = await StateAsync(Path.Combine(_root, "reference", ".flit", "migrations", "m1"));
+
+        // Kill points spread over the run (fixed, so the test is deterministic in what it covers).
+        var killedMidRun = 0;
+        foreach (var delay in new[] { 700, 1400, 2100, 2800 })
+        {
+            var (flit, migration, _) = await PrepareAsync($"killed-{delay}", approve: true);
+            using (var process = flit.Start(RunArgs(exports)))
+            {
+                await Task.Delay(delay);
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    killedMidRun++;
+                }
+
+                await process.WaitForExitAsync();
+            }
+
+            // Killed before the run recorded its request, nothing had started: running again is the resume.
+            var (code, output) = File.Exists(Path.Combine(migration, "request.json"))
+                ? await flit.RunAsync("resume", "-m", "m1", "--parallel", "1")
+                : await flit.RunAsync(RunArgs(exports));
+
+            Assert.True(code == referenceCode, $"kill after {delay} ms: {output}");
+            Assert.Equal(expected, await StateAsync(migration));
+        }
+
+        Assert.True(killedMidRun >= 3, $"only {killedMidRun} of the kills hit a running process");
+    }
+
+    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
+    private static partial Regex SpecHash();
+
+    [GeneratedRegex(@"""objects"": \[[^\]]*\]", RegexOptions.Singleline)]
+    private static partial Regex ObjectCounts();
+}
