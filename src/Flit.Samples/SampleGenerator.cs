@@ -92,7 +92,7 @@ public static class SampleGenerator
         public void Write(ObjectLayout obj, string folder)
         {
             var count = _counts[obj.Name];
-            if (count == 0)
+            if (count == 0 || (_options.OnlyObjects is { } only && !only.Contains(obj.Name)))
             {
                 return;
             }

@@ -54,6 +54,9 @@ public sealed record SampleOptions
     /// <summary>Write attachment bytes (off for throughput benchmarks that only read metadata).</summary>
     public bool WriteAttachments { get; init; } = true;
 
+    /// <summary>Only these objects are written (all when null): benchmarks generate just what they read.</summary>
+    public IReadOnlySet<string>? OnlyObjects { get; init; }
+
     public SampleEncoding Encoding { get; init; } = SampleEncoding.Utf8;
 
     public char Delimiter { get; init; } = ',';

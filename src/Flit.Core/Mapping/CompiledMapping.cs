@@ -60,6 +60,11 @@ public sealed class CompiledMapping : ICompiledMapping
     public static string Slug(string value, int max)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.Length <= max && IsSlug(value))
+        {
+            return value;
+        }
+
         var builder = new StringBuilder(Math.Min(value.Length, max));
         foreach (var c in value)
         {
@@ -74,39 +79,67 @@ public sealed class CompiledMapping : ICompiledMapping
         return builder.ToString();
     }
 
+    private static bool IsSlug(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The deterministic external id of a record: tenant module, source system, object, source id.
     /// Ids that had to be altered to be safe get a hash suffix so two different ids never collide.</summary>
     public static string ExternalId(string modulePrefix, string system, string objectKey, string sourceId)
     {
         ArgumentNullException.ThrowIfNull(modulePrefix);
         ArgumentNullException.ThrowIfNull(sourceId);
-        var slug = Slug(sourceId, 60);
-        var safe = slug == sourceId ? slug : slug + "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceId)))[..10];
-        return $"{modulePrefix}{Slug(system, 20)}_{Slug(objectKey, 30)}_{safe}";
+        return ExternalIdPrefix(modulePrefix, system, objectKey) + SafeId(sourceId);
     }
+
+    private static string ExternalIdPrefix(string modulePrefix, string system, string objectKey) =>
+        $"{modulePrefix}{Slug(system, 20)}_{Slug(objectKey, 30)}_";
+
+    private static string SafeId(string sourceId)
+    {
+        var slug = Slug(sourceId, 60);
+        return ReferenceEquals(slug, sourceId) || slug == sourceId
+            ? slug
+            : slug + "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceId)))[..10];
+    }
+
+    /// <summary>Transform inputs, reused per thread: mapping allocates only what it returns.</summary>
+    [ThreadStatic]
+    private static string?[]? InputBuffer;
+
+    [ThreadStatic]
+    private static System.IO.Hashing.XxHash128? Hasher;
 
     private sealed class ObjectMapper
     {
         private readonly ObjectMapping _entry;
-        private readonly string _system;
-        private readonly string _prefix;
         private readonly TransformContext _context;
         private readonly (FieldMapping Field, BoundTransform Transform)[] _fields;
         private readonly IReadOnlyDictionary<string, string> _models;
         private readonly ConditionalWeakTable<RecordSchema, int[][]> _columns = [];
+        private readonly string _externalIdPrefix;
+        private (RecordSchema Schema, int[][] Columns)? _lastSchema;
         private readonly (string Column, string Value, bool Equal)? _where;
 
         public ObjectMapper(ObjectMapping entry, string system, string prefix, TransformContext context, IReadOnlyDictionary<string, string> models, DestinationSchema? schema)
         {
             _entry = entry;
-            _system = system;
-            _prefix = prefix;
             _context = context;
             _models = models;
             _fields = [.. entry.Fields
                 .Where(f => schema is null || f.Custom is not null || schema.HasField(entry.Target!, f.To) || !schema.Models.ContainsKey(entry.Target!))
                 .Select(f => (f, Transforms.Transforms.Bind(f)))];
             _where = ParseWhere(entry.Where);
+            _externalIdPrefix = ExternalIdPrefix(prefix, system, entry.Key);
             if (entry.IdFrom is { } idFrom)
             {
                 DistinctBy = record => ComputedId(record[idFrom]);
@@ -121,7 +154,7 @@ public sealed class CompiledMapping : ICompiledMapping
             foreach (var reference in _entry.References)
             {
                 var raw = Transforms.Transforms.Text(record[reference.From]);
-                var id = reference.KeyTransform == "companyKey" ? NameValues.CompanyKey(raw) : raw;
+                var id = reference.KeyTransform == "companyKey" ? CompanyKeys.Of(raw) : raw;
                 var target = reference.Object;
                 if (string.IsNullOrEmpty(id) || (reference.ObjectBy is { } by && !by.Map.TryGetValue(record[by.Column]?.Trim() ?? string.Empty, out target)) || target is null)
                 {
@@ -148,28 +181,44 @@ public sealed class CompiledMapping : ICompiledMapping
                 return MapOutcome.Skipped($"{_entry.Key}: no {_entry.IdFrom} to build the record from ({record.Location})");
             }
 
-            var columns = _columns.GetValue(record.Schema, Resolve);
+            // Records of one file share a schema: remember the last one instead of a table lookup per record.
+            var last = _lastSchema;
+            int[][] columns;
+            if (last is { } hit && ReferenceEquals(hit.Schema, record.Schema))
+            {
+                columns = hit.Columns;
+            }
+            else
+            {
+                columns = _columns.GetValue(record.Schema, Resolve);
+                _lastSchema = (record.Schema, columns);
+            }
             var values = new Dictionary<string, object?>(_fields.Length + 2, StringComparer.Ordinal);
             List<string>? warnings = null;
             for (var i = 0; i < _fields.Length; i++)
             {
                 var (field, transform) = _fields[i];
                 var indices = columns[i];
-                string?[] input;
+                var input = InputBuffer ??= new string?[8];
+                var width = field.Value is not null ? 1 : indices.Length;
+                if (width > input.Length)
+                {
+                    InputBuffer = input = new string?[width];
+                }
+
                 if (field.Value is not null)
                 {
-                    input = [field.Value];
+                    input[0] = field.Value;
                 }
                 else
                 {
-                    input = new string?[indices.Length];
                     for (var c = 0; c < indices.Length; c++)
                     {
                         input[c] = indices[c] < 0 ? null : record[indices[c]];
                     }
                 }
 
-                var result = input.Length == 0 ? TransformResult.Ok(null) : transform(input, _context);
+                var result = width == 0 ? TransformResult.Ok(null) : transform(input.AsSpan(0, width), _context);
                 if (result.Error is not null)
                 {
                     var at = field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString();
@@ -200,7 +249,7 @@ public sealed class CompiledMapping : ICompiledMapping
             foreach (var reference in _entry.References)
             {
                 var raw = Transforms.Transforms.Text(record[reference.From]);
-                var id = reference.KeyTransform == "companyKey" ? NameValues.CompanyKey(raw) : raw;
+                var id = reference.KeyTransform == "companyKey" ? CompanyKeys.Of(raw) : raw;
                 if (string.IsNullOrEmpty(id))
                 {
                     if (reference.Required)
@@ -236,7 +285,7 @@ public sealed class CompiledMapping : ICompiledMapping
             }
 
             var destination = new DestinationRecord(
-                ExternalId(_prefix, _system, _entry.Key, sourceId),
+                _externalIdPrefix + SafeId(sourceId),
                 _entry.Key,
                 sourceId,
                 _entry.Target!,
@@ -248,7 +297,7 @@ public sealed class CompiledMapping : ICompiledMapping
         }
 
         private string? ComputedId(string? value) =>
-            _entry.IdTransform == "companyKey" ? NullIfEmpty(NameValues.CompanyKey(value)) : Transforms.Transforms.Text(value);
+            _entry.IdTransform == "companyKey" ? NullIfEmpty(CompanyKeys.Of(value)) : Transforms.Transforms.Text(value);
 
         private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
@@ -275,31 +324,86 @@ public sealed class CompiledMapping : ICompiledMapping
         }
     }
 
-    /// <summary>SHA-256 over the sorted field values and references: equal content, equal hash, on every run.</summary>
+    /// <summary>
+    /// A 128-bit hash of the mapped values and references, in the spec's field order (the spec hash pins that
+    /// order): equal content, equal hash, on every run. Non-cryptographic on purpose: it detects change for delta
+    /// pickup, it authenticates nothing, and it runs on every record.
+    /// </summary>
     internal static string ContentHash(IReadOnlyDictionary<string, object?> values, IReadOnlyList<RecordReference> references)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = Hasher ??= new System.IO.Hashing.XxHash128();
         Span<byte> separator = [0x1F];
-        foreach (var key in values.Keys.Order(StringComparer.Ordinal))
+        foreach (var (key, value) in values)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(key));
-            hash.AppendData(separator);
-            hash.AppendData(Encoding.UTF8.GetBytes(Canonical(values[key])));
-            hash.AppendData(separator);
+            Append(hash, key);
+            hash.Append(separator);
+            Append(hash, Canonical(value));
+            hash.Append(separator);
         }
 
-        foreach (var reference in references.OrderBy(r => r.Field, StringComparer.Ordinal))
+        foreach (var reference in references)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{reference.Field}>{reference.SourceObject}:{reference.SourceId}"));
-            hash.AppendData(separator);
+            Append(hash, reference.Field);
+            Append(hash, reference.SourceObject);
+            Append(hash, reference.SourceId);
+            hash.Append(separator);
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+        Span<byte> digest = stackalloc byte[16];
+        hash.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    private static void Append(System.IO.Hashing.XxHash128 hash, string text)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (max <= buffer.Length)
+        {
+            hash.Append(buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
+        }
+        else
+        {
+            hash.Append(Encoding.UTF8.GetBytes(text));
+        }
+    }
+
+    /// <summary>Organisation names repeat across thousands of contacts: their keys are computed once (bounded cache).</summary>
+    private static class CompanyKeys
+    {
+        private const int Capacity = 100_000;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
+
+        public static string Of(string? name)
+        {
+            if (name is null)
+            {
+                return string.Empty;
+            }
+
+            if (Cache.TryGetValue(name, out var key))
+            {
+                return key;
+            }
+
+            key = NameValues.CompanyKey(name);
+            if (Cache.Count < Capacity)
+            {
+                Cache.TryAdd(name, key);
+            }
+
+            return key;
+        }
     }
 
     private static string Canonical(object? value) => value switch
     {
         null => string.Empty,
+        string s => s,
+        UserLookup u => "user:" + u.Email,
+        NamedLookup n => n.Model + ":" + n.Name,
+        FileContent f => "file:" + f.RelativePath,
+        bool b => b ? "true" : "false",
         DateTime d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),

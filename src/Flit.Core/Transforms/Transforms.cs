@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Values;
@@ -89,7 +88,7 @@ public static class Transforms
     {
         var text = Text(value)?.ToLowerInvariant();
         return text is null ? TransformResult.Ok(null)
-            : MailAddress.TryCreate(text, out var address) && address.Address == text && text.Contains('.', StringComparison.Ordinal)
+            : EmailValues.IsValid(text)
                 ? TransformResult.Ok(text)
                 : TransformResult.Fail($"'{value}' is not an e-mail address");
     }

@@ -10,8 +10,10 @@ public static class NameValues
 
     private static readonly HashSet<string> Suffixes = new(StringComparer.OrdinalIgnoreCase) { "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md", "esq", "esq." };
 
-    private static readonly string[] LegalForms =
-        ["pty ltd", "pty limited", "limited", "ltd", "llc", "l.l.c.", "inc", "incorporated", "corp", "corporation", "co", "company", "gmbh", "ag", "plc", "llp", "s.a.", "sa", "bv", "b.v.", "a/s", "aps", "ab", "oy", "srl", "spa"];
+    /// <summary>Legal forms as word sequences (punctuation already turned into spaces, as in the key).</summary>
+    private static readonly string[][] LegalForms =
+        [.. new[] { "pty ltd", "pty limited", "limited", "ltd", "llc", "l l c", "inc", "incorporated", "corp", "corporation", "co", "company", "gmbh", "ag", "plc", "llp", "s a", "sa", "bv", "b v", "a/s", "aps", "ab", "oy", "srl", "spa" }
+            .Select(f => f.Split(' '))];
 
     /// <summary>
     /// Splits a full name into first and last: "Last, First"; particles stay with the last name (Ludwig van
@@ -66,7 +68,7 @@ public static class NameValues
     {
         var text = Collapse(company).ToLowerInvariant().Replace("&", " and ", StringComparison.Ordinal);
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in System.Text.Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormD))
         {
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category == UnicodeCategory.NonSpacingMark)
@@ -82,10 +84,9 @@ public static class NameValues
         while (changed && words.Count > 1)
         {
             changed = false;
-            foreach (var form in LegalForms)
+            foreach (var formWords in LegalForms)
             {
-                var formWords = form.Replace(".", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (words.Count > formWords.Length && words.TakeLast(formWords.Length).SequenceEqual(formWords))
+                if (words.Count > formWords.Length && EndsWith(words, formWords))
                 {
                     words.RemoveRange(words.Count - formWords.Length, formWords.Length);
                     changed = true;
@@ -100,6 +101,19 @@ public static class NameValues
         }
 
         return string.Join('-', words);
+    }
+
+    private static bool EndsWith(List<string> words, string[] tail)
+    {
+        for (var i = 0; i < tail.Length; i++)
+        {
+            if (!string.Equals(words[words.Count - tail.Length + i], tail[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Collapse(string? text) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 
 namespace Flit.Core.Values;
 
@@ -51,7 +50,7 @@ public sealed class TypeInference
         var parsed = DateValues.TryParse(v, DateOrder.DayFirst, out _, out var local, out _) || DateValues.TryParse(v, DateOrder.MonthFirst, out _, out local, out _);
         _allDate &= parsed && local.TimeOfDay == TimeSpan.Zero && !v.Contains(':', StringComparison.Ordinal) && v.Length >= 6;
         _allDateTime &= parsed && v.Length >= 6;
-        _allEmail &= v.Contains('@', StringComparison.Ordinal) && MailAddress.TryCreate(v, out _);
+        _allEmail &= EmailValues.IsValid(v);
         _allUrl &= Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
     }
 
