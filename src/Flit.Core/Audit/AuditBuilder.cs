@@ -205,25 +205,25 @@ public sealed class AuditBuilder
         switch (column.Check)
         {
             case Check.Email:
-                var email = value.Trim().ToLowerInvariant();
+                var email = value.Trim();
                 if (!EmailValues.IsValid(email))
                 {
                     Add(FindingKinds.BadEmail, Severity.Warning, "Values that are not e-mail addresses (left empty on load)", At(record, i, value));
                 }
-                else if (_emails.TryGetValue(Key(email), out var seen))
+                else if (_emails.TryGetValue(CaseInsensitiveKey(email), out var seen))
                 {
                     // The first holder is listed once, with the first duplicate, so every record sharing it appears.
                     if (!seen.Reported)
                     {
                         Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, seen.First with { Value = value.Trim() });
-                        _emails[Key(email)] = (seen.First, true);
+                        _emails[CaseInsensitiveKey(email)] = (seen.First, true);
                     }
 
                     Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, At(record, i, value));
                 }
                 else
                 {
-                    _emails[Key(email)] = (At(record, i, null), false);
+                    _emails[CaseInsensitiveKey(email)] = (At(record, i, null), false);
                 }
 
                 break;
@@ -349,6 +349,13 @@ public sealed class AuditBuilder
         {
             Add(FindingKinds.UnmatchedOwner, Severity.Blocking, "Owners that match no destination user (create the user or set a fallback owner)", at with { Value = $"{key} <{email}>" });
         }
+    }
+
+    private static ulong CaseInsensitiveKey(string text)
+    {
+        Span<char> lower = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        text.AsSpan().ToLowerInvariant(lower);
+        return System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes((ReadOnlySpan<char>)lower));
     }
 
     private static ulong Key(string text) => System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan()));

@@ -109,7 +109,7 @@ public sealed class CompiledMapping : ICompiledMapping
         var slug = Slug(sourceId, 60);
         return ReferenceEquals(slug, sourceId) || slug == sourceId
             ? slug
-            : slug + "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceId)))[..10];
+            : slug + "_" + System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(sourceId.AsSpan())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..10];
     }
 
     /// <summary>Transform inputs, reused per thread: mapping allocates only what it returns.</summary>

@@ -56,25 +56,21 @@ public static class DateValues
         }
 
         var (datePart, timePart) = SplitTime(value);
-        var parts = datePart.Split(['/', '.', ' ', '-'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 3 || !parts.All(p => p.All(char.IsAsciiDigit)))
+        if (!TryThreeNumbers(datePart, out var first, out var second, out var third, out var firstLength, out var thirdLength))
         {
             error = $"'{value}' is not a date (expected ISO 8601, dd/MM/yyyy, MM/dd/yyyy, dd MM yyyy or an Excel serial)";
             return false;
         }
 
         int year, month, day;
-        if (parts[0].Length == 4)
+        if (firstLength == 4)
         {
-            (year, month, day) = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
+            (year, month, day) = (first, second, third);
         }
         else
         {
-            var a = int.Parse(parts[0], CultureInfo.InvariantCulture);
-            var b = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            year = int.Parse(parts[2], CultureInfo.InvariantCulture);
-            year += parts[2].Length == 2 ? (year < 50 ? 2000 : 1900) : 0;
-            (day, month) = order == DateOrder.DayFirst ? (a, b) : (b, a);
+            year = third + (thirdLength == 2 ? (third < 50 ? 2000 : 1900) : 0);
+            (day, month) = order == DateOrder.DayFirst ? (first, second) : (second, first);
         }
 
         if (month is < 1 or > 12 || day < 1 || year is < 1 or > 9999 || day > DateTime.DaysInMonth(year, month))
@@ -133,6 +129,59 @@ public static class DateValues
         return true;
     }
 
+    /// <summary>Three runs of digits separated by '/', '.', '-' or spaces, without allocating (hot path of audits).</summary>
+    internal static bool TryThreeNumbers(ReadOnlySpan<char> text, out int first, out int second, out int third, out int firstLength, out int thirdLength)
+    {
+        first = second = third = firstLength = thirdLength = 0;
+        Span<int> numbers = stackalloc int[3];
+        Span<int> lengths = stackalloc int[3];
+        var count = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                if (count == 3)
+                {
+                    return false;
+                }
+
+                var start = i;
+                var n = 0;
+                while (i < text.Length && char.IsAsciiDigit(text[i]))
+                {
+                    if (i - start >= 4)
+                    {
+                        return false;
+                    }
+
+                    n = (n * 10) + (text[i] - '0');
+                    i++;
+                }
+
+                numbers[count] = n;
+                lengths[count++] = i - start;
+            }
+            else if (c is '/' or '.' or '-' or ' ')
+            {
+                i++;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (count != 3)
+        {
+            return false;
+        }
+
+        (first, second, third, firstLength, thirdLength) = (numbers[0], numbers[1], numbers[2], lengths[0], lengths[2]);
+        return true;
+    }
+
     private static bool HasOffset(string value)
     {
         var t = value.IndexOf('T', StringComparison.Ordinal);
@@ -179,8 +228,9 @@ public sealed class DateOrderDetector
             return;
         }
 
-        var parts = text.Split(['/', '.', ' ', '-'], 4, StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 3 || parts[0].Length > 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var a) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var b))
+        var space = text.IndexOf(' ', 6);
+        var date = space > 0 && text.IndexOf(':', StringComparison.Ordinal) > space ? text.AsSpan(0, space) : text.AsSpan();
+        if (!DateValues.TryThreeNumbers(date, out var a, out var b, out _, out var firstLength, out _) || firstLength > 2)
         {
             return;
         }
