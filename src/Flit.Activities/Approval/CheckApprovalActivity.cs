@@ -21,12 +21,7 @@ public sealed class CheckApprovalActivity(IStagingStore store)
             return new ApprovalCheck(false, specHash, null, null, $"Migration {migrationId} has no approval. Review the proposal and run `flit approve --migration {migrationId} --spec {specHash} --by <email>`.");
         }
 
-        ApprovalRecord approval;
-        await using (var stream = await store.OpenReadAsync(path, cancellationToken))
-        {
-            approval = await JsonSerializer.DeserializeAsync<ApprovalRecord>(stream, JsonDefaults.Options, cancellationToken)
-                ?? throw new InvalidDataException($"{path} is empty.");
-        }
+        var approval = await store.ReadJsonAsync<ApprovalRecord>(path, cancellationToken);
 
         return string.Equals(approval.SpecHash, specHash, StringComparison.OrdinalIgnoreCase)
             ? new ApprovalCheck(true, specHash, approval.ApprovedBy, approval.ApprovedAt, null)
@@ -39,7 +34,6 @@ public sealed class CheckApprovalActivity(IStagingStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(approval);
-        await using var stream = await store.OpenWriteAsync(RunPaths.Approval(approval.MigrationId), cancellationToken);
-        await JsonSerializer.SerializeAsync(stream, approval, JsonDefaults.Options, cancellationToken);
+        await store.WriteJsonAsync(RunPaths.Approval(approval.MigrationId), approval, cancellationToken);
     }
 }

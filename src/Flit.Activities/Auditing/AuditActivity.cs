@@ -22,11 +22,11 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         ArgumentNullException.ThrowIfNull(input);
         var request = input.Request;
         var report = Audit(request, cancellationToken);
-        await WriteAsync(RunPaths.Audit(request.MigrationId, "json"), AuditWriter.ToJson(report), cancellationToken);
-        await WriteAsync(RunPaths.Audit(request.MigrationId, "md"), AuditWriter.ToMarkdown(report), cancellationToken);
+        await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "json"), AuditWriter.ToJson(report), cancellationToken);
+        await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "md"), AuditWriter.ToMarkdown(report), cancellationToken);
         foreach (var package in report.RebuildPackages)
         {
-            await WriteAsync($"{RunPaths.RebuildPackages(request.MigrationId)}/{package.Kind}-{CompiledMapping.Slug(package.Id, 60)}.json", AuditWriter.ToJson(package), cancellationToken);
+            await store.WriteTextAsync($"{RunPaths.RebuildPackages(request.MigrationId)}/{package.Kind}-{CompiledMapping.Slug(package.Id, 60)}.json", AuditWriter.ToJson(package), cancellationToken);
         }
 
         return new AuditResult(RunPaths.Audit(request.MigrationId, "json"), report.Records, report.Findings.Sum(f => f.Count), report.BlockingFindings);
@@ -53,11 +53,5 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         }
 
         return builder.Build();
-    }
-
-    private async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenWriteAsync(path, cancellationToken);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
     }
 }

@@ -94,10 +94,7 @@ public sealed class LoadBatchActivity(
         warnings.AddRange(resolvedWarnings);
         var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings);
         var path = RunPaths.Outcome(migrationId, batch.BatchId);
-        await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
-        {
-            await JsonSerializer.SerializeAsync(stream, file, JsonDefaults.Options, cancellationToken);
-        }
+        await store.WriteJsonAsync(path, file, cancellationToken);
 
         return new BatchResult(
             batch.BatchId,
@@ -223,9 +220,7 @@ public sealed class LoadBatchActivity(
 
     private async Task<PrepareOutcome> ReadLookupsAsync(string migrationId, CancellationToken cancellationToken)
     {
-        await using var stream = await store.OpenReadAsync(RunPaths.Lookups(migrationId), cancellationToken);
-        return await JsonSerializer.DeserializeAsync<PrepareOutcome>(stream, JsonDefaults.Options, cancellationToken)
-            ?? throw new InvalidDataException($"{RunPaths.Lookups(migrationId)} is empty: run prepare again.");
+        return await store.ReadJsonAsync<PrepareOutcome>(RunPaths.Lookups(migrationId), cancellationToken);
     }
 
     private static RecordOutcome Outcome(string sourceId, SourceLocation location, string? externalId, RecordFate fate, string? destinationId, string? reason, bool missingParent) =>

@@ -22,7 +22,7 @@ public sealed class PlanRetryActivity(IStagingStore store)
         var retries = new SortedDictionary<(int Phase, string Object), (string Model, List<Core.Records.SourceRecord> Records)>();
         await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
         {
-            var outcome = await ReadOutcomeAsync(item.Path, cancellationToken);
+            var outcome = await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken);
             if (outcome.IsRetry)
             {
                 continue;
@@ -65,12 +65,5 @@ public sealed class PlanRetryActivity(IStagingStore store)
         }
 
         return new LoadPlan([.. phases.Select(p => new PhasePlan(p.Key, p.Value))], retries.Values.Sum(r => (long)r.Records.Count), 0);
-    }
-
-    private async Task<BatchOutcomeFile> ReadOutcomeAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(path, cancellationToken);
-        return await JsonSerializer.DeserializeAsync<BatchOutcomeFile>(stream, JsonDefaults.Options, cancellationToken)
-            ?? throw new InvalidDataException($"{path} is empty.");
     }
 }

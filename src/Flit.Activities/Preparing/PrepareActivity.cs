@@ -57,10 +57,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var outcome = await destination.PrepareAsync(
             new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail),
             cancellationToken);
-        await using (var stream = await store.OpenWriteAsync(RunPaths.Lookups(request.MigrationId), cancellationToken))
-        {
-            await JsonSerializer.SerializeAsync(stream, outcome, JsonDefaults.Options, cancellationToken);
-        }
+        await store.WriteJsonAsync(RunPaths.Lookups(request.MigrationId), outcome, cancellationToken);
 
         return new PrepareResult(RunPaths.Lookups(request.MigrationId), outcome.CreatedCustomFields.Count, outcome.UnmatchedOwners.Count, 0);
     }

@@ -21,8 +21,8 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         ArgumentNullException.ThrowIfNull(input);
         var outcome = Propose(input.Request, cancellationToken);
         var migrationId = input.Request.MigrationId;
-        await WriteAsync(RunPaths.ProposedSpec(migrationId), MappingSpecLoader.ToYaml(outcome.Spec), cancellationToken);
-        await WriteAsync(RunPaths.Review(migrationId), outcome.Review, cancellationToken);
+        await store.WriteTextAsync(RunPaths.ProposedSpec(migrationId), MappingSpecLoader.ToYaml(outcome.Spec), cancellationToken);
+        await store.WriteTextAsync(RunPaths.Review(migrationId), outcome.Review, cancellationToken);
         return new ProposalResult(RunPaths.ProposedSpec(migrationId), outcome.SpecHash, RunPaths.Review(migrationId), outcome.Proposals.Count);
     }
 
@@ -59,11 +59,5 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         }
 
         return MappingProposer.Propose(spec, observed);
-    }
-
-    private async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenWriteAsync(path, cancellationToken);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
     }
 }

@@ -62,10 +62,7 @@ public sealed class ReconcileActivity(
 
         var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, presence, diff, outcomes.Warnings);
         var path = RunPaths.Report(migrationId, "reconciliation.json");
-        await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
-        {
-            await JsonSerializer.SerializeAsync(stream, reconciliation, JsonDefaults.Options, cancellationToken);
-        }
+        await store.WriteJsonAsync(path, reconciliation, cancellationToken);
 
         return new ReconcileResult(
             path,

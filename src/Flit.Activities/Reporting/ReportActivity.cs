@@ -17,18 +17,13 @@ public sealed class ReportActivity(IStagingStore store)
     {
         ArgumentNullException.ThrowIfNull(input);
         var migrationId = input.Request.MigrationId;
-        Reconciliation reconciliation;
-        await using (var stream = await store.OpenReadAsync(RunPaths.Report(migrationId, "reconciliation.json"), cancellationToken))
-        {
-            reconciliation = await JsonSerializer.DeserializeAsync<Reconciliation>(stream, JsonDefaults.Options, cancellationToken)
-                ?? throw new InvalidDataException("The reconciliation is empty: run reconcile again.");
-        }
+        var reconciliation = await store.ReadJsonAsync<Reconciliation>(RunPaths.Report(migrationId, "reconciliation.json"), cancellationToken);
 
         var outcomes = await RunOutcomes.ReadAsync(store, migrationId, cancellationToken);
         var notLoaded = outcomes.Final.Where(f => f.Record.Fate is RecordFate.Failed or RecordFate.Skipped).ToList();
 
         var json = RunPaths.Report(migrationId, "json");
-        await WriteTextAsync(json, JsonSerializer.Serialize(new
+        await store.WriteTextAsync(json, JsonSerializer.Serialize(new
         {
             input.Request.MigrationId,
             input.Request.Pair,
@@ -51,10 +46,10 @@ public sealed class ReportActivity(IStagingStore store)
                 .Append(Csv(record.Reason ?? string.Empty)).Append('\n');
         }
 
-        await WriteTextAsync(csv, csvText.ToString(), cancellationToken);
+        await store.WriteTextAsync(csv, csvText.ToString(), cancellationToken);
 
         var markdown = RunPaths.Report(migrationId, "md");
-        await WriteTextAsync(markdown, Readable(input.Request, reconciliation, notLoaded), cancellationToken);
+        await store.WriteTextAsync(markdown, Readable(input.Request, reconciliation, notLoaded), cancellationToken);
         return new ReportResult(json, csv, markdown);
     }
 
@@ -113,10 +108,4 @@ public sealed class ReportActivity(IStagingStore store)
 
     private static string Csv(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-
-    private async Task WriteTextAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenWriteAsync(path, cancellationToken);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
-    }
 }

@@ -31,9 +31,7 @@ public sealed class RunOutcomes
         var files = new List<BatchOutcomeFile>();
         await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
         {
-            await using var stream = await store.OpenReadAsync(item.Path, cancellationToken);
-            files.Add(await JsonSerializer.DeserializeAsync<BatchOutcomeFile>(stream, JsonDefaults.Options, cancellationToken)
-                ?? throw new InvalidDataException($"{item.Path} is empty."));
+            files.Add(await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken));
         }
 
         // First-pass outcomes first, then retries over them; ordinal order keeps the result deterministic.

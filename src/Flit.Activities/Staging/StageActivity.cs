@@ -32,10 +32,7 @@ public sealed class StageActivity(IStagingStore store, TimeProvider time)
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         var manifest = new StageManifest(request.MigrationId, time.GetUtcNow(), files);
-        await using (var stream = await store.OpenWriteAsync(RunPaths.Manifest(request.MigrationId), cancellationToken))
-        {
-            await JsonSerializer.SerializeAsync(stream, manifest, JsonDefaults.Options, cancellationToken);
-        }
+        await store.WriteJsonAsync(RunPaths.Manifest(request.MigrationId), manifest, cancellationToken);
 
         return new StageResult(RunPaths.Manifest(request.MigrationId), files.Count, files.Sum(f => f.Length));
     }

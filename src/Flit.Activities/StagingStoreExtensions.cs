@@ -1,0 +1,31 @@
+using System.Text;
+using System.Text.Json;
+using Flit.Core.Ports;
+
+namespace Flit.Activities;
+
+/// <summary>Reading and writing the run's small artefacts (JSON documents, text reports) in one way.</summary>
+public static class StagingStoreExtensions
+{
+    public static async Task<T> ReadJsonAsync<T>(this IStagingStore store, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var stream = await store.OpenReadAsync(path, cancellationToken);
+        return await JsonSerializer.DeserializeAsync<T>(stream, JsonDefaults.Options, cancellationToken)
+            ?? throw new InvalidDataException($"The staged item {path} is empty.");
+    }
+
+    public static async Task WriteJsonAsync<T>(this IStagingStore store, string path, T value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var stream = await store.OpenWriteAsync(path, cancellationToken);
+        await JsonSerializer.SerializeAsync(stream, value, JsonDefaults.Options, cancellationToken);
+    }
+
+    public static async Task WriteTextAsync(this IStagingStore store, string path, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var stream = await store.OpenWriteAsync(path, cancellationToken);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+    }
+}
