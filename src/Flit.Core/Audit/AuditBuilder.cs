@@ -18,7 +18,7 @@ public sealed class AuditBuilder
     private readonly AuditOptions _options;
     private readonly Dictionary<string, ObjectState> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FindingState> _findings = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, (FindingRecord First, bool Reported)> _emails = [];
+    private readonly Dictionary<ulong, (EmailHolder First, bool Reported)> _emails = [];
     private readonly Dictionary<string, string?> _ownerEmails = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<FindingRecord>> _ownerReferences = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Target, string Id, FindingRecord Record)> _pendingReferences = [];
@@ -94,6 +94,9 @@ public sealed class AuditBuilder
         File,
         Reference,
     }
+
+    /// <summary>The first record holding an e-mail: a struct inside the table, not an object per record.</summary>
+    private readonly record struct EmailHolder(string Object, string SourceId, string File, long Line, int Column);
 
     private readonly record struct ColumnPlan(ColumnLayout? Layout, Check Check, bool Required, bool IsOwner);
 
@@ -215,7 +218,8 @@ public sealed class AuditBuilder
                     // The first holder is listed once, with the first duplicate, so every record sharing it appears.
                     if (!seen.Reported)
                     {
-                        Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, seen.First with { Value = value.Trim() });
+                        var first = seen.First;
+                        Add(FindingKinds.DuplicateEmail, Severity.Warning, DuplicateEmailMessage, new FindingRecord(first.Object, first.SourceId, first.File, first.Line, first.Column, email));
                         _emails[CaseInsensitiveKey(email)] = (seen.First, true);
                     }
 
@@ -223,7 +227,7 @@ public sealed class AuditBuilder
                 }
                 else
                 {
-                    _emails[CaseInsensitiveKey(email)] = (At(record, i, null), false);
+                    _emails[CaseInsensitiveKey(email)] = (new EmailHolder(record.ObjectType, record.SourceId, record.Location.File, record.Location.Line, record.Schema.SourceColumnNumbers[i]), false);
                 }
 
                 break;

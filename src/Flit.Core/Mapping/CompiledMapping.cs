@@ -193,7 +193,9 @@ public sealed class CompiledMapping : ICompiledMapping
                 columns = _columns.GetValue(record.Schema, Resolve);
                 _lastSchema = (record.Schema, columns);
             }
-            var values = new Dictionary<string, object?>(_fields.Length + 2, StringComparer.Ordinal);
+            var names = new string[_fields.Length + _entry.References.Count];
+            var values = new object?[names.Length];
+            var count = 0;
             List<string>? warnings = null;
             for (var i = 0; i < _fields.Length; i++)
             {
@@ -242,7 +244,8 @@ public sealed class CompiledMapping : ICompiledMapping
                     continue;
                 }
 
-                values[field.To] = result.Value;
+                names[count] = field.To;
+                values[count++] = result.Value;
             }
 
             var references = new List<RecordReference>(_entry.References.Count);
@@ -278,20 +281,31 @@ public sealed class CompiledMapping : ICompiledMapping
 
                 if (reference.ModelField is { } modelField && target is not null && _models.TryGetValue(target, out var model))
                 {
-                    values[modelField] = modelField.EndsWith("_id", StringComparison.Ordinal) ? new NamedLookup("ir.model", model) : model;
+                    var modelValue = modelField.EndsWith("_id", StringComparison.Ordinal) ? (object)new NamedLookup("ir.model", model) : model;
+                    var existing = Array.IndexOf(names, modelField, 0, count);
+                    if (existing >= 0)
+                    {
+                        values[existing] = modelValue;
+                    }
+                    else
+                    {
+                        names[count] = modelField;
+                        values[count++] = modelValue;
+                    }
                 }
 
                 references.Add(new RecordReference(reference.To, target!, id, reference.Required));
             }
 
+            var fieldValues = new FieldValues(names, values, count);
             var destination = new DestinationRecord(
                 _externalIdPrefix + SafeId(sourceId),
                 _entry.Key,
                 sourceId,
                 _entry.Target!,
-                values,
+                fieldValues,
                 references,
-                ContentHash(values, references),
+                ContentHash(fieldValues, references),
                 record.Location);
             return MapOutcome.Mapped(destination, warnings);
         }
