@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flit.XmlRpc;
+using Polly;
+using Polly.Retry;
+
+namespace Flit.Destinations.Odoo.Rpc;
+
+/// <summary>
+/// Odoo's external API over one HttpClient: XML-RPC (<c>/xmlrpc/2</c>), JSON-RPC (<c>/jsonrpc</c>) and Odoo 19's
+/// JSON-2 (<c>/json/2/&lt;model&gt;/&lt;method&gt;</c>, bearer API key). Faults become typed exceptions by Odoo's
+/// codes; only transport errors and serialization failures/deadlocks are retried (writes are made safe to repeat
+/// by upserting on xmlids, not by the retry).
+/// </summary>
+public sealed class OdooClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly HttpClient _http;
+    private readonly OdooClientOptions _options;
+    private readonly ResiliencePipeline _retry;
+    private long? _uid;
+    private int _requestId;
+
+    public OdooClient(OdooClientOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        // One pooled handler: keep-alive connections, recycled periodically so DNS changes are seen.
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
+        {
+            BaseAddress = options.Url,
+            Timeout = options.Timeout,
+        };
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutException>()
+                    .Handle<OdooServerException>(e => e.IsTransient),
+            })
+            .Build();
+    }
+
+    /// <summary>The protocol in use (decided from the server version when <see cref="OdooProtocol.Auto"/>).</summary>
+    public OdooProtocol Protocol { get; private set; }
+
+    /// <summary>The server's version, e.g. <c>17.0</c> or <c>saas~18.2</c>.</summary>
+    public string? ServerVersion { get; private set; }
+
+    /// <summary>Reads the version and picks the protocol: JSON-2 from 19 when an API key is configured.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var version = await _retry.ExecuteAsync(async ct => await CallXmlRpcAsync("/xmlrpc/2/common", "version", [], ct), cancellationToken) as IReadOnlyDictionary<string, object?>;
+        ServerVersion = version?.GetValueOrDefault("server_version") as string;
+        var major = version?.GetValueOrDefault("server_version_info") is List<object?> { Count: > 0 } info ? Convert.ToInt32(info[0], CultureInfo.InvariantCulture) : 0;
+        Protocol = _options.Protocol != OdooProtocol.Auto ? _options.Protocol
+            : major >= 19 && _options.ApiKey is not null ? OdooProtocol.Json2
+            : OdooProtocol.XmlRpc;
+        if (Protocol != OdooProtocol.Json2)
+        {
+            _uid = await AuthenticateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The user id, or an <see cref="OdooAccessDeniedException"/> when Odoo answers False.</summary>
+    public async Task<long> AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        object?[] args = [_options.Database, _options.Login, _options.Secret, new Dictionary<string, object?>()];
+        var result = Protocol == OdooProtocol.JsonRpc
+            ? await _retry.ExecuteAsync(async ct => await CallJsonRpcAsync("common", "authenticate", args, ct), cancellationToken)
+            : await _retry.ExecuteAsync(async ct => await CallXmlRpcAsync("/xmlrpc/2/common", "authenticate", args, ct), cancellationToken);
+        return result switch
+        {
+            long uid and > 0 => uid,
+            int uid and > 0 => uid,
+            _ => throw new OdooAccessDeniedException($"Odoo refused the login '{_options.Login}' on database '{_options.Database}' (authenticate answered {result ?? "None"})."),
+        };
+    }
+
+    /// <summary>
+    /// Calls a model method. <paramref name="args"/> are positional as execute_kw takes them; for JSON-2 the
+    /// common methods' positional arguments are named as Odoo's signatures name them.
+    /// </summary>
+    public Task<object?> ExecuteKwAsync(string model, string method, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?>? kwargs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        if (method.StartsWith('_'))
+        {
+            throw new ArgumentException($"Odoo rejects private methods ('{method}').", nameof(method));
+        }
+
+        return _retry.ExecuteAsync(async ct => Protocol switch
+        {
+            OdooProtocol.Json2 => await CallJson2Async(model, method, args, kwargs, ct),
+            OdooProtocol.JsonRpc => await CallJsonRpcAsync("object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
+            _ => await CallXmlRpcAsync("/xmlrpc/2/object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
+        }, cancellationToken).AsTask();
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private long Uid => _uid ?? throw new InvalidOperationException("Call ConnectAsync first.");
+
+    private async Task<object?> CallXmlRpcAsync(string path, string method, IReadOnlyList<object?> args, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        XmlRpcCodec.WriteMethodCall(body, method, args);
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/xml");
+        using var response = await SendAsync(HttpMethod.Post, path, content, null, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        try
+        {
+            return XmlRpcCodec.ReadResponse(stream);
+        }
+        catch (XmlRpcFaultException fault)
+        {
+            throw FromFault(fault.FaultCode, fault.FaultString, null);
+        }
+    }
+
+    private async Task<object?> CallJsonRpcAsync(string service, string method, IReadOnlyList<object?> args, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = "call",
+            ["id"] = Interlocked.Increment(ref _requestId),
+            ["params"] = new JsonObject { ["service"] = service, ["method"] = method, ["args"] = ToJson(args) },
+        };
+        using var content = new StringContent(request.ToJsonString(Json), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, "/jsonrpc", content, null, cancellationToken);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject
+            ?? throw new OdooServerException("Odoo answered JSON-RPC with something that is not a JSON object.", string.Empty);
+        if (answer["error"] is JsonObject error)
+        {
+            var data = error["data"] as JsonObject;
+            var name = data?["name"]?.GetValue<string>();
+            var message = data?["message"]?.GetValue<string>() ?? error["message"]?.GetValue<string>() ?? "Odoo Server Error";
+            throw FromName(name, message, data?["debug"]?.GetValue<string>() ?? message);
+        }
+
+        return FromJson(answer["result"]);
+    }
+
+    private async Task<object?> CallJson2Async(string model, string method, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?>? kwargs, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject();
+        foreach (var (name, value) in Json2Arguments(method, args))
+        {
+            body[name] = ToJson(value);
+        }
+
+        foreach (var (name, value) in kwargs ?? new Dictionary<string, object?>())
+        {
+            body[name] = ToJson(value);
+        }
+
+        using var content = new StringContent(body.ToJsonString(Json), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(HttpMethod.Post, $"/json/2/{model}/{method}", content, request =>
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", _options.ApiKey);
+            request.Headers.Add("X-Odoo-Database", _options.Database);
+        }, cancellationToken, allowErrors: true);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return FromJson(JsonNode.Parse(text));
+        }
+
+        var error = JsonNode.Parse(text) as JsonObject;
+        var message = error?["message"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}";
+        var type = error?["name"]?.GetValue<string>();
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => new OdooAccessDeniedException(message, type),
+            HttpStatusCode.Forbidden => new OdooAccessException(message, type),
+            HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound => new OdooUserException(message, type),
+            HttpStatusCode.Conflict => new OdooServerException(message, "could not serialize access due to concurrent update: " + message, type),
+            _ => FromName(type, message, error?["debug"]?.GetValue<string>() ?? message),
+        };
+    }
+
+    /// <summary>JSON-2 takes named parameters only: the positional arguments of the methods we use, by Odoo's names.</summary>
+    private static IEnumerable<(string Name, object? Value)> Json2Arguments(string method, IReadOnlyList<object?> args)
+    {
+        string[] names = method switch
+        {
+            "create" => ["vals_list"],
+            "write" => ["ids", "vals"],
+            "unlink" or "read" => ["ids", "fields"],
+            "search" or "search_read" or "search_count" => ["domain", "fields"],
+            "load" => ["fields", "data"],
+            "fields_get" => ["allfields", "attributes"],
+            _ when args.Count == 0 => [],
+            _ => throw new ArgumentException($"JSON-2 needs named arguments: pass them as keyword arguments for '{method}'.", nameof(method)),
+        };
+        for (var i = 0; i < args.Count; i++)
+        {
+            yield return (i < names.Length ? names[i] : throw new ArgumentException($"Too many positional arguments for '{method}' over JSON-2."), args[i]);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent content, Action<HttpRequestMessage>? decorate, CancellationToken cancellationToken, bool allowErrors = false)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        decorate?.Invoke(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Odoo did not answer {path} within {_options.Timeout.TotalSeconds:0} s.", e);
+        }
+
+        if (!allowErrors && !response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new HttpRequestException($"Odoo answered {path} with HTTP {status}.", null, (HttpStatusCode)status);
+        }
+
+        return response;
+    }
+
+    internal static OdooException FromFault(int code, string text, string? type) => code switch
+    {
+        2 => new OdooUserException(text, type),
+        3 => new OdooAccessDeniedException(text, type),
+        4 => new OdooAccessException(text, type),
+        _ => new OdooServerException(OdooServerException.LastLine(text), text, type),
+    };
+
+    private static OdooException FromName(string? name, string message, string debug) => name switch
+    {
+        "odoo.exceptions.AccessDenied" => new OdooAccessDeniedException(message, name),
+        "odoo.exceptions.AccessError" => new OdooAccessException(message, name),
+        "odoo.exceptions.UserError" or "odoo.exceptions.ValidationError" or "odoo.exceptions.MissingError" or "odoo.exceptions.RedirectWarning" => new OdooUserException(message, name),
+        _ => new OdooServerException(message, debug, name),
+    };
+
+    private static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        DateTime d => JsonValue.Create(d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+        DateOnly d => JsonValue.Create(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        byte[] bytes => JsonValue.Create(Convert.ToBase64String(bytes)),
+        IReadOnlyDictionary<string, object?> map => new JsonObject(map.Select(m => KeyValuePair.Create(m.Key, ToJson(m.Value)))),
+        string s => JsonValue.Create(s),
+        System.Collections.IEnumerable items => new JsonArray([.. items.Cast<object?>().Select(ToJson)]),
+        _ => JsonSerializer.SerializeToNode(value, Json),
+    };
+
+    private static object? FromJson(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(p => p.Key, p => FromJson(p.Value)),
+        JsonArray array => array.Select(FromJson).ToList(),
+        JsonValue value when value.TryGetValue<bool>(out var b) => b,
+        JsonValue value when value.TryGetValue<long>(out var l) => l,
+        JsonValue value when value.TryGetValue<double>(out var d) => d,
+        JsonValue value => value.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+}
