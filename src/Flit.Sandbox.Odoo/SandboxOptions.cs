@@ -1,0 +1,23 @@
+namespace Flit.Sandbox.Odoo;
+
+/// <summary>A user of the sandbox database.</summary>
+public sealed record SandboxUser(string Login, string Password, string Email, string Name, string? ApiKey = null);
+
+/// <summary>How the sandbox behaves. Defaults: Odoo 17.0, database <c>sandbox</c>, an admin user.</summary>
+public sealed record OdooSandboxOptions
+{
+    public string Version { get; init; } = "17.0";
+
+    public string Database { get; init; } = "sandbox";
+
+    public IReadOnlyList<SandboxUser> Users { get; init; } = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")];
+
+    /// <summary>Added to every call, to make round trips cost what they cost on a real network.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Every Nth execute_kw fails once with a serialization failure (0 = never).</summary>
+    public int FailEveryNthCall { get; init; }
+
+    /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; init; }
+}

@@ -1,0 +1,174 @@
+using Flit.Destinations.Odoo.Rpc;
+
+namespace Flit.Sandbox.Odoo.Tests;
+
+public sealed class OdooSandboxTests
+{
+    private static readonly Dictionary<string, object?> NoKwargs = [];
+
+    private static async Task<(OdooSandbox Sandbox, OdooClient Client)> StartAsync(OdooSandboxOptions? options = null, OdooProtocol protocol = OdooProtocol.XmlRpc)
+    {
+        var sandbox = await OdooSandbox.StartAsync(options ?? new OdooSandboxOptions(), CancellationToken.None);
+        var client = new OdooClient(new OdooClientOptions
+        {
+            Url = sandbox.BaseAddress,
+            Database = "sandbox",
+            Login = "admin",
+            Password = protocol == OdooProtocol.Json2 ? null : "admin",
+            ApiKey = protocol == OdooProtocol.Json2 ? "admin-api-key" : null,
+            Protocol = protocol,
+            MaxAttempts = 3,
+        });
+        await client.ConnectAsync(CancellationToken.None);
+        return (sandbox, client);
+    }
+
+    private static Dictionary<string, object?> Vals(params (string Key, object? Value)[] values) => values.ToDictionary(v => v.Key, v => v.Value);
+
+    private static Task<object?> CreateAsync(OdooClient client, string model, Dictionary<string, object?> vals, Dictionary<string, object?>? context = null) =>
+        client.ExecuteKwAsync(model, "create", [vals], context is null ? null : new Dictionary<string, object?> { ["context"] = context }, CancellationToken.None);
+
+    [Fact]
+    public async Task Create_ClientTimestampsAndIds_AreDroppedAndSetByTheServer()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+
+        var id = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Ada"), ("create_date", "1999-01-01 00:00:00"), ("id", 999L))))!;
+        var row = Assert.Single(Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.partner", "read", [new object?[] { id }, new object?[] { "name", "create_date" }], null, CancellationToken.None))) as IReadOnlyDictionary<string, object?>;
+
+        Assert.NotEqual(999L, id);
+        Assert.Equal("Ada", row!["name"]);
+        Assert.NotEqual("1999-01-01 00:00:00", row["create_date"]);
+    }
+
+    [Fact]
+    public async Task Create_MissingRequiredOrBrokenLinkOrUnknownField_FailsLikeOdoo()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+
+        var required = await Assert.ThrowsAsync<OdooUserException>(() => CreateAsync(client, "crm.lead", Vals(("type", "lead"))));
+        var link = await Assert.ThrowsAsync<OdooUserException>(() => CreateAsync(client, "crm.lead", Vals(("name", "L"), ("type", "lead"), ("partner_id", 4242L))));
+        var unknown = await Assert.ThrowsAsync<OdooServerException>(() => CreateAsync(client, "res.partner", Vals(("name", "A"), ("x_shift", "night"))));
+        var selection = await Assert.ThrowsAsync<OdooServerException>(() => CreateAsync(client, "crm.lead", Vals(("name", "L"), ("type", "deal"))));
+        var datetime = await Assert.ThrowsAsync<OdooServerException>(() => CreateAsync(client, "calendar.event", Vals(("name", "E"), ("start", "2024-01-01T10:00:00Z"), ("stop", "2024-01-01 11:00:00"))));
+        var nameless = await Assert.ThrowsAsync<OdooUserException>(() => CreateAsync(client, "res.partner", Vals(("email", "x@y.io"))));
+
+        Assert.StartsWith("The operation cannot be completed", required.Message, StringComparison.Ordinal);
+        Assert.Contains("another model requires the record being deleted", link.Message, StringComparison.Ordinal);
+        Assert.Equal("ValueError: Invalid field 'x_shift' on model 'res.partner'", unknown.Message);
+        Assert.Contains("Wrong value for crm.lead.type", selection.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match format '%Y-%m-%d %H:%M:%S'", datetime.Message, StringComparison.Ordinal);
+        Assert.Contains("Contacts require a name", nameless.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomField_ExistsOnlyAfterCreationThroughIrModelFields()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        var modelIds = Assert.IsType<List<object?>>(await client.ExecuteKwAsync("ir.model", "search", [new object?[] { new object?[] { "model", "=", "res.partner" } }], null, CancellationToken.None));
+
+        await Assert.ThrowsAsync<OdooUserException>(() => CreateAsync(client, "ir.model.fields", Vals(("name", "shift"), ("model_id", modelIds[0]), ("field_description", "Shift"), ("ttype", "char"))));
+        await CreateAsync(client, "ir.model.fields", Vals(("name", "x_shift"), ("model_id", modelIds[0]), ("field_description", "Shift"), ("ttype", "char")));
+        var id = await CreateAsync(client, "res.partner", Vals(("name", "A"), ("x_shift", "night")));
+        var fields = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(await client.ExecuteKwAsync("res.partner", "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new object?[] { "type" } }, CancellationToken.None));
+
+        Assert.NotNull(id);
+        Assert.True(fields.ContainsKey("x_shift"));
+    }
+
+    [Fact]
+    public async Task Create_ListWithOneBadRecord_CreatesNothing()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        var before = sandbox.Dump();
+
+        await Assert.ThrowsAsync<OdooUserException>(() => client.ExecuteKwAsync("res.partner", "create", [new object?[] { Vals(("name", "Good")), Vals(("email", "no-name@x.io")) }], null, CancellationToken.None));
+
+        Assert.Equal(before, sandbox.Dump());
+    }
+
+    [Fact]
+    public async Task XmlId_SameModuleAndName_IsRefused()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        var xmlid = Vals(("module", "flit_acme"), ("name", "arkcase_person_101"), ("model", "res.partner"), ("res_id", 3L));
+
+        await CreateAsync(client, "ir.model.data", xmlid);
+        var error = await Assert.ThrowsAsync<OdooUserException>(() => CreateAsync(client, "ir.model.data", xmlid));
+
+        Assert.Contains("ir_model_data_module_name_uniq_index", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chatter_WithoutImportContextFlags_CreatesMessages_WithThemNone()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+
+        await CreateAsync(client, "crm.lead", Vals(("name", "Noisy"), ("type", "lead")));
+        var noisy = sandbox.Calls.Count;
+        var messagesAfterNoisy = (long)(await client.ExecuteKwAsync("mail.message", "search_count", [Array.Empty<object?>()], null, CancellationToken.None))!;
+        await CreateAsync(client, "crm.lead", Vals(("name", "Quiet"), ("type", "lead")), new Dictionary<string, object?> { ["tracking_disable"] = true, ["mail_create_nolog"] = true });
+        var messagesAfterQuiet = (long)(await client.ExecuteKwAsync("mail.message", "search_count", [Array.Empty<object?>()], null, CancellationToken.None))!;
+
+        Assert.Equal(1, messagesAfterNoisy);
+        Assert.Equal(messagesAfterNoisy, messagesAfterQuiet);
+        Assert.True(noisy > 0);
+    }
+
+    [Fact]
+    public async Task FaultInjection_EverySecondCall_ClientRetriesAndCountersSeeEveryAttempt()
+    {
+        var (sandbox, client) = await StartAsync(new OdooSandboxOptions { FailEveryNthCall = 2 });
+        await using var _ = sandbox;
+        using var __ = client;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateAsync(client, "res.partner", Vals(("name", $"P{i}")));
+        }
+
+        Assert.Equal(3, sandbox.Calls[("res.partner", "create")]);
+        var names = Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.partner", "search_read", [new object?[] { new object?[] { "name", "=like", "P%" } }, new object?[] { "name" }], null, CancellationToken.None));
+        Assert.NotNull(names);
+    }
+
+    [Fact]
+    public async Task Version18Point2_HasNoPartnerMobile_AndJson2OnlyFrom19()
+    {
+        var (old, oldClient) = await StartAsync(new OdooSandboxOptions { Version = "saas~18.2" });
+        await using var _ = old;
+        using var __ = oldClient;
+        var fields = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(await oldClient.ExecuteKwAsync("res.partner", "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new object?[] { "type" } }, CancellationToken.None));
+        Assert.False(fields.ContainsKey("mobile"));
+        using var http = new HttpClient { BaseAddress = old.BaseAddress };
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync(new Uri("/json/2/res.partner/search", UriKind.Relative), new StringContent("{}"))).StatusCode);
+
+        var (v19, json2) = await StartAsync(new OdooSandboxOptions { Version = "19.0" }, OdooProtocol.Json2);
+        await using var ___ = v19;
+        using var ____ = json2;
+        var ids = await json2.ExecuteKwAsync("res.partner", "create", [new object?[] { Vals(("name", "Over JSON-2")) }], null, CancellationToken.None);
+        Assert.Single(Assert.IsType<List<object?>>(ids));
+    }
+
+    [Fact]
+    public async Task Execute_WrongPassword_IsAccessDeniedCode3()
+    {
+        var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        await using var _ = sandbox;
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "wrong", Protocol = OdooProtocol.XmlRpc });
+
+        await Assert.ThrowsAsync<OdooAccessDeniedException>(() => client.ConnectAsync(CancellationToken.None));
+    }
+}
