@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Flit.Core.Destinations;
+using Flit.Destinations.Odoo.Rpc;
+
+namespace Flit.Destinations.Odoo;
+
+/// <summary>
+/// Writes to Odoo through its external API: records are upserted under deterministic xmlids (ir.model.data in the
+/// migration's own module), many per call, with the import context keys so no chatter, notification or invitation
+/// is produced. A batch Odoo refuses is split until the refused records are isolated, each keeping Odoo's message.
+/// </summary>
+public sealed class OdooDestination(OdooClient client) : IDestination
+{
+    /// <summary>Context keys on every write (facts/odoo.md): no tracking messages, no followers, no mails.</summary>
+    private static readonly Dictionary<string, object?> ImportContext = new()
+    {
+        ["tracking_disable"] = true,
+        ["mail_create_nolog"] = true,
+        ["mail_create_nosubscribe"] = true,
+        ["mail_notrack"] = true,
+        ["mail_activity_quick_update"] = true,
+        ["no_mail_to_attendees"] = true,
+    };
+
+    /// <summary>Models whose named records are found, never created (they belong to Odoo's own data).</summary>
+    private static readonly HashSet<string> FindOnly = new(StringComparer.Ordinal) { "res.country", "res.country.state", "ir.model", "res.users" };
+
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, DestinationField>> _fields = new(StringComparer.Ordinal);
+
+    public string Kind => "odoo";
+
+    public async Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var result = new Dictionary<string, IReadOnlyDictionary<string, DestinationField>>(StringComparer.Ordinal);
+        foreach (var model in models.Distinct(StringComparer.Ordinal))
+        {
+            result[model] = await FieldsAsync(model, refresh: true, cancellationToken);
+        }
+
+        return new DestinationSchema(result);
+    }
+
+    public async Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var created = await CreateCustomFieldsAsync(plan.CustomFields, cancellationToken);
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in plan.NamedRecords.GroupBy(n => n.Model, StringComparer.Ordinal))
+        {
+            var nameField = group.Key == "ir.model" ? "model" : "name";
+            var wanted = group.Select(n => n.Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var found = await SearchReadAsync(group.Key, [[nameField, "in", wanted]], ["id", nameField], cancellationToken);
+            var byName = found.GroupBy(f => ((string)f[nameField]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => g.First()["id"]!);
+            var missing = wanted.Where(w => !byName.ContainsKey(w.ToUpperInvariant())).ToList();
+            if (missing.Count > 0 && !FindOnly.Contains(group.Key))
+            {
+                var ids = (List<object?>)(await client.ExecuteKwAsync(group.Key, "create", [missing.Select(m => (object?)new Dictionary<string, object?> { ["name"] = m }).ToList()], Context(), cancellationToken))!;
+                for (var i = 0; i < missing.Count; i++)
+                {
+                    byName[missing[i].ToUpperInvariant()] = ids[i]!;
+                }
+            }
+
+            foreach (var name in wanted.Where(w => byName.ContainsKey(w.ToUpperInvariant())))
+            {
+                named[PrepareOutcome.Key(new NamedLookup(group.Key, name))] = Convert.ToString(byName[name.ToUpperInvariant()], CultureInfo.InvariantCulture)!;
+            }
+        }
+
+        var emails = plan.OwnerEmails.Append(plan.FallbackOwnerEmail).OfType<string>().Select(e => e.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var users = await SearchReadAsync("res.users", [["email", "in", emails]], ["id", "email"], cancellationToken);
+        var byEmail = users.Where(u => u["email"] is string).GroupBy(u => PrepareOutcome.UserKey((string)u["email"]!)).ToDictionary(g => g.Key, g => Convert.ToString(g.First()["id"], CultureInfo.InvariantCulture)!);
+        byEmail.TryGetValue(PrepareOutcome.UserKey(plan.FallbackOwnerEmail ?? string.Empty), out var fallback);
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (fallback is not null)
+        {
+            resolved[PrepareOutcome.UserKey(plan.FallbackOwnerEmail!)] = fallback;
+        }
+        else if (plan.FallbackOwnerEmail is not null)
+        {
+            throw new InvalidOperationException($"The fallback owner '{plan.FallbackOwnerEmail}' is not a user of this Odoo database.");
+        }
+
+        var unmatched = new List<string>();
+        foreach (var email in plan.OwnerEmails)
+        {
+            if (byEmail.TryGetValue(PrepareOutcome.UserKey(email), out var id))
+            {
+                resolved[PrepareOutcome.UserKey(email)] = id;
+            }
+            else
+            {
+                unmatched.Add(email);
+                if (fallback is not null)
+                {
+                    resolved[PrepareOutcome.UserKey(email)] = fallback;
+                }
+            }
+        }
+
+        return new PrepareOutcome(named, resolved, unmatched, created);
+    }
+
+    public async Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var fields = await FieldsAsync(model, refresh: false, cancellationToken);
+        var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
+        var outcomes = new List<UpsertOutcome>(batch.Count);
+        var toCreate = new List<DestinationRecord>();
+        foreach (var record in batch)
+        {
+            if (existing.TryGetValue(record.ExternalId, out var id))
+            {
+                // Ours already (an earlier attempt of this migration wrote it): bring it up to date.
+                outcomes.Add(await WriteOneAsync(model, fields, record, id, cancellationToken));
+            }
+            else
+            {
+                toCreate.Add(record);
+            }
+        }
+
+        await CreateIsolatingFailuresAsync(model, fields, toCreate, outcomes, cancellationToken);
+        return outcomes;
+    }
+
+    public async Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var existing = await ExistingAsync(model, [.. externalIds], cancellationToken);
+        if (existing.Count == 0)
+        {
+            return [];
+        }
+
+        var known = await FieldsAsync(model, refresh: false, cancellationToken);
+        var wanted = fields.Where(known.ContainsKey).Append("id").Distinct(StringComparer.Ordinal).ToList();
+        var rows = (List<object?>)(await client.ExecuteKwAsync(model, "read", [existing.Values.Select(v => (object?)v).ToList(), wanted.Select(w => (object?)w).ToList()], Context(), cancellationToken))!;
+        var byId = existing.ToDictionary(e => e.Value, e => e.Key);
+        return [.. rows.OfType<IReadOnlyDictionary<string, object?>>()
+            .Where(r => r["id"] is long id && byId.ContainsKey(id))
+            .Select(r => new ReadBackRecord(byId[(long)r["id"]!], Convert.ToString(r["id"], CultureInfo.InvariantCulture)!, r.Where(v => v.Key != "id").ToDictionary(v => v.Key, v => v.Value)))];
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task CreateIsolatingFailuresAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        List<object?> ids;
+        try
+        {
+            ids = (List<object?>)(await client.ExecuteKwAsync(model, "create", [records.Select(r => (object?)Values(fields, r)).ToList()], Context(), cancellationToken))!;
+        }
+        catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
+        {
+            // Odoo refuses the whole call for one bad record: halve until each refusal names its own record.
+            if (records.Count == 1)
+            {
+                outcomes.Add(new UpsertOutcome(records[0].ExternalId, UpsertStatus.Failed, null, e.Message, e.Message.Contains("another model requires", StringComparison.Ordinal)));
+                return;
+            }
+
+            var half = records.Count / 2;
+            await CreateIsolatingFailuresAsync(model, fields, records[..half], outcomes, cancellationToken);
+            await CreateIsolatingFailuresAsync(model, fields, records[half..], outcomes, cancellationToken);
+            return;
+        }
+
+        // One call registers every xmlid of the batch in the migration's module.
+        await client.ExecuteKwAsync("ir.model.data", "create", [records.Select((r, i) =>
+        {
+            var (module, name) = Split(r.ExternalId);
+            return (object?)new Dictionary<string, object?> { ["module"] = module, ["name"] = name, ["model"] = model, ["res_id"] = ids[i], ["noupdate"] = true };
+        }).ToList()], Context(), cancellationToken);
+        outcomes.AddRange(records.Select((r, i) => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, Convert.ToString(ids[i], CultureInfo.InvariantCulture))));
+    }
+
+    private async Task<UpsertOutcome> WriteOneAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record, long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.ExecuteKwAsync(model, "write", [new List<object?> { id }, Values(fields, record)], Context(), cancellationToken);
+            return new UpsertOutcome(record.ExternalId, UpsertStatus.Created, id.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
+        {
+            return new UpsertOutcome(record.ExternalId, UpsertStatus.Failed, id.ToString(CultureInfo.InvariantCulture), e.Message);
+        }
+    }
+
+    /// <summary>Values as Odoo takes them: naive UTC datetimes, ISO dates, integer ids for links.</summary>
+    private static Dictionary<string, object?> Values(IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in record.Values)
+        {
+            var type = fields.TryGetValue(name, out var field) ? field.Type : null;
+            values[name] = value switch
+            {
+                DateTime d => d.ToString(type == "date" ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                string s when type is "many2one" or "many2one_reference" or "integer" && long.TryParse(s, CultureInfo.InvariantCulture, out var id) => id,
+                string s when type is "float" or "monetary" && double.TryParse(s, CultureInfo.InvariantCulture, out var d) => d,
+                _ => value,
+            };
+        }
+
+        return values;
+    }
+
+    private async Task<Dictionary<string, long>> ExistingAsync(string model, List<string> externalIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var module in externalIds.Select(Split).GroupBy(x => x.Module))
+        {
+            var rows = await SearchReadAsync("ir.model.data", [["module", "=", module.Key], ["model", "=", model], ["name", "in", module.Select(m => m.Name).ToList()]], ["name", "res_id"], cancellationToken);
+            foreach (var row in rows)
+            {
+                result[$"{module.Key}.{row["name"]}"] = Convert.ToInt64(row["res_id"], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<List<string>> CreateCustomFieldsAsync(IReadOnlyList<CustomFieldPlan> plan, CancellationToken cancellationToken)
+    {
+        var created = new List<string>();
+        var vals = new List<object?>();
+        foreach (var group in plan.GroupBy(f => f.Model, StringComparer.Ordinal))
+        {
+            var fields = await FieldsAsync(group.Key, refresh: true, cancellationToken);
+            var modelId = (await SearchReadAsync("ir.model", [["model", "=", group.Key]], ["id"], cancellationToken)).Select(r => r["id"]).FirstOrDefault()
+                ?? throw new InvalidOperationException($"Odoo has no model '{group.Key}': is its app installed?");
+            foreach (var field in group.Where(f => !fields.ContainsKey(f.Name)))
+            {
+                vals.Add(new Dictionary<string, object?> { ["name"] = field.Name, ["model_id"] = modelId, ["field_description"] = field.Label, ["ttype"] = field.Type is "selection" ? "char" : field.Type });
+                created.Add($"{field.Model}.{field.Name}");
+            }
+        }
+
+        // Creating fields reloads Odoo's registry: all of them in one call, before any data.
+        if (vals.Count > 0)
+        {
+            await client.ExecuteKwAsync("ir.model.fields", "create", [vals], Context(), cancellationToken);
+            foreach (var model in plan.Select(p => p.Model).Distinct(StringComparer.Ordinal))
+            {
+                await FieldsAsync(model, refresh: true, cancellationToken);
+            }
+        }
+
+        return created;
+    }
+
+    private async Task<IReadOnlyDictionary<string, DestinationField>> FieldsAsync(string model, bool refresh, CancellationToken cancellationToken)
+    {
+        if (!refresh && _fields.TryGetValue(model, out var cached))
+        {
+            return cached;
+        }
+
+        // Always restricted attributes: an unrestricted fields_get can fault on some models in 19.
+        var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new List<object?> { "type", "required", "relation" } }, cancellationToken))!;
+        var fields = answer.ToDictionary(
+            f => f.Key,
+            f => f.Value is IReadOnlyDictionary<string, object?> a
+                ? new DestinationField(f.Key, a.GetValueOrDefault("type") as string ?? "char", a.GetValueOrDefault("required") is true, a.GetValueOrDefault("relation") as string)
+                : new DestinationField(f.Key, "char", false),
+            StringComparer.Ordinal);
+        _fields[model] = fields;
+        return fields;
+    }
+
+    private async Task<List<IReadOnlyDictionary<string, object?>>> SearchReadAsync(string model, IReadOnlyList<object?[]> domain, IReadOnlyList<string> fields, CancellationToken cancellationToken)
+    {
+        var rows = await client.ExecuteKwAsync(model, "search_read", [domain.Select(d => (object?)d.ToList()).ToList(), fields.Select(f => (object?)f).ToList()], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken);
+        return [.. ((List<object?>)rows!).OfType<IReadOnlyDictionary<string, object?>>()];
+    }
+
+    private static Dictionary<string, object?> Context() => new() { ["context"] = ImportContext };
+
+    private static (string Module, string Name) Split(string externalId)
+    {
+        var dot = externalId.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? (externalId[..dot], externalId[(dot + 1)..]) : ("__flit__", externalId);
+    }
+}

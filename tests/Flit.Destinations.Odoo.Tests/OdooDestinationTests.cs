@@ -1,0 +1,97 @@
+using Flit.Core.Destinations;
+using Flit.Core.Records;
+using Flit.Destinations.Odoo.Rpc;
+using Flit.Sandbox.Odoo;
+
+namespace Flit.Destinations.Odoo.Tests;
+
+/// <summary>The Odoo destination against the sandbox over real HTTP.</summary>
+public sealed class OdooDestinationTests : IAsyncLifetime
+{
+    private OdooSandbox _sandbox = null!;
+    private OdooDestination _destination = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions
+        {
+            Users = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator"), new SandboxUser("ann", "pw", "ann@acme.test", "Ann Lee")],
+        }, CancellationToken.None);
+        var client = new OdooClient(new OdooClientOptions { Url = _sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        _destination = new OdooDestination(client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _destination.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    private static DestinationRecord Record(string model, string id, params (string Field, object? Value)[] values) =>
+        new($"flit_acme.test_{id}", "obj", id, model, values.ToDictionary(v => v.Field, v => v.Value), [], "h", new SourceLocation("f.csv", 2));
+
+    [Fact]
+    public async Task Upsert_Twice_CreatesOnceUnderXmlidsInFewCalls()
+    {
+        DestinationRecord[] batch = [Record("res.partner", "1", ("name", "Ada")), Record("res.partner", "2", ("name", "Bo")), Record("res.partner", "3", ("name", "Cy"))];
+
+        var first = await _destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+        var calls = _sandbox.Calls.Values.Sum();
+        var second = await _destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+
+        Assert.All(first.Concat(second), o => Assert.Equal(UpsertStatus.Created, o.Status));
+        Assert.Equal(first.Select(o => o.DestinationId), second.Select(o => o.DestinationId));
+        Assert.Equal(1, _sandbox.Calls[("res.partner", "create")]);
+        Assert.True(calls <= 4, $"{calls} calls for a batch of 3");
+        var back = await _destination.ReadBackAsync("res.partner", batch.Select(b => b.ExternalId).ToList(), ["name"], CancellationToken.None);
+        Assert.Equal(["Ada", "Bo", "Cy"], back.OrderBy(b => b.ExternalId).Select(b => b.Values["name"]));
+    }
+
+    [Fact]
+    public async Task Upsert_OneRecordOdooRefuses_IsIsolatedWithOdoosMessageOthersLoad()
+    {
+        DestinationRecord[] batch =
+        [
+            Record("crm.lead", "a", ("name", "A"), ("type", "lead")),
+            Record("crm.lead", "b", ("type", "lead")),
+            Record("crm.lead", "c", ("name", "C"), ("type", "opportunity"), ("priority", "3")),
+            Record("crm.lead", "d", ("name", "D"), ("type", "lead")),
+        ];
+
+        var outcomes = await _destination.UpsertAsync("crm.lead", batch, CancellationToken.None);
+
+        var failed = Assert.Single(outcomes, o => o.Status == UpsertStatus.Failed);
+        Assert.Equal("flit_acme.test_b", failed.ExternalId);
+        Assert.StartsWith("The operation cannot be completed", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(3, outcomes.Count(o => o.Status == UpsertStatus.Created));
+    }
+
+    [Fact]
+    public async Task Upsert_WithImportContext_ProducesNoChatter()
+    {
+        await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "q", ("name", "Quiet"), ("type", "lead"))], CancellationToken.None);
+
+        Assert.DoesNotContain("\"mail.message\":[{", _sandbox.Dump().Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prepare_CustomFieldsInOneCall_StagesFoundOrCreated_OwnersWithFallback()
+    {
+        var outcome = await _destination.PrepareAsync(new PreparePlan(
+            [new CustomFieldPlan("res.partner", "x_shift", "char", "Shift"), new CustomFieldPlan("crm.lead", "x_case_number", "char", "Case number")],
+            [new NamedLookup("crm.stage", "won"), new NamedLookup("crm.stage", "Escalated"), new NamedLookup("res.country", "Atlantis")],
+            ["ann@acme.test", "ghost@acme.test"],
+            "admin@sandbox.example"), CancellationToken.None);
+
+        Assert.Equal(1, _sandbox.Calls[("ir.model.fields", "create")]);
+        Assert.Equal(["res.partner.x_shift", "crm.lead.x_case_number"], outcome.CreatedCustomFields);
+        Assert.True(outcome.NamedRecordIds.ContainsKey(PrepareOutcome.Key(new NamedLookup("crm.stage", "Won"))));
+        Assert.True(outcome.NamedRecordIds.ContainsKey(PrepareOutcome.Key(new NamedLookup("crm.stage", "Escalated"))));
+        Assert.False(outcome.NamedRecordIds.ContainsKey(PrepareOutcome.Key(new NamedLookup("res.country", "Atlantis"))));
+        Assert.Equal(["ghost@acme.test"], outcome.UnmatchedOwners);
+        Assert.Equal(outcome.UserIdsByEmail[PrepareOutcome.UserKey("admin@sandbox.example")], outcome.UserIdsByEmail[PrepareOutcome.UserKey("ghost@acme.test")]);
+        var schema = await _destination.DescribeAsync(["res.partner"], CancellationToken.None);
+        Assert.True(schema.HasField("res.partner", "x_shift"));
+    }
+}
