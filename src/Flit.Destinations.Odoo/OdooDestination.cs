@@ -23,9 +23,6 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         ["no_mail_to_attendees"] = true,
     };
 
-    /// <summary>Models whose named records are found, never created (they belong to Odoo's own data).</summary>
-    private static readonly HashSet<string> FindOnly = new(StringComparer.Ordinal) { "res.country", "res.country.state", "ir.model", "res.users" };
-
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, DestinationField>> _fields = new(StringComparer.Ordinal);
 
     public string Kind => "odoo";
@@ -54,7 +51,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             var found = await SearchReadAsync(group.Key, [[nameField, "in", wanted]], ["id", nameField], cancellationToken);
             var byName = found.GroupBy(f => ((string)f[nameField]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => g.First()["id"]!);
             var missing = wanted.Where(w => !byName.ContainsKey(w.ToUpperInvariant())).ToList();
-            if (missing.Count > 0 && !FindOnly.Contains(group.Key))
+            if (missing.Count > 0 && !NamedLookup.FindOnlyModels.Contains(group.Key))
             {
                 var ids = (List<object?>)(await client.ExecuteKwAsync(group.Key, "create", [missing.Select(m => (object?)new Dictionary<string, object?> { ["name"] = m }).ToList()], Context(), cancellationToken))!;
                 for (var i = 0; i < missing.Count; i++)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace Flit.Sandbox.Odoo;
@@ -454,7 +453,8 @@ internal sealed partial class OdooDatabase
                 return value is string s ? s : throw OdooFaultException.Value($"Wrong value for {model}.{def.Name}: {value}");
             case "html":
                 var html = value as string ?? string.Empty;
-                return html.TrimStart().StartsWith('<') ? html : $"<p>{WebUtility.HtmlEncode(html)}</p>";
+                // Plain text comes back wrapped in a paragraph; text nodes escape only &, < and > (lxml's serialisation).
+                return html.TrimStart().StartsWith('<') ? html : $"<p>{html.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)}</p>";
             case "boolean":
                 return value is true or 1L or 1;
             case "integer" or "many2one_reference":

@@ -66,7 +66,7 @@ public static class ReferenceResolver
                 warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {what}; loaded without the link.");
             }
 
-            problem ??= ResolveLookups(values, lookups);
+            problem ??= ResolveLookups(values, lookups, record, warnings);
             if (problem is null)
             {
                 ready.Add(record with { Values = values });
@@ -80,7 +80,7 @@ public static class ReferenceResolver
         return new ResolvedBatch(ready, held, warnings);
     }
 
-    private static string? ResolveLookups(Dictionary<string, object?> values, PrepareOutcome lookups)
+    private static string? ResolveLookups(Dictionary<string, object?> values, PrepareOutcome lookups, DestinationRecord record, List<string> warnings)
     {
         List<KeyValuePair<string, object?>>? resolved = null;
         foreach (var (field, value) in values)
@@ -91,7 +91,12 @@ public static class ReferenceResolver
                 case NamedLookup named:
                     if (!lookups.NamedRecordIds.TryGetValue(PrepareOutcome.Key(named), out id))
                     {
-                        return $"{field}: {named.Model} '{named.Name}' was not prepared in the destination.";
+                        if (!named.IsFindOnly)
+                        {
+                            return $"{field}: {named.Model} '{named.Name}' was not prepared in the destination.";
+                        }
+
+                        warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the destination has no {named.Model} '{named.Name}'; left empty.");
                     }
 
                     break;
@@ -111,7 +116,14 @@ public static class ReferenceResolver
 
         foreach (var (field, id) in resolved ?? [])
         {
-            values[field] = id;
+            if (id is null)
+            {
+                values.Remove(field);
+            }
+            else
+            {
+                values[field] = id;
+            }
         }
 
         return null;

@@ -18,7 +18,7 @@ namespace Flit.Cli.Commands;
 /// <summary>Commands that act on one migration: audit, propose, approve, run, resume, and the demo.</summary>
 internal static class MigrationCommands
 {
-    private static readonly Option<string> Target = new("--target") { Description = "Destination: rehearsal (writes what would be sent).", DefaultValueFactory = _ => "rehearsal" };
+    private static readonly Option<string> Target = new("--target") { Description = "Destination: rehearsal (writes what would be sent), sandbox (an Odoo sandbox in this process), or odoo://login@host:port/database (secret in FLIT_ODOO_API_KEY or FLIT_ODOO_PASSWORD).", DefaultValueFactory = _ => "rehearsal" };
     private static readonly Option<string> Tenant = new("--tenant") { Description = "Client tenant (part of every external id).", DefaultValueFactory = _ => "client" };
     private static readonly Option<FileInfo?> Users = new("--destination-users") { Description = "For the rehearsal target: file with the destination's user e-mails, one per line." };
 
@@ -178,7 +178,8 @@ internal static class MigrationCommands
         var pair = new Option<string>("--pair") { Description = "Pair to demonstrate.", DefaultValueFactory = _ => "arkcase-odoo" };
         var records = new Option<int>("--records") { Description = "Size of the generated export.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "The demo migration: generate an export, audit, propose, approve (as the demo), run a sample migration to the rehearsal destination, report.") { pair, records, seed };
+        var demoTarget = new Option<string?>("--target") { Description = "sandbox (Odoo pairs' default) or rehearsal (Dynamics' default)." };
+        var command = new Command("demo", "The demo migration: generate an export, audit, propose, approve (as the demo), run a sample migration to the Odoo sandbox (or the rehearsal destination), report.") { pair, records, seed, demoTarget };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
@@ -195,7 +196,8 @@ internal static class MigrationCommands
             var manifest = SampleGenerator.Generate(spec.Source, exportsFolder, parse.GetValue(records), parse.GetValue(seed), SampleOptions.Default with { LargeAttachmentBytes = 64 * 1024 });
             // Owners without a destination user go to the first real user, to show the fallback at work.
             var request = new MigrationRequest(id, "demo", pairName, $"drop/demo/{id}", RunMode.Sample, SampleSize: 200, FallbackOwnerEmail: manifest.DestinationUsers.Count > 0 ? manifest.DestinationUsers[0] : null);
-            var local = new LocalRunRequest(request, "rehearsal", manifest.DestinationUsers);
+            var target = parse.GetValue(demoTarget) ?? (spec.Destination == "odoo" ? "sandbox" : "rehearsal");
+            var local = new LocalRunRequest(request, target, manifest.DestinationUsers);
             await workspace.SaveRequestAsync(local, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             await host.UploadAsync(exportsFolder, ct);
@@ -207,7 +209,7 @@ internal static class MigrationCommands
             AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Store.LocalPath(proposal.ReviewPath)}");
             await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
-            AnsiConsole.MarkupLine("[bold]5. Sample migration[/] to the rehearsal destination:");
+            AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
             var code = await ExecuteAsync(host, workspace, request, 4, ct);
             var report = host.Store.LocalPath(RunPaths.Report(id, "md"));
             if (File.Exists(report))
@@ -216,7 +218,10 @@ internal static class MigrationCommands
                 Console.WriteLine(await File.ReadAllTextAsync(report, ct));
             }
 
-            AnsiConsole.MarkupLineInterpolated($"What was sent, per call: {workspace.DestinationFolder(id)}/sent");
+            if (target == "rehearsal")
+            {
+                AnsiConsole.MarkupLineInterpolated($"What was sent, per call: {workspace.DestinationFolder(id)}/sent");
+            }
             return code == ExitCodes.CompletedWithFailures ? ExitCodes.Ok : code;
         }));
         return command;

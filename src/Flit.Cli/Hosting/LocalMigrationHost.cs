@@ -14,7 +14,10 @@ using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Workflow;
 using Flit.Core.Workflow.Local;
+using Flit.Destinations.Odoo;
+using Flit.Destinations.Odoo.Rpc;
 using Flit.Destinations.Rehearsal;
+using Flit.Sandbox.Odoo;
 using Flit.Sources.Layouts;
 using Flit.Storage.Local;
 
@@ -77,7 +80,70 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             return await RehearsalDestination.OpenAsync(workspace.DestinationFolder(request.Migration.MigrationId), request.DestinationUsers, cancellationToken);
         }
 
-        throw new UserFacingException($"Unknown target '{request.Target}'. Targets: rehearsal.", ExitCodes.Usage);
+        if (request.Target.Equals("sandbox", StringComparison.OrdinalIgnoreCase))
+        {
+            // An Odoo sandbox in this process, holding the destination's users: for the demo (its data lives as long
+            // as the process; resumable runs use `flit sandbox odoo` and an odoo:// target).
+            var users = request.DestinationUsers.Select((email, i) => new SandboxUser($"user{i}", $"pw{i}", email, email.Split('@')[0]))
+                .Prepend(new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")).ToList();
+            var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = users }, cancellationToken);
+            return new OwningDestination(await ConnectOdooAsync(new Uri(sandbox.BaseAddress, "/"), "sandbox", "admin", "admin", null, cancellationToken), sandbox);
+        }
+
+        if (Uri.TryCreate(request.Target, UriKind.Absolute, out var target) && target.Scheme == "odoo")
+        {
+            // odoo://login@host:port/database; the secret comes from the environment, never from the command line.
+            var login = Uri.UnescapeDataString(target.UserInfo);
+            var database = target.AbsolutePath.Trim('/');
+            var apiKey = Environment.GetEnvironmentVariable("FLIT_ODOO_API_KEY");
+            var password = Environment.GetEnvironmentVariable("FLIT_ODOO_PASSWORD");
+            if (login.Length == 0 || database.Length == 0 || (apiKey is null && password is null))
+            {
+                throw new UserFacingException("An Odoo target is odoo://login@host:port/database, with FLIT_ODOO_API_KEY or FLIT_ODOO_PASSWORD set in the environment.", ExitCodes.Usage);
+            }
+
+            var scheme = target.Port == 443 ? "https" : "http";
+            return await ConnectOdooAsync(new Uri($"{scheme}://{target.Host}:{target.Port}/"), database, login, password, apiKey, cancellationToken);
+        }
+
+        throw new UserFacingException($"Unknown target '{request.Target}'. Targets: rehearsal, sandbox, odoo://login@host:port/database.", ExitCodes.Usage);
+    }
+
+    private static async Task<IDestination> ConnectOdooAsync(Uri url, string database, string login, string? password, string? apiKey, CancellationToken cancellationToken)
+    {
+        var client = new OdooClient(new OdooClientOptions { Url = url, Database = database, Login = login, Password = password, ApiKey = apiKey });
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OdooAccessDeniedException or HttpRequestException)
+        {
+            client.Dispose();
+            throw new UserFacingException($"Cannot reach Odoo at {url} (database {database}, login {login}): {e.Message}");
+        }
+
+        return new OdooDestination(client);
+    }
+
+    /// <summary>A destination that also owns a resource to stop with it (the in-process sandbox).</summary>
+    private sealed class OwningDestination(IDestination inner, IAsyncDisposable owned) : IDestination
+    {
+        public string Kind => inner.Kind;
+
+        public Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken) => inner.DescribeAsync(models, cancellationToken);
+
+        public Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken) => inner.PrepareAsync(plan, cancellationToken);
+
+        public Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.UpsertAsync(model, batch, cancellationToken);
+
+        public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+            inner.ReadBackAsync(model, externalIds, fields, cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await owned.DisposeAsync();
+        }
     }
 
     /// <summary>Copies a client's export folder into the run's drop (what a blob upload does in Azure).</summary>

@@ -33,7 +33,14 @@ public sealed record DestinationRecord(
 public sealed record RecordReference(string Field, string SourceObject, string SourceId, bool Required);
 
 /// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country).</summary>
-public sealed record NamedLookup(string Model, string Name);
+public sealed record NamedLookup(string Model, string Name)
+{
+    /// <summary>Reference data the destination owns (countries, states, models): looked up, never created; a name it
+    /// does not know leaves the field empty with a warning instead of failing the record.</summary>
+    public static IReadOnlySet<string> FindOnlyModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "res.country", "res.country.state", "ir.model", "res.users" };
+
+    public bool IsFindOnly => FindOnlyModels.Contains(Model);
+}
 
 /// <summary>A value that is a file of the export (attachment bytes), by its path relative to the export folder;
 /// the load reads it just before sending, so batch files stay small.</summary>
