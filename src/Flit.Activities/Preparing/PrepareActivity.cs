@@ -50,7 +50,8 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         }
 
         var customFields = spec.Migrated
-            .SelectMany(o => o.Fields.Where(f => f.Custom is not null).Select(f => new CustomFieldPlan(o.Target!, f.To, f.Custom!.Type, f.Custom.Label, f.Custom.Selection)))
+            .SelectMany(o => o.Fields.Where(f => f.Custom is not null).Select(f => new CustomFieldPlan(o.Target!, f.To, f.Custom!.Type, f.Custom.Label, f.Custom.Selection))
+                .Concat(CustomTableColumns(o)))
             .DistinctBy(f => (f.Model, f.Name))
             .OrderBy(f => f.Model, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
@@ -60,5 +61,28 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         await store.WriteJsonAsync(RunPaths.Lookups(request.MigrationId), outcome, cancellationToken);
 
         return new PrepareResult(RunPaths.Lookups(request.MigrationId), outcome.CreatedCustomFields.Count, outcome.UnmatchedOwners.Count, 0);
+    }
+
+    /// <summary>
+    /// A custom table (Dataverse tables with the <c>flit_</c> publisher prefix) is created with its columns: every
+    /// field and lookup the spec maps onto it is part of the plan, typed from its transform.
+    /// </summary>
+    private static IEnumerable<CustomFieldPlan> CustomTableColumns(ObjectMapping entry)
+    {
+        if (!entry.Target!.StartsWith("flit_", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        return entry.Fields.Where(f => f.Custom is null).Select(f => new CustomFieldPlan(entry.Target, f.To, f.Transform switch
+            {
+                "decimal" => "Decimal",
+                "integer" => "Integer",
+                "bool" => "Boolean",
+                "date" or "datetime" => "DateTime",
+                "html" => "Memo",
+                _ => "String",
+            }, f.To))
+            .Concat(entry.References.Select(r => new CustomFieldPlan(entry.Target, r.To, "Lookup", r.To)));
     }
 }
