@@ -13,9 +13,15 @@ using Flit.Sources.Readers;
 // Read + transform + validate throughput and peak memory on generated exports.
 //   dotnet run -c Release --project bench/Flit.Benchmarks                 → 100,000 and 1,000,000 records
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- 250000       → chosen sizes
+//   dotnet run -c Release --project bench/Flit.Benchmarks -- odoo         → Odoo load: engine vs naive, 10 ms latency
 // Each size runs in its own process so its peak memory is its own; an untimed warm-up pass over the file precedes the
 // timed pass (JIT), and the figures are the timed pass.
 var culture = CultureInfo.InvariantCulture;
+if (args is ["odoo", ..])
+{
+    return await OdooLoadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], culture) : 10_000);
+}
+
 if (args is ["--child", var sizeText, var childFolder])
 {
     return await MeasureAsync(int.Parse(sizeText, culture), childFolder);

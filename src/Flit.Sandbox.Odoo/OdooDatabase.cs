@@ -17,6 +17,7 @@ internal sealed partial class OdooDatabase
     private readonly Dictionary<string, SortedDictionary<long, Dictionary<string, object?>>> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _nextId = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly HashSet<(string Module, string Name)> _xmlids = [];
     private readonly TimeProvider _time;
     private List<Action>? _undo;
 
@@ -144,9 +145,15 @@ internal sealed partial class OdooDatabase
             var record = Prepare(model, vals, isCreate: true);
             record["create_uid"] = uid;
             record["write_uid"] = uid;
-            if (model == "ir.model.data" && Find(model, r => Equals(r["module"], record["module"]) && Equals(r["name"], record["name"])) is not null)
+            if (model == "ir.model.data" && !_xmlids.Add(((string)record["module"]!, (string)record["name"]!)))
             {
                 throw OdooFaultException.Validation($"duplicate key value violates unique constraint \"ir_model_data_module_name_uniq_index\"\nDETAIL: Key (module, name)=({record["module"]}, {record["name"]}) already exists.");
+            }
+
+            if (model == "ir.model.data")
+            {
+                var key = ((string)record["module"]!, (string)record["name"]!);
+                _undo!.Add(() => _xmlids.Remove(key));
             }
 
             Defaults(model, record);
@@ -246,9 +253,9 @@ internal sealed partial class OdooDatabase
 
     private List<long> Search(string model, object? domain, IReadOnlyDictionary<string, object?> kwargs, IReadOnlyDictionary<string, object?> context)
     {
-        var terms = (domain as IEnumerable<object?> ?? []).ToList();
+        var predicates = Compile(model, (domain as IEnumerable<object?> ?? []).ToList());
         var activeTest = !(context.GetValueOrDefault("active_test") is false) && _models[model].ContainsKey("active");
-        var matches = _records[model].Where(r => Matches(model, r.Value, terms) && (!activeTest || r.Value.GetValueOrDefault("active") is not false)).Select(r => r.Key);
+        var matches = _records[model].Where(r => predicates.All(p => p(r.Value)) && (!activeTest || r.Value.GetValueOrDefault("active") is not false)).Select(r => r.Key);
         if (kwargs.GetValueOrDefault("offset") is long offset)
         {
             matches = matches.Skip((int)offset);
@@ -262,8 +269,10 @@ internal sealed partial class OdooDatabase
         return [.. matches];
     }
 
-    private bool Matches(string model, Dictionary<string, object?> record, List<object?> terms)
+    /// <summary>Turns a domain (implicit AND of leaves) into predicates, once per search: 'in' becomes a set lookup.</summary>
+    private List<Func<Dictionary<string, object?>, bool>> Compile(string model, List<object?> terms)
     {
+        var predicates = new List<Func<Dictionary<string, object?>, bool>>();
         foreach (var term in terms)
         {
             if (term is string op)
@@ -286,15 +295,29 @@ internal sealed partial class OdooDatabase
                 throw OdooFaultException.Value($"Invalid field {model}.{field} in leaf {string.Join(", ", leaf)}");
             }
 
-            var actual = field == "id" ? record.GetValueOrDefault("__id") : record.GetValueOrDefault(field);
-            if (!Compare(actual, op2, leaf[2]))
+            var key = field == "id" ? "__id" : field;
+            if (op2 is "in" or "not in")
             {
-                return false;
+                var set = (leaf[2] as IEnumerable<object?> ?? []).Select(Normal).ToHashSet();
+                var negate = op2 == "not in";
+                predicates.Add(r => set.Contains(Normal(r.GetValueOrDefault(key))) != negate);
+            }
+            else
+            {
+                var expected = leaf[2];
+                predicates.Add(r => Compare(r.GetValueOrDefault(key), op2, expected));
             }
         }
 
-        return true;
+        return predicates;
     }
+
+    private static object? Normal(object? value) => value switch
+    {
+        int i => (long)i,
+        false => null,
+        _ => value,
+    };
 
     private static bool Compare(object? actual, string op, object? expected) => op switch
     {
@@ -355,6 +378,12 @@ internal sealed partial class OdooDatabase
                 {
                     _records[dependent].Remove(depId);
                     _undo.Add(() => _records[dependent][depId] = dep);
+                    if (dependent == "ir.model.data")
+                    {
+                        var key = ((string)dep["module"]!, (string)dep["name"]!);
+                        _xmlids.Remove(key);
+                        _undo.Add(() => _xmlids.Add(key));
+                    }
                 }
             }
         }
