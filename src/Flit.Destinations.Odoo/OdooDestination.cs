@@ -111,13 +111,20 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         {
             if (existing.TryGetValue(record.ExternalId, out var id))
             {
-                // Ours already (an earlier attempt of this migration wrote it): bring it up to date.
-                outcomes.Add(await WriteOneAsync(model, fields, record, id, cancellationToken));
+                // Written by an earlier attempt of this migration: bring it up to date. Whether the migration created
+                // it or matched a record that existed before is kept on its xmlid (noupdate).
+                var status = await CreatedByUsAsync(record.ExternalId, cancellationToken) ? UpsertStatus.Created : UpsertStatus.Updated;
+                outcomes.Add(await WriteOneAsync(model, fields, record, id, status, null, cancellationToken));
             }
             else
             {
                 toCreate.Add(record);
             }
+        }
+
+        if (model == "res.partner")
+        {
+            toCreate = await UpdateMatchedPartnersAsync(fields, toCreate, outcomes, cancellationToken);
         }
 
         await CreateIsolatingFailuresAsync(model, fields, toCreate, outcomes, cancellationToken);
@@ -176,20 +183,163 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         }
 
         // One call registers every xmlid of the batch in the migration's module.
-        await client.ExecuteKwAsync("ir.model.data", "create", [records.Select((r, i) =>
-        {
-            var (module, name) = Split(r.ExternalId);
-            return (object?)new Dictionary<string, object?> { ["module"] = module, ["name"] = name, ["model"] = model, ["res_id"] = ids[i], ["noupdate"] = true };
-        }).ToList()], Context(), cancellationToken);
+        await RegisterAsync(model, records.Select((r, i) => (r, ids[i])).ToList(), created: true, cancellationToken);
         outcomes.AddRange(records.Select((r, i) => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, Convert.ToString(ids[i], CultureInfo.InvariantCulture))));
     }
 
-    private async Task<UpsertOutcome> WriteOneAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Partners that already exist in Odoo with the same e-mail (and are not records of this migration) are updated,
+    /// not duplicated; their values before the write are returned as the pre-image for rollback.
+    /// </summary>
+    private async Task<List<DestinationRecord>> UpdateMatchedPartnersAsync(IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var emails = records.Select(r => r.Values.GetValueOrDefault("email") as string).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (emails.Count == 0)
+        {
+            return records;
+        }
+
+        var candidates = await SearchReadAsync("res.partner", [["email", "in", emails]], ["id", "email"], cancellationToken);
+        var ours = candidates.Count == 0 ? [] : (await SearchReadAsync("ir.model.data", [["model", "=", "res.partner"], ["res_id", "in", candidates.Select(c => c["id"]).ToList()]], ["res_id", "module"], cancellationToken))
+            .Select(x => Convert.ToInt64(x["res_id"], CultureInfo.InvariantCulture)).ToHashSet();
+        var byEmail = candidates.Where(c => !ours.Contains(Convert.ToInt64(c["id"], CultureInfo.InvariantCulture)) && c["email"] is string)
+            .GroupBy(c => ((string)c["email"]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => Convert.ToInt64(g.First()["id"], CultureInfo.InvariantCulture));
+        var remaining = new List<DestinationRecord>();
+        var claimed = new HashSet<long>();
+        foreach (var record in records)
+        {
+            if (record.Values.GetValueOrDefault("email") is string email && byEmail.TryGetValue(email.ToUpperInvariant(), out var id) && claimed.Add(id))
+            {
+                var preImage = await PreImageAsync("res.partner", fields, id, cancellationToken);
+                var outcome = await WriteOneAsync("res.partner", fields, record, id, UpsertStatus.Updated, preImage, cancellationToken);
+                if (outcome.Status != UpsertStatus.Failed)
+                {
+                    await RegisterAsync("res.partner", [(record, id)], created: false, cancellationToken);
+                }
+
+                outcomes.Add(outcome);
+            }
+            else
+            {
+                remaining.Add(record);
+            }
+        }
+
+        return remaining;
+    }
+
+    /// <summary>The stored values of a record, in the form write() takes back.</summary>
+    private async Task<Dictionary<string, object?>> PreImageAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, long id, CancellationToken cancellationToken)
+    {
+        var names = fields.Values.Where(f => f.Type is not ("one2many" or "binary") && f.Name is not ("id" or "display_name" or "create_date" or "write_date" or "create_uid" or "write_uid" or "__last_update"))
+            .Select(f => (object?)f.Name).ToList();
+        var rows = (List<object?>)(await client.ExecuteKwAsync(model, "read", [new List<object?> { id }, names], Context(), cancellationToken))!;
+        var row = (IReadOnlyDictionary<string, object?>)rows.Single()!;
+        return row.Where(v => v.Key != "id" && fields.ContainsKey(v.Key)).ToDictionary(v => v.Key, v => fields[v.Key].Type switch
+        {
+            "many2one" => v.Value is List<object?> { Count: > 0 } pair ? pair[0] : null,
+            "many2many" => (object?)new List<object?> { new List<object?> { 6L, 0L, v.Value as List<object?> ?? [] } },
+            _ when v.Value is false && fields[v.Key].Type != "boolean" => null,
+            _ => v.Value,
+        }, StringComparer.Ordinal);
+    }
+
+    private async Task<bool> CreatedByUsAsync(string externalId, CancellationToken cancellationToken)
+    {
+        var (module, name) = Split(externalId);
+        var rows = await SearchReadAsync("ir.model.data", [["module", "=", module], ["name", "=", name]], ["noupdate"], cancellationToken);
+        return rows.Count == 0 || rows[0].GetValueOrDefault("noupdate") is true;
+    }
+
+    private async Task RegisterAsync(string model, IReadOnlyList<(DestinationRecord Record, object? Id)> records, bool created, CancellationToken cancellationToken)
+    {
+        // noupdate marks what the migration created (true) versus existing records it matched and updated (false).
+        await client.ExecuteKwAsync("ir.model.data", "create", [records.Select(r =>
+        {
+            var (module, name) = Split(r.Record.ExternalId);
+            return (object?)new Dictionary<string, object?> { ["module"] = module, ["name"] = name, ["model"] = model, ["res_id"] = r.Id, ["noupdate"] = created };
+        }).ToList()], Context(), cancellationToken);
+    }
+
+    public async Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        int deleted = 0, restored = 0;
+        var conflicts = new List<string>();
+        var failures = new List<string>();
+        // Items arrive children first; consecutive items of one model are undone together.
+        var groups = new List<List<RollbackItem>>();
+        foreach (var item in items)
+        {
+            if (groups.Count == 0 || groups[^1][0].Model != item.Model)
+            {
+                groups.Add([]);
+            }
+
+            groups[^1].Add(item);
+        }
+
+        foreach (var group in groups)
+        {
+            var model = group[0].Model;
+            var ids = group.Select(i => (object?)long.Parse(i.DestinationId, CultureInfo.InvariantCulture)).ToList();
+            var current = ((List<object?>)(await client.ExecuteKwAsync(model, "read", [ids, new List<object?> { "write_date" }], Context(), cancellationToken))!)
+                .OfType<IReadOnlyDictionary<string, object?>>()
+                .ToDictionary(r => Convert.ToString(r["id"], CultureInfo.InvariantCulture)!, r => r["write_date"] as string);
+            var toDelete = new List<object?>();
+            foreach (var item in group)
+            {
+                if (!current.TryGetValue(item.DestinationId, out var writeDate))
+                {
+                    continue;
+                }
+
+                // Odoo's write_date has second precision: a change in a later second than our write is someone else's.
+                if (!force && writeDate is not null && DateTime.ParseExact(writeDate, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
+                    > item.WrittenAt.UtcDateTime.AddTicks(-(item.WrittenAt.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)))
+                {
+                    conflicts.Add($"{model} {item.DestinationId} ({item.ExternalId}) was changed in Odoo at {writeDate} UTC, after the migration wrote it at {item.WrittenAt:u}: left as it is (use --force to undo anyway).");
+                    continue;
+                }
+
+                if (item.Created)
+                {
+                    toDelete.Add(long.Parse(item.DestinationId, CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    try
+                    {
+                        await client.ExecuteKwAsync(model, "write", [new List<object?> { long.Parse(item.DestinationId, CultureInfo.InvariantCulture) }, item.PreImage ?? new Dictionary<string, object?>()], Context(), cancellationToken);
+                        var (module, name) = Split(item.ExternalId);
+                        var xmlids = await client.ExecuteKwAsync("ir.model.data", "search", [new List<object?> { new List<object?> { "module", "=", module }, new List<object?> { "name", "=", name } }], null, cancellationToken);
+                        await client.ExecuteKwAsync("ir.model.data", "unlink", [xmlids], Context(), cancellationToken);
+                        restored++;
+                    }
+                    catch (OdooException e)
+                    {
+                        failures.Add($"{model} {item.DestinationId}: {e.Message}");
+                    }
+                }
+            }
+
+            if (toDelete.Count > 0)
+            {
+                // unlink removes the records' xmlids and attachments, and for mail.thread models their messages.
+                await client.ExecuteKwAsync(model, "unlink", [toDelete], Context(), cancellationToken);
+                deleted += toDelete.Count;
+            }
+        }
+
+        return new RollbackOutcome(deleted, restored, conflicts, failures);
+    }
+
+    private async Task<UpsertOutcome> WriteOneAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record, long id, UpsertStatus status, IReadOnlyDictionary<string, object?>? preImage, CancellationToken cancellationToken)
     {
         try
         {
             await client.ExecuteKwAsync(model, "write", [new List<object?> { id }, Values(fields, record)], Context(), cancellationToken);
-            return new UpsertOutcome(record.ExternalId, UpsertStatus.Created, id.ToString(CultureInfo.InvariantCulture));
+            return new UpsertOutcome(record.ExternalId, status, id.ToString(CultureInfo.InvariantCulture), PreImage: preImage);
         }
         catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
         {

@@ -221,6 +221,28 @@ public sealed class RehearsalDestination : IDestination
         return result;
     }
 
+    public Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken) =>
+        LockedAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(items);
+            int deleted = 0, restored = 0;
+            foreach (var item in items)
+            {
+                if (item.Created)
+                {
+                    deleted += await ExecuteAsync("DELETE FROM records WHERE model = $m AND external_id = $x", cancellationToken, ("$m", item.Model), ("$x", item.ExternalId));
+                }
+                else
+                {
+                    restored += await ExecuteAsync("UPDATE records SET vals = $v WHERE model = $m AND external_id = $x", cancellationToken,
+                        ("$v", JsonSerializer.Serialize(item.PreImage ?? new Dictionary<string, object?>())), ("$m", item.Model), ("$x", item.ExternalId));
+                }
+            }
+
+            // Nobody edits a rehearsal after the run, so it has no conflicts to report.
+            return new RollbackOutcome(deleted, restored, [], []);
+        }, cancellationToken);
+
     /// <summary>Records the rehearsal holds for a model (for inspection and tests).</summary>
     public Task<long> CountAsync(string model, CancellationToken cancellationToken) =>
         LockedAsync(async () => (long)(await ScalarAsync("SELECT COUNT(*) FROM records WHERE model = $m", cancellationToken, ("$m", model)))!, cancellationToken);

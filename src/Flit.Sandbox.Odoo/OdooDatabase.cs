@@ -117,13 +117,14 @@ internal sealed partial class OdooDatabase
         }
     }
 
-    /// <summary>Every record of every model, sorted by model and id, for field-by-field comparison.</summary>
+    /// <summary>Every record of every model, sorted by model and id, for field-by-field comparison. Empty fields are
+    /// left out: in Odoo's database an unset field and one written empty are the same NULL (read as False).</summary>
     public SortedDictionary<string, List<Dictionary<string, object?>>> Dump()
     {
         lock (_lock)
         {
             return new SortedDictionary<string, List<Dictionary<string, object?>>>(
-                _records.ToDictionary(m => m.Key, m => m.Value.Select(r => new Dictionary<string, object?>(r.Value.Where(v => !v.Key.StartsWith("__", StringComparison.Ordinal)).OrderBy(v => v.Key, StringComparer.Ordinal)) { ["id"] = r.Key }).ToList()),
+                _records.ToDictionary(m => m.Key, m => m.Value.Select(r => new Dictionary<string, object?>(r.Value.Where(v => !v.Key.StartsWith("__", StringComparison.Ordinal) && v.Value is not (null or false)).OrderBy(v => v.Key, StringComparer.Ordinal)) { ["id"] = r.Key }).ToList()),
                 StringComparer.Ordinal);
         }
     }
@@ -190,6 +191,7 @@ internal sealed partial class OdooDatabase
             }
 
             updated["write_uid"] = uid;
+            updated["write_date"] = Now();
             CheckRequired(model, updated);
             _records[model][id] = updated;
             if (model == "crm.lead" && (changes.ContainsKey("stage_id") || changes.ContainsKey("probability") || changes.ContainsKey("active")))

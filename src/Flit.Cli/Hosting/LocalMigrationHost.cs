@@ -139,6 +139,9 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadBackAsync(model, externalIds, fields, cancellationToken);
 
+        public Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken) =>
+            inner.RollbackAsync(items, force, cancellationToken);
+
         public async ValueTask DisposeAsync()
         {
             await inner.DisposeAsync();

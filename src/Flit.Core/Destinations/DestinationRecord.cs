@@ -69,9 +69,24 @@ public enum UpsertStatus
 /// <param name="DestinationId">Destination id when written.</param>
 /// <param name="Error">The destination's own message when failed.</param>
 /// <param name="MissingParent">True when the failure is a missing parent: the retry pass tries it again.</param>
+/// <param name="PreImage">For a record that existed before the migration and was updated: its values before the
+/// first write, kept so a rollback can restore them.</param>
 public sealed record UpsertOutcome(
     string ExternalId,
     UpsertStatus Status,
     string? DestinationId,
     string? Error = null,
-    bool MissingParent = false);
+    bool MissingParent = false,
+    IReadOnlyDictionary<string, object?>? PreImage = null);
+
+/// <summary>One record a rollback undoes: delete what the migration created, restore what it updated.</summary>
+/// <param name="Model">Destination model.</param>
+/// <param name="DestinationId">Destination id.</param>
+/// <param name="ExternalId">The record's external id.</param>
+/// <param name="Created">True when the migration created it (delete), false when it updated it (restore).</param>
+/// <param name="WrittenAt">When the migration last wrote it: a later change in the destination is a conflict.</param>
+/// <param name="PreImage">For updated records: the values to restore.</param>
+public sealed record RollbackItem(string Model, string DestinationId, string ExternalId, bool Created, DateTimeOffset WrittenAt, IReadOnlyDictionary<string, object?>? PreImage);
+
+/// <summary>What a rollback did, and what it left alone because someone changed it after the migration's write.</summary>
+public sealed record RollbackOutcome(int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures);

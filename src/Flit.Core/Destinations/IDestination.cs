@@ -21,6 +21,13 @@ public interface IDestination : IAsyncDisposable
         IReadOnlyList<DestinationRecord> batch,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Undoes a run, items in the order given (children before parents): deletes created records and restores the
+    /// pre-images of updated ones. A record changed in the destination after <see cref="RollbackItem.WrittenAt"/> is
+    /// reported as a conflict and left alone unless <paramref name="force"/>.
+    /// </summary>
+    Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken);
+
     /// <summary>Reads records back by external id (reconciliation and the field-level diff); records that do not
     /// exist are left out; an empty <paramref name="fields"/> checks presence only.</summary>
     Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(
