@@ -28,5 +28,9 @@ public static class RunPaths
 
     public static string Outcomes(string migrationId) => $"{Root(migrationId)}/outcomes";
 
+    public static string Snapshot(string migrationId, string batchId) => $"{Root(migrationId)}/snapshots/{batchId}.json";
+
+    public static string Snapshots(string migrationId) => $"{Root(migrationId)}/snapshots";
+
     public static string Report(string migrationId, string extension) => $"{Root(migrationId)}/report/report.{extension}";
 }

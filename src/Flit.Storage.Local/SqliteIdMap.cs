@@ -161,6 +161,33 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         }
     }
 
+    public async Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            await using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM id_map WHERE migration_id = $m AND object_type = $o AND source_id = $s";
+            var m = command.Parameters.Add("$m", SqliteType.Text);
+            var o = command.Parameters.Add("$o", SqliteType.Text);
+            var s = command.Parameters.Add("$s", SqliteType.Text);
+            foreach (var (objectType, sourceId) in keys)
+            {
+                (m.Value, o.Value, s.Value) = (migrationId, objectType, sourceId);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();

@@ -113,6 +113,11 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         }
 
         Assert.True(killedMidRun >= 3, $"only {killedMidRun} of the kills hit a running process");
+
+        // And the run can be undone: everything it created is gone from the destination.
+        var (rollbackCode, rollbackOutput) = await reference.RunAsync("rollback", "-m", "m1");
+        Assert.True(rollbackCode == 0, rollbackOutput);
+        Assert.Equal(string.Empty, (await StateAsync(Path.Combine(_root, "reference", ".flit", "migrations", "m1"))).Split('\n')[0]);
     }
 
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]

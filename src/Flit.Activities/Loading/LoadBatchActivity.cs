@@ -149,6 +149,14 @@ public sealed class LoadBatchActivity(
             outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, fate, upsert.DestinationId, reason, upsert.MissingParent));
         }
 
+        // Pre-images of records that existed before the migration: kept (merged with an earlier attempt's) for rollback.
+        var preImages = upserts.Where(u => u.PreImage is not null).ToDictionary(u => u.ExternalId, u => u.PreImage!, StringComparer.Ordinal);
+        if (preImages.Count > 0)
+        {
+            var path = RunPaths.Snapshot(migrationId, $"{batch.BatchId}-{preImages.Keys.Min(StringComparer.Ordinal)}");
+            await store.WriteJsonAsync(path, preImages, cancellationToken);
+        }
+
         if (entries.Count > 0)
         {
             await idMap.RecordAsync(migrationId, entries, cancellationToken);

@@ -17,6 +17,7 @@ internal static class FlitCommands
         yield return MigrationCommands.Approve();
         yield return MigrationCommands.Run();
         yield return MigrationCommands.Resume();
+        yield return MigrationCommands.Rollback();
         yield return Status();
         yield return Report();
     }

@@ -4,6 +4,7 @@ using Flit.Activities;
 using Flit.Activities.Approval;
 using Flit.Activities.Auditing;
 using Flit.Activities.Proposing;
+using Flit.Activities.Reporting;
 using Flit.Activities.Staging;
 using Flit.Cli.Hosting;
 using Flit.Core.Audit;
@@ -169,6 +170,37 @@ internal static class MigrationCommands
             var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             return await ExecuteAsync(host, workspace, local.Migration, parse.GetValue(parallel), ct);
+        }));
+        return command;
+    }
+
+    public static Command Rollback()
+    {
+        var migration = CommonOptions.Migration();
+        var force = new Option<bool>("--force") { Description = "Also undo records changed in the destination after the run wrote them." };
+        var command = new Command("rollback", "Undo a run within 72 hours: delete what it created, restore what it updated; records changed since are left alone unless --force.") { migration, force };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
+            await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
+            RollbackReport report;
+            try
+            {
+                report = await host.RollbackAsync(parse.GetValue(force), ct);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new UserFacingException(e.Message);
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"Rolled back {local.Migration.MigrationId}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
+            foreach (var line in report.Conflicts.Concat(report.Failures).Take(50))
+            {
+                AnsiConsole.MarkupLineInterpolated($"  {line}");
+            }
+
+            return report.Conflicts.Count + report.Failures.Count > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
         }));
         return command;
     }

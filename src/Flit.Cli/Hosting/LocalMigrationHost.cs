@@ -203,6 +203,10 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         return JsonSerializer.Serialize(output, output.GetType(), WorkflowJson.Options);
     }
 
+    /// <summary>Undoes the migration's writes (see <see cref="RollbackActivity"/>).</summary>
+    public Task<RollbackReport> RollbackAsync(bool force, CancellationToken cancellationToken) =>
+        new RollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
+
     public string ExportFile(string migrationId, string relativePath) => Store.LocalPath($"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
 
     public async ValueTask DisposeAsync()

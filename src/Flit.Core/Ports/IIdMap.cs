@@ -35,4 +35,7 @@ public interface IIdMap
     IAsyncEnumerable<IdMapEntry> ListAsync(string migrationId, string? objectType, CancellationToken cancellationToken);
 
     Task<long> CountAsync(string migrationId, string? objectType, CancellationToken cancellationToken);
+
+    /// <summary>Forgets records a rollback undid, so a later run creates them again.</summary>
+    Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken);
 }
