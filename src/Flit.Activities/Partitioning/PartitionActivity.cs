@@ -138,12 +138,29 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
             }
         }
 
+        // What is left in the buckets is packed into full batches: a bucket stays whole (siblings together), but
+        // small buckets share a batch, so a small object is a few calls rather than one per bucket.
+        var packed = new List<SourceRecord>(batchSize);
+        var part = 0;
         for (var index = 0; index < MaxBatchesPerObject; index++)
         {
-            if (buckets[index] is { Count: > 0 } rest)
+            if (buckets[index] is not { Count: > 0 } rest)
             {
-                batches.Add(await WriteBatchAsync(request, plan, index, parts[index]++, rest, cancellationToken));
+                continue;
             }
+
+            if (packed.Count > 0 && packed.Count + rest.Count > batchSize)
+            {
+                batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject, part++, packed, cancellationToken));
+                packed = new List<SourceRecord>(batchSize);
+            }
+
+            packed.AddRange(rest);
+        }
+
+        if (packed.Count > 0)
+        {
+            batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject, part, packed, cancellationToken));
         }
 
         return batches;

@@ -18,6 +18,7 @@ internal static class FlitCommands
         yield return MigrationCommands.Run();
         yield return MigrationCommands.Resume();
         yield return MigrationCommands.Rollback();
+        yield return MigrationCommands.Sandbox();
         yield return Status();
         yield return Report();
     }

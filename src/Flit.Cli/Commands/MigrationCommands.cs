@@ -205,6 +205,40 @@ internal static class MigrationCommands
         return command;
     }
 
+    public static Command Sandbox()
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1.", DefaultValueFactory = _ => 8069 };
+        var version = new Option<string>("--odoo-version") { Description = "Odoo version to behave like: 16.0, 17.0, 18.0, saas~18.2, 19.0.", DefaultValueFactory = _ => "17.0" };
+        var latency = new Option<int>("--latency-ms") { Description = "Added to every call." };
+        var users = new Option<FileInfo?>("--users") { Description = "File of user e-mails (one per line) the database should have besides admin." };
+        var odoo = new Command("odoo", "Run a local Odoo-compatible server (XML-RPC, JSON-RPC, JSON-2 from 19) until Ctrl+C; login admin / admin, API key admin-api-key, database sandbox.") { port, version, latency, users };
+        odoo.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var emails = parse.GetValue(users) is { } file ? await File.ReadAllLinesAsync(file.FullName, ct) : [];
+            var sandboxUsers = emails.Where(e => e.Contains('@', StringComparison.Ordinal)).Select((e, i) => new Flit.Sandbox.Odoo.SandboxUser($"user{i}", $"pw{i}", e.Trim(), e.Trim()))
+                .Prepend(new Flit.Sandbox.Odoo.SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")).ToList();
+            await using var sandbox = await Flit.Sandbox.Odoo.OdooSandbox.StartAsync(new Flit.Sandbox.Odoo.OdooSandboxOptions
+            {
+                Port = parse.GetValue(port),
+                Version = parse.GetValue(version)!,
+                Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                Users = sandboxUsers,
+            }, ct);
+            AnsiConsole.MarkupLineInterpolated($"Odoo sandbox {parse.GetValue(version)} on {sandbox.BaseAddress} (database sandbox, admin/admin). Stats: {sandbox.BaseAddress}sandbox/stats, state: {sandbox.BaseAddress}sandbox/dump. Ctrl+C stops it.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                AnsiConsole.MarkupLine("Sandbox stopped.");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return new Command("sandbox", "Local stand-ins for destinations.") { odoo };
+    }
+
     public static Command Demo()
     {
         var pair = new Option<string>("--pair") { Description = "Pair to demonstrate.", DefaultValueFactory = _ => "arkcase-odoo" };
