@@ -98,6 +98,7 @@ internal sealed partial class OdooDatabase
                     "search_count" => (long)Search(model, Arg(args, kwargs, 0, "domain"), new Dictionary<string, object?>(), context).Count,
                     "unlink" => Unlink(model, Ids(Arg(args, kwargs, 0, "ids"))),
                     "fields_get" => FieldsGet(model, Fields(Arg(args, kwargs, 1, "attributes"))),
+                    "load" => Load(model, Fields(Arg(args, kwargs, 0, "fields")) ?? [], Arg(args, kwargs, 1, "data") as IEnumerable<object?> ?? [], context, uid),
                     _ => throw new OdooFaultException(1, $"The method '{method}' does not exist on the model '{model}'", "builtins.AttributeError"),
                 };
             }
@@ -392,6 +393,124 @@ internal sealed partial class OdooDatabase
 
         return true;
     }
+
+    /// <summary>
+    /// The import wizard's method: string values, <c>id</c> columns holding xmlids, <c>field/id</c> links by xmlid and
+    /// <c>.id</c> by database id. Existing xmlids are written, new ones created and registered. Any error undoes the
+    /// whole call: <c>ids</c> is False and <c>messages</c> says what and where (models.py).
+    /// </summary>
+    private Dictionary<string, object?> Load(string model, List<string> fields, IEnumerable<object?> rows, IReadOnlyDictionary<string, object?> context, long uid)
+    {
+        var messages = new List<object?>();
+        var module = context.GetValueOrDefault("module") as string ?? "__import__";
+        var ids = new List<object?>();
+        var index = 0;
+        var savepoint = _undo!.Count;
+        foreach (var row in rows.Select(r => (r as IEnumerable<object?> ?? []).ToList()))
+        {
+            try
+            {
+                string? xmlid = null;
+                long? databaseId = null;
+                var vals = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var c = 0; c < fields.Count && c < row.Count; c++)
+                {
+                    var column = fields[c];
+                    var text = row[c] as string ?? row[c]?.ToString();
+                    if (column == "id")
+                    {
+                        xmlid = string.IsNullOrEmpty(text) ? null : text.Contains('.', StringComparison.Ordinal) ? text : $"{module}.{text}";
+                        continue;
+                    }
+
+                    if (column == ".id")
+                    {
+                        databaseId = string.IsNullOrEmpty(text) ? null : long.Parse(text, CultureInfo.InvariantCulture);
+                        continue;
+                    }
+
+                    var field = column.EndsWith("/id", StringComparison.Ordinal) ? column[..^3] : column.EndsWith("/.id", StringComparison.Ordinal) ? column[..^4] : column;
+                    if (!_models[model].TryGetValue(field, out var def))
+                    {
+                        throw OdooFaultException.Value($"Invalid field '{field}' on model '{model}'");
+                    }
+
+                    vals[field] = string.IsNullOrEmpty(text) ? null : column.EndsWith("/id", StringComparison.Ordinal)
+                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveXmlId(x.Trim(), module, def.Relation!)).ToList() : ResolveXmlId(text, module, def.Relation!))
+                        : column.EndsWith("/.id", StringComparison.Ordinal) ? long.Parse(text, CultureInfo.InvariantCulture)
+                        : LoadValue(model, def, text);
+                }
+
+                long? existing = databaseId;
+                if (existing is null && xmlid is not null)
+                {
+                    var (m, n) = (xmlid[..xmlid.IndexOf('.', StringComparison.Ordinal)], xmlid[(xmlid.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+                    if (Flag(context, "import_file") && _models.Keys.Any(k => k.StartsWith(m + ".", StringComparison.Ordinal)))
+                    {
+                        throw OdooFaultException.Value($"Cannot use an installed module's name ({m}) as the prefix of an imported external id.");
+                    }
+
+                    existing = _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n)).Select(r => r["res_id"] as long?).FirstOrDefault();
+                    if (existing is null)
+                    {
+                        var id = (long)Create(model, vals, context, uid);
+                        Create("ir.model.data", new Dictionary<string, object?> { ["module"] = m, ["name"] = n, ["model"] = model, ["res_id"] = id }, context, uid);
+                        ids.Add(id);
+                        index++;
+                        continue;
+                    }
+                }
+
+                if (existing is { } found)
+                {
+                    Write(model, [found], vals, context, uid);
+                    ids.Add(found);
+                }
+                else
+                {
+                    ids.Add(Create(model, vals, context, uid));
+                }
+            }
+            catch (OdooFaultException e)
+            {
+                messages.Add(new Dictionary<string, object?> { ["type"] = "error", ["message"] = e.Message, ["record"] = (long)index, ["rows"] = new Dictionary<string, object?> { ["from"] = (long)index, ["to"] = (long)index } });
+            }
+
+            index++;
+        }
+
+        if (messages.Count > 0)
+        {
+            // All or nothing: undo every row this call wrote.
+            for (var i = _undo.Count - 1; i >= savepoint; i--)
+            {
+                _undo[i]();
+            }
+
+            _undo.RemoveRange(savepoint, _undo.Count - savepoint);
+            return new Dictionary<string, object?> { ["ids"] = false, ["messages"] = messages, ["nextrow"] = 0L };
+        }
+
+        return new Dictionary<string, object?> { ["ids"] = ids, ["messages"] = messages, ["nextrow"] = 0L };
+    }
+
+    private long ResolveXmlId(string xmlid, string module, string relation)
+    {
+        var full = xmlid.Contains('.', StringComparison.Ordinal) ? xmlid : $"{module}.{xmlid}";
+        var (m, n) = (full[..full.IndexOf('.', StringComparison.Ordinal)], full[(full.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+        return _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n) && Equals(r["model"], relation)).Select(r => r["res_id"] as long?).FirstOrDefault()
+            ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{relation}'");
+    }
+
+    /// <summary>load() values are strings; they become what create() takes (booleans, numbers, selection keys).</summary>
+    private static object? LoadValue(string model, FieldDef def, string text) => def.Type switch
+    {
+        "boolean" => text.ToLowerInvariant() is "1" or "true" or "yes" or "y",
+        "integer" => long.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : throw OdooFaultException.Value($"'{text}' does not seem to be an integer for field '{def.Name}'"),
+        "float" or "monetary" => double.TryParse(text, CultureInfo.InvariantCulture, out var d) ? d : throw OdooFaultException.Value($"'{text}' does not seem to be a number for field '{def.Name}'"),
+        "many2one" => throw OdooFaultException.Value($"Use {def.Name}/id or {def.Name}/.id to link records in an import ({model})."),
+        _ => text,
+    };
 
     private Dictionary<string, object?> FieldsGet(string model, IReadOnlyList<string>? attributes)
     {

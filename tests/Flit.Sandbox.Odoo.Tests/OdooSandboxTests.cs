@@ -172,3 +172,33 @@ public sealed class OdooSandboxTests
         await Assert.ThrowsAsync<OdooAccessDeniedException>(() => client.ConnectAsync(CancellationToken.None));
     }
 }
+
+public sealed class OdooSandboxLoadTests
+{
+    [Fact]
+    public async Task Load_OneBadRow_WritesNothingAndReportsIt_ThenGoodRowsUpsertByXmlid()
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        var before = sandbox.Dump();
+        object?[] fields = ["id", "name", "is_company", "parent_id/id"];
+
+        var refused = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("res.partner", "load", [fields, new object?[]
+        {
+            new object?[] { "flit.acme", "Acme", "1", "" },
+            new object?[] { "flit.ada", "Ada", "0", "flit.missing" },
+        }], null, CancellationToken.None))!;
+
+        Assert.Equal(false, refused["ids"]);
+        Assert.Contains("flit.missing", Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(Assert.Single((List<object?>)refused["messages"]!))["message"] as string, StringComparison.Ordinal);
+        Assert.Equal(before, sandbox.Dump());
+
+        object?[] rows = [new object?[] { "flit.acme", "Acme", "1", "" }, new object?[] { "flit.ada", "Ada", "0", "flit.acme" }];
+        var first = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("res.partner", "load", [fields, rows], null, CancellationToken.None))!;
+        var again = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("res.partner", "load", [fields, rows], null, CancellationToken.None))!;
+
+        Assert.Equal(2, Assert.IsType<List<object?>>(first["ids"]).Count);
+        Assert.Equal(first["ids"], again["ids"]);
+    }
+}
