@@ -86,21 +86,21 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         Assert.True(referenceCode is 0 or 4, referenceOutput);
         var expected = await StateAsync(Path.Combine(_root, "reference", ".flit", "migrations", "m1"));
 
-        // Kill points spread over the run (fixed, so the test is deterministic in what it covers).
+        // Kill points at fixed fractions of the reference run's journal (first activity, a quarter, half, three
+        // quarters), watched as the run progresses: the same coverage however fast the machine is.
+        var referenceJournal = Path.Combine(_root, "reference", ".flit", "migrations", "m1", "journal.db");
+        var total = await JournalCountAsync(referenceJournal);
+        Assert.True(total >= 8, $"the reference run journaled only {total} activities");
         var killedMidRun = 0;
-        foreach (var delay in new[] { 700, 1400, 2100, 2800 })
+        foreach (var reached in new[] { 1, total / 4, total / 2, total * 3 / 4 })
         {
-            var (flit, migration, _) = await PrepareAsync($"killed-{delay}", approve: true);
+            var (flit, migration, _) = await PrepareAsync($"killed-{reached}", approve: true);
             using (var process = flit.Start(RunArgs(exports)))
             {
-                await Task.Delay(delay);
-                if (!process.HasExited)
+                if (await KillWhenJournalReachesAsync(process, Path.Combine(migration, "journal.db"), reached))
                 {
-                    process.Kill(entireProcessTree: true);
                     killedMidRun++;
                 }
-
-                await process.WaitForExitAsync();
             }
 
             // Killed before the run recorded its request, nothing had started: running again is the resume.
@@ -108,16 +108,55 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
                 ? await flit.RunAsync("resume", "-m", "m1", "--parallel", "1")
                 : await flit.RunAsync(RunArgs(exports));
 
-            Assert.True(code == referenceCode, $"kill after {delay} ms: {output}");
+            Assert.True(code == referenceCode, $"kill after {reached} of {total} activities: {output}");
             Assert.Equal(expected, await StateAsync(migration));
         }
 
-        Assert.True(killedMidRun >= 3, $"only {killedMidRun} of the kills hit a running process");
+        Assert.True(killedMidRun == 4, $"only {killedMidRun} of the kills hit a running process");
 
         // And the run can be undone: everything it created is gone from the destination.
         var (rollbackCode, rollbackOutput) = await reference.RunAsync("rollback", "-m", "m1");
         Assert.True(rollbackCode == 0, rollbackOutput);
         Assert.Equal(string.Empty, (await StateAsync(Path.Combine(_root, "reference", ".flit", "migrations", "m1"))).Split('\n')[0]);
+    }
+
+    /// <summary>Kills the run as soon as its journal holds <paramref name="reached"/> activities; false if it ended first.</summary>
+    private static async Task<bool> KillWhenJournalReachesAsync(System.Diagnostics.Process process, string journal, int reached)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var drained = Task.WhenAll(process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, timeout.Token), process.StandardError.BaseStream.CopyToAsync(Stream.Null, timeout.Token));
+        while (!process.HasExited)
+        {
+            if (File.Exists(journal) && await JournalCountAsync(journal) >= reached)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(timeout.Token);
+                await drained;
+                return true;
+            }
+
+            await Task.Delay(5, timeout.Token);
+        }
+
+        await drained;
+        return false;
+    }
+
+    private static async Task<int> JournalCountAsync(string journal)
+    {
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM journal";
+            return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException)
+        {
+            // The run is creating the file or its table at this moment: nothing journaled yet.
+            return 0;
+        }
     }
 
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
