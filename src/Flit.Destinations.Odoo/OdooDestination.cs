@@ -106,28 +106,16 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         var fields = await FieldsAsync(model, refresh: false, cancellationToken);
         var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
         var outcomes = new List<UpsertOutcome>(batch.Count);
-        var toCreate = new List<DestinationRecord>();
-        foreach (var record in batch)
-        {
-            if (existing.TryGetValue(record.ExternalId, out var id))
-            {
-                // Written by an earlier attempt of this migration: bring it up to date. Whether the migration created
-                // it or matched a record that existed before is kept on its xmlid (noupdate).
-                var status = await CreatedByUsAsync(record.ExternalId, cancellationToken) ? UpsertStatus.Created : UpsertStatus.Updated;
-                outcomes.Add(await WriteOneAsync(model, fields, record, id, status, null, cancellationToken));
-            }
-            else
-            {
-                toCreate.Add(record);
-            }
-        }
-
+        var toLoad = batch.ToList();
         if (model == "res.partner")
         {
-            toCreate = await UpdateMatchedPartnersAsync(fields, toCreate, outcomes, cancellationToken);
+            toLoad = await UpdateMatchedPartnersAsync(fields, [.. toLoad.Where(r => !existing.ContainsKey(r.ExternalId))], outcomes, cancellationToken);
+            toLoad.AddRange(batch.Where(r => existing.ContainsKey(r.ExternalId)));
         }
 
-        await CreateIsolatingFailuresAsync(model, fields, toCreate, outcomes, cancellationToken);
+        // load() creates each record together with its xmlid in one transaction (and writes those whose xmlid exists):
+        // a crash can never leave a record without its xmlid, so running the batch again never duplicates.
+        await LoadIsolatingFailuresAsync(model, fields, toLoad, existing, outcomes, cancellationToken);
         return outcomes;
     }
 
@@ -142,8 +130,8 @@ public sealed class OdooDestination(OdooClient client) : IDestination
 
         var known = await FieldsAsync(model, refresh: false, cancellationToken);
         var wanted = fields.Where(known.ContainsKey).Append("id").Distinct(StringComparer.Ordinal).ToList();
-        var rows = (List<object?>)(await client.ExecuteKwAsync(model, "read", [existing.Values.Select(v => (object?)v).ToList(), wanted.Select(w => (object?)w).ToList()], Context(), cancellationToken))!;
-        var byId = existing.ToDictionary(e => e.Value, e => e.Key);
+        var rows = (List<object?>)(await client.ExecuteKwAsync(model, "read", [existing.Values.Select(v => (object?)v.Id).ToList(), wanted.Select(w => (object?)w).ToList()], Context(), cancellationToken))!;
+        var byId = existing.ToDictionary(e => e.Value.Id, e => e.Key);
         return [.. rows.OfType<IReadOnlyDictionary<string, object?>>()
             .Where(r => r["id"] is long id && byId.ContainsKey(id))
             .Select(r => new ReadBackRecord(byId[(long)r["id"]!], Convert.ToString(r["id"], CultureInfo.InvariantCulture)!, r.Where(v => v.Key != "id").ToDictionary(v => v.Key, v => v.Value)))];
@@ -155,36 +143,97 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         return ValueTask.CompletedTask;
     }
 
-    private async Task CreateIsolatingFailuresAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads records sharing one set of columns per call. load() answers a refused batch with a message per bad row
+    /// and writes nothing: those rows fail with Odoo's message and the rest go again in one call. A fault instead of
+    /// messages (a constraint checked at commit) is isolated by halving.
+    /// </summary>
+    private async Task LoadIsolatingFailuresAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, Dictionary<string, (long Id, bool Created)> existing, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        foreach (var group in records.GroupBy(r => string.Join('\n', r.Values.Keys.Order(StringComparer.Ordinal)), StringComparer.Ordinal))
         {
-            return;
+            await LoadGroupAsync(model, fields, [.. group], existing, outcomes, cancellationToken);
         }
+    }
 
-        List<object?> ids;
-        try
+    private async Task LoadGroupAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, Dictionary<string, (long Id, bool Created)> existing, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        while (records.Count > 0)
         {
-            ids = (List<object?>)(await client.ExecuteKwAsync(model, "create", [records.Select(r => (object?)Values(fields, r)).ToList()], Context(), cancellationToken))!;
-        }
-        catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
-        {
-            // Odoo refuses the whole call for one bad record: halve until each refusal names its own record.
-            if (records.Count == 1)
+            var names = records[0].Values.Keys.Order(StringComparer.Ordinal).ToList();
+            var header = new List<object?> { "id" };
+            header.AddRange(names.Select(n => (object?)(fields.TryGetValue(n, out var f) && f.Type is "many2one" or "many2many" ? n + "/.id" : n)));
+            var rows = records.Select(r => (object?)new List<object?>(names.Select(n => (object?)LoadText(fields, n, r.Values[n])).Prepend(r.ExternalId))).ToList();
+            IReadOnlyDictionary<string, object?> answer;
+            try
             {
-                outcomes.Add(new UpsertOutcome(records[0].ExternalId, UpsertStatus.Failed, null, e.Message, e.Message.Contains("another model requires", StringComparison.Ordinal)));
+                answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "load", [header, rows], LoadContext(), cancellationToken))!;
+            }
+            catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
+            {
+                if (records.Count == 1)
+                {
+                    outcomes.Add(new UpsertOutcome(records[0].ExternalId, UpsertStatus.Failed, null, e.Message, IsMissingLink(e.Message)));
+                    return;
+                }
+
+                var half = records.Count / 2;
+                await LoadGroupAsync(model, fields, records[..half], existing, outcomes, cancellationToken);
+                await LoadGroupAsync(model, fields, records[half..], existing, outcomes, cancellationToken);
                 return;
             }
 
-            var half = records.Count / 2;
-            await CreateIsolatingFailuresAsync(model, fields, records[..half], outcomes, cancellationToken);
-            await CreateIsolatingFailuresAsync(model, fields, records[half..], outcomes, cancellationToken);
-            return;
-        }
+            if (answer.GetValueOrDefault("ids") is List<object?> ids)
+            {
+                outcomes.AddRange(records.Select((r, i) =>
+                {
+                    var id = Convert.ToString(ids[i], CultureInfo.InvariantCulture);
+                    return existing.TryGetValue(r.ExternalId, out var known) && !known.Created
+                        ? new UpsertOutcome(r.ExternalId, UpsertStatus.Updated, id)
+                        : new UpsertOutcome(r.ExternalId, UpsertStatus.Created, id);
+                }));
+                return;
+            }
 
-        // One call registers every xmlid of the batch in the migration's module.
-        await RegisterAsync(model, records.Select((r, i) => (r, ids[i])).ToList(), created: true, cancellationToken);
-        outcomes.AddRange(records.Select((r, i) => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, Convert.ToString(ids[i], CultureInfo.InvariantCulture))));
+            var refused = (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>()
+                .Where(m => m.GetValueOrDefault("type") is "error" && m.GetValueOrDefault("record") is long row && row >= 0 && row < records.Count)
+                .GroupBy(m => (int)(long)m["record"]!)
+                .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(m => m.GetValueOrDefault("message") as string ?? "refused by Odoo")));
+            if (refused.Count == 0)
+            {
+                throw new InvalidOperationException($"Odoo refused a load() of {records.Count} {model} record(s) without saying which row: {string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message")))}");
+            }
+
+            foreach (var (row, message) in refused)
+            {
+                outcomes.Add(new UpsertOutcome(records[row].ExternalId, UpsertStatus.Failed, existing.TryGetValue(records[row].ExternalId, out var known) ? known.Id.ToString(CultureInfo.InvariantCulture) : null, message, IsMissingLink(message)));
+            }
+
+            records = [.. records.Where((_, i) => !refused.ContainsKey(i))];
+        }
+    }
+
+    /// <summary>A link to a record that does not exist (yet): the retry pass may resolve it.</summary>
+    private static bool IsMissingLink(string message) =>
+        message.Contains("another model requires", StringComparison.Ordinal) || message.Contains("No matching record found", StringComparison.Ordinal);
+
+    /// <summary>
+    /// load() takes text: links by database id (<c>field/.id</c>), booleans as 1/0, naive UTC datetimes read in the
+    /// context's time zone (UTC here, so they stay as they are), empty text for no value.
+    /// </summary>
+    private static string LoadText(IReadOnlyDictionary<string, DestinationField> fields, string name, object? value)
+    {
+        var type = fields.TryGetValue(name, out var field) ? field.Type : null;
+        return value switch
+        {
+            null or false when type != "boolean" => string.Empty,
+            bool b => b ? "1" : "0",
+            DateTime d => d.ToString(type == "date" ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            IEnumerable<object?> many when value is not string => string.Join(',', many.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+        };
     }
 
     /// <summary>
@@ -242,13 +291,6 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             _ when v.Value is false && fields[v.Key].Type != "boolean" => null,
             _ => v.Value,
         }, StringComparer.Ordinal);
-    }
-
-    private async Task<bool> CreatedByUsAsync(string externalId, CancellationToken cancellationToken)
-    {
-        var (module, name) = Split(externalId);
-        var rows = await SearchReadAsync("ir.model.data", [["module", "=", module], ["name", "=", name]], ["noupdate"], cancellationToken);
-        return rows.Count == 0 || rows[0].GetValueOrDefault("noupdate") is true;
     }
 
     private async Task RegisterAsync(string model, IReadOnlyList<(DestinationRecord Record, object? Id)> records, bool created, CancellationToken cancellationToken)
@@ -367,15 +409,16 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         return values;
     }
 
-    private async Task<Dictionary<string, long>> ExistingAsync(string model, List<string> externalIds, CancellationToken cancellationToken)
+    /// <summary>Records of this model already under the given xmlids, and whether the migration created them (noupdate).</summary>
+    private async Task<Dictionary<string, (long Id, bool Created)>> ExistingAsync(string model, List<string> externalIds, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (long Id, bool Created)>(StringComparer.Ordinal);
         foreach (var module in externalIds.Select(Split).GroupBy(x => x.Module))
         {
-            var rows = await SearchReadAsync("ir.model.data", [["module", "=", module.Key], ["model", "=", model], ["name", "in", module.Select(m => m.Name).ToList()]], ["name", "res_id"], cancellationToken);
+            var rows = await SearchReadAsync("ir.model.data", [["module", "=", module.Key], ["model", "=", model], ["name", "in", module.Select(m => m.Name).ToList()]], ["name", "res_id", "noupdate"], cancellationToken);
             foreach (var row in rows)
             {
-                result[$"{module.Key}.{row["name"]}"] = Convert.ToInt64(row["res_id"], CultureInfo.InvariantCulture);
+                result[$"{module.Key}.{row["name"]}"] = (Convert.ToInt64(row["res_id"], CultureInfo.InvariantCulture), row.GetValueOrDefault("noupdate") is true);
             }
         }
 
@@ -437,6 +480,15 @@ public sealed class OdooDestination(OdooClient client) : IDestination
     }
 
     private static Dictionary<string, object?> Context() => new() { ["context"] = ImportContext };
+
+    /// <summary>
+    /// load()'s context: the import keys; <c>noupdate</c> marks the xmlids it registers as created by the migration;
+    /// <c>tz</c> UTC because load() reads datetimes in the context's (else the user's) time zone.
+    /// </summary>
+    private static Dictionary<string, object?> LoadContext() => new()
+    {
+        ["context"] = new Dictionary<string, object?>(ImportContext) { ["noupdate"] = true, ["tz"] = "UTC" },
+    };
 
     private static (string Module, string Name) Split(string externalId)
     {

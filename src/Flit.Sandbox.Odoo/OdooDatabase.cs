@@ -42,7 +42,7 @@ internal sealed partial class OdooDatabase
             foreach (var user in options.Users)
             {
                 var partner = Insert("res.partner", new() { ["name"] = user.Name, ["email"] = user.Email, ["type"] = "contact", ["active"] = true });
-                Insert("res.users", new() { ["name"] = user.Name, ["login"] = user.Login, ["email"] = user.Email, ["partner_id"] = partner, ["active"] = true });
+                Insert("res.users", new() { ["name"] = user.Name, ["login"] = user.Login, ["email"] = user.Email, ["partner_id"] = partner, ["active"] = true, ["tz"] = user.Tz });
             }
 
             foreach (var (name, code) in new[] { ("United Kingdom", "GB"), ("United States", "US"), ("Australia", "AU"), ("Denmark", "DK"), ("Ireland", "IE") })
@@ -403,6 +403,8 @@ internal sealed partial class OdooDatabase
     {
         var messages = new List<object?>();
         var module = context.GetValueOrDefault("module") as string ?? "__import__";
+        var noupdate = Flag(context, "noupdate");
+        var tz = context.GetValueOrDefault("tz") as string ?? _records["res.users"][uid].GetValueOrDefault("tz") as string;
         var ids = new List<object?>();
         var index = 0;
         var savepoint = _undo!.Count;
@@ -436,9 +438,10 @@ internal sealed partial class OdooDatabase
                     }
 
                     vals[field] = string.IsNullOrEmpty(text) ? null : column.EndsWith("/id", StringComparison.Ordinal)
-                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveXmlId(x.Trim(), module, def.Relation!)).ToList() : ResolveXmlId(text, module, def.Relation!))
-                        : column.EndsWith("/.id", StringComparison.Ordinal) ? long.Parse(text, CultureInfo.InvariantCulture)
-                        : LoadValue(model, def, text);
+                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveXmlId(x.Trim(), module, def)).ToList() : ResolveXmlId(text, module, def))
+                        : column.EndsWith("/.id", StringComparison.Ordinal)
+                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveDatabaseId(x.Trim(), def)).ToList() : ResolveDatabaseId(text, def))
+                        : LoadValue(model, def, text, tz);
                 }
 
                 long? existing = databaseId;
@@ -450,11 +453,24 @@ internal sealed partial class OdooDatabase
                         throw OdooFaultException.Value($"Cannot use an installed module's name ({m}) as the prefix of an imported external id.");
                     }
 
-                    existing = _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n)).Select(r => r["res_id"] as long?).FirstOrDefault();
+                    var data = _records["ir.model.data"].FirstOrDefault(r => Equals(r.Value["module"], m) && Equals(r.Value["name"], n));
+                    if (data.Value is not null && !Equals(data.Value["model"], model))
+                    {
+                        throw OdooFaultException.Validation($"For external id {xmlid} when trying to create/update a record of model {model} found record of different model {data.Value["model"]} ({data.Value["res_id"]})");
+                    }
+
+                    existing = data.Value?["res_id"] as long?;
+                    if (existing is { } target && !_records[model].ContainsKey(target))
+                    {
+                        // An xmlid left over from a deleted record is dropped and the record created again (_load_records).
+                        Unlink("ir.model.data", [data.Key]);
+                        existing = null;
+                    }
+
                     if (existing is null)
                     {
                         var id = (long)Create(model, vals, context, uid);
-                        Create("ir.model.data", new Dictionary<string, object?> { ["module"] = m, ["name"] = n, ["model"] = model, ["res_id"] = id }, context, uid);
+                        Create("ir.model.data", new Dictionary<string, object?> { ["module"] = m, ["name"] = n, ["model"] = model, ["res_id"] = id, ["noupdate"] = noupdate }, context, uid);
                         ids.Add(id);
                         index++;
                         continue;
@@ -494,21 +510,33 @@ internal sealed partial class OdooDatabase
         return new Dictionary<string, object?> { ["ids"] = ids, ["messages"] = messages, ["nextrow"] = 0L };
     }
 
-    private long ResolveXmlId(string xmlid, string module, string relation)
+    private long ResolveXmlId(string xmlid, string module, FieldDef def)
     {
         var full = xmlid.Contains('.', StringComparison.Ordinal) ? xmlid : $"{module}.{xmlid}";
         var (m, n) = (full[..full.IndexOf('.', StringComparison.Ordinal)], full[(full.IndexOf('.', StringComparison.Ordinal) + 1)..]);
-        return _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n) && Equals(r["model"], relation)).Select(r => r["res_id"] as long?).FirstOrDefault()
-            ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{relation}'");
+        return _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n) && Equals(r["model"], def.Relation)).Select(r => r["res_id"] as long?).FirstOrDefault()
+            ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{def.Name}'");
     }
 
-    /// <summary>load() values are strings; they become what create() takes (booleans, numbers, selection keys).</summary>
-    private static object? LoadValue(string model, FieldDef def, string text) => def.Type switch
+    /// <summary>A <c>field/.id</c> cell: the id must belong to an existing (and, as searches see it, active) record.</summary>
+    private long ResolveDatabaseId(string text, FieldDef def) =>
+        long.TryParse(text, CultureInfo.InvariantCulture, out var id) && _records[def.Relation!].TryGetValue(id, out var target) && target.GetValueOrDefault("active") is not false
+            ? id
+            : throw OdooFaultException.Value($"No matching record found for database id '{text}' in field '{def.Name}'");
+
+    /// <summary>
+    /// load() values are strings; they become what create() takes (booleans, numbers, selection keys). Datetimes are
+    /// read in the context's time zone, else the user's, and stored in UTC (ir_fields.py).
+    /// </summary>
+    private static object? LoadValue(string model, FieldDef def, string text, string? tz) => def.Type switch
     {
         "boolean" => text.ToLowerInvariant() is "1" or "true" or "yes" or "y",
-        "integer" => long.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : throw OdooFaultException.Value($"'{text}' does not seem to be an integer for field '{def.Name}'"),
+        "integer" or "many2one_reference" => long.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : throw OdooFaultException.Value($"'{text}' does not seem to be an integer for field '{def.Name}'"),
         "float" or "monetary" => double.TryParse(text, CultureInfo.InvariantCulture, out var d) ? d : throw OdooFaultException.Value($"'{text}' does not seem to be a number for field '{def.Name}'"),
         "many2one" => throw OdooFaultException.Value($"Use {def.Name}/id or {def.Name}/.id to link records in an import ({model})."),
+        "datetime" => DateTime.TryParseExact(text, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            ? (tz is null or "UTC" ? local : TimeZoneInfo.ConvertTimeToUtc(local, TimeZoneInfo.FindSystemTimeZoneById(tz))).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            : throw OdooFaultException.Value($"'{text}' does not seem to be a valid datetime for field '{def.Name}'. Use the format '2012-12-31 23:59:59'"),
         _ => text,
     };
 

@@ -21,7 +21,7 @@ internal static class OdooModels
                 F("state_id", "many2one", relation: "res.country.state"), F("country_id", "many2one", relation: "res.country"), F("comment", "html"),
                 F("user_id", "many2one", relation: "res.users"), F("ref", "char"), F("vat", "char"), F("active", "boolean"),
             ],
-            ["res.users"] = [F("name", "char", true), F("login", "char", true), F("email", "char"), F("partner_id", "many2one", relation: "res.partner"), F("active", "boolean")],
+            ["res.users"] = [F("name", "char", true), F("login", "char", true), F("email", "char"), F("partner_id", "many2one", relation: "res.partner"), F("active", "boolean"), F("tz", "char")],
             ["crm.lead"] =
             [
                 F("name", "char", true), F("type", "selection", true, selection: ["lead", "opportunity"]), F("priority", "selection", selection: ["0", "1", "2", "3"]),

@@ -1,7 +1,14 @@
 namespace Flit.Sandbox.Odoo;
 
 /// <summary>A user of the sandbox database.</summary>
-public sealed record SandboxUser(string Login, string Password, string Email, string Name, string? ApiKey = null);
+/// <param name="Login">Login name.</param>
+/// <param name="Password">Password.</param>
+/// <param name="Email">E-mail, what owners are matched by.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="ApiKey">API key for JSON-2 bearer authentication, if any.</param>
+/// <param name="Tz">The user's time zone: load() reads datetimes in it unless the context names another (an admin
+/// usually has the browser's zone, rarely UTC).</param>
+public sealed record SandboxUser(string Login, string Password, string Email, string Name, string? ApiKey = null, string? Tz = "Europe/Brussels");
 
 /// <summary>How the sandbox behaves. Defaults: Odoo 17.0, database <c>sandbox</c>, an admin user.</summary>
 public sealed record OdooSandboxOptions

@@ -4,7 +4,7 @@ using System.Text;
 namespace Flit.Cli.Tests;
 
 /// <summary>Runs the real <c>flit</c> command as a separate process, the way people and scripts use it.</summary>
-internal sealed class FlitProcess(string workingDirectory)
+internal sealed class FlitProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
 {
     private static readonly string FlitDll = Path.Combine(AppContext.BaseDirectory, "flit.dll");
 
@@ -30,6 +30,11 @@ internal sealed class FlitProcess(string workingDirectory)
         }
 
         info.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
     }
 }

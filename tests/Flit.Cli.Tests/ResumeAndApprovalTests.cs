@@ -16,7 +16,7 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private async Task<(FlitProcess Flit, string Workdir, string Exports)> PrepareAsync(string name, bool approve)
+    private async Task<(FlitProcess Flit, string Workdir, string Exports)> PrepareAsync(string name, bool approve, IReadOnlyDictionary<string, string>? environment = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
         var exports = Path.Combine(_root, "exports");
@@ -25,7 +25,7 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
             SampleGenerator.Generate("oncourse", exports, 400, 3, SampleOptions.Default with { WriteAttachments = true, LargeAttachmentBytes = 2048 });
         }
 
-        var flit = new FlitProcess(folder);
+        var flit = new FlitProcess(folder, environment);
         var (code, output) = await flit.RunAsync("propose", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports);
         Assert.True(code == 0, output);
         var hash = SpecHash().Match(output).Groups[1].Value;
@@ -38,8 +38,8 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         return (flit, Path.Combine(folder, ".flit", "migrations", "m1"), exports);
     }
 
-    private static string[] RunArgs(string exports) =>
-        ["run", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--parallel", "1", "--batch-size", "50", "--destination-users", Path.Combine(exports, "users.txt")];
+    private static string[] RunArgs(string exports, string target = "rehearsal") =>
+        ["run", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--parallel", "1", "--batch-size", "50", "--destination-users", Path.Combine(exports, "users.txt"), "--target", target];
 
     /// <summary>Everything the destination holds, and the run's counts.</summary>
     private static async Task<string> StateAsync(string migrationFolder)
@@ -89,15 +89,15 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         // Kill points at fixed fractions of the reference run's journal (first activity, a quarter, half, three
         // quarters), watched as the run progresses: the same coverage however fast the machine is.
         var referenceJournal = Path.Combine(_root, "reference", ".flit", "migrations", "m1", "journal.db");
-        var total = await JournalCountAsync(referenceJournal);
+        var total = await KillPoints.CountAsync(referenceJournal);
         Assert.True(total >= 8, $"the reference run journaled only {total} activities");
         var killedMidRun = 0;
-        foreach (var reached in new[] { 1, total / 4, total / 2, total * 3 / 4 })
+        foreach (var reached in KillPoints.Spread(total))
         {
             var (flit, migration, _) = await PrepareAsync($"killed-{reached}", approve: true);
             using (var process = flit.Start(RunArgs(exports)))
             {
-                if (await KillWhenJournalReachesAsync(process, Path.Combine(migration, "journal.db"), reached))
+                if (await KillPoints.KillWhenJournalReachesAsync(process, Path.Combine(migration, "journal.db"), reached))
                 {
                     killedMidRun++;
                 }
@@ -120,44 +120,60 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         Assert.Equal(string.Empty, (await StateAsync(Path.Combine(_root, "reference", ".flit", "migrations", "m1"))).Split('\n')[0]);
     }
 
-    /// <summary>Kills the run as soon as its journal holds <paramref name="reached"/> activities; false if it ended first.</summary>
-    private static async Task<bool> KillWhenJournalReachesAsync(System.Diagnostics.Process process, string journal, int reached)
+    [Fact]
+    public async Task Resume_AfterKillsDuringAnOdooLoad_LeavesOdooIdenticalToAnUninterruptedRun_WithoutDuplicates()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var drained = Task.WhenAll(process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, timeout.Token), process.StandardError.BaseStream.CopyToAsync(Stream.Null, timeout.Token));
-        while (!process.HasExited)
+        var environment = new Dictionary<string, string> { ["FLIT_ODOO_PASSWORD"] = "admin" };
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<SampleManifest>(
+            await File.ReadAllTextAsync(Path.Combine((await PrepareAsync("odoo-reference", approve: true, environment)).Exports, "manifest.json")), WebJson)!;
+        var exports = Path.Combine(_root, "exports");
+        await File.WriteAllLinesAsync(Path.Combine(exports, "users.txt"), manifest.DestinationUsers);
+
+        // Each run gets its own Odoo (the sandbox over real HTTP) holding the client's users and a pre-existing partner.
+        async Task<Flit.Sandbox.Odoo.OdooSandbox> StartOdooAsync() => await Flit.Sandbox.Odoo.OdooSandbox.StartAsync(new Flit.Sandbox.Odoo.OdooSandboxOptions
         {
-            if (File.Exists(journal) && await JournalCountAsync(journal) >= reached)
+            Users = manifest.DestinationUsers.Select((email, i) => new Flit.Sandbox.Odoo.SandboxUser($"user{i}", $"pw{i}", email, email.Split('@')[0]))
+                .Prepend(new Flit.Sandbox.Odoo.SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator")).ToList(),
+        }, CancellationToken.None);
+        static string Target(Flit.Sandbox.Odoo.OdooSandbox odoo) => $"odoo://admin@127.0.0.1:{odoo.BaseAddress.Port}/sandbox";
+
+        // Server-set timestamps differ between any two runs; everything else, ids included, must not.
+        static string Comparable(string dump) => ServerTimestamps().Replace(dump, string.Empty);
+
+        await using var referenceOdoo = await StartOdooAsync();
+        var reference = new FlitProcess(Path.Combine(_root, "odoo-reference"), environment);
+        var (referenceCode, referenceOutput) = await reference.RunAsync(RunArgs(exports, Target(referenceOdoo)));
+        Assert.True(referenceCode is 0 or 4, referenceOutput);
+        var expected = Comparable(referenceOdoo.Dump());
+        Assert.Contains("\"crm.lead\"", expected, StringComparison.Ordinal);
+        var total = await KillPoints.CountAsync(Path.Combine(_root, "odoo-reference", ".flit", "migrations", "m1", "journal.db"));
+
+        var killedMidRun = 0;
+        foreach (var reached in KillPoints.Spread(total))
+        {
+            await using var odoo = await StartOdooAsync();
+            var (flit, migration, _) = await PrepareAsync($"odoo-killed-{reached}", approve: true, environment);
+            using (var process = flit.Start(RunArgs(exports, Target(odoo))))
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(timeout.Token);
-                await drained;
-                return true;
+                if (await KillPoints.KillWhenJournalReachesAsync(process, Path.Combine(migration, "journal.db"), reached))
+                {
+                    killedMidRun++;
+                }
             }
 
-            await Task.Delay(5, timeout.Token);
+            var (code, output) = File.Exists(Path.Combine(migration, "request.json"))
+                ? await flit.RunAsync("resume", "-m", "m1", "--parallel", "1")
+                : await flit.RunAsync(RunArgs(exports, Target(odoo)));
+
+            Assert.True(code == referenceCode, $"kill after {reached} of {total} activities: {output}");
+            Assert.Equal(expected, Comparable(odoo.Dump()));
         }
 
-        await drained;
-        return false;
+        Assert.True(killedMidRun == 4, $"only {killedMidRun} of the kills hit a running process");
     }
 
-    private static async Task<int> JournalCountAsync(string journal)
-    {
-        try
-        {
-            await using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM journal";
-            return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException)
-        {
-            // The run is creating the file or its table at this moment: nothing journaled yet.
-            return 0;
-        }
-    }
+    [GeneratedRegex(@"""(create_date|write_date)"":""[^""]*"",?")]
+    private static partial Regex ServerTimestamps();
 
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
     private static partial Regex SpecHash();

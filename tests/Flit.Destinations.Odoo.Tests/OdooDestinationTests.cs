@@ -42,10 +42,24 @@ public sealed class OdooDestinationTests : IAsyncLifetime
 
         Assert.All(first.Concat(second), o => Assert.Equal(UpsertStatus.Created, o.Status));
         Assert.Equal(first.Select(o => o.DestinationId), second.Select(o => o.DestinationId));
-        Assert.Equal(1, _sandbox.Calls[("res.partner", "create")]);
+        // One load() per upsert: records and their xmlids in one transaction, never a record without its xmlid.
+        Assert.Equal(2, _sandbox.Calls[("res.partner", "load")]);
+        Assert.False(_sandbox.Calls.ContainsKey(("res.partner", "create")));
         Assert.True(calls <= 4, $"{calls} calls for a batch of 3");
         var back = await _destination.ReadBackAsync("res.partner", batch.Select(b => b.ExternalId).ToList(), ["name"], CancellationToken.None);
         Assert.Equal(["Ada", "Bo", "Cy"], back.OrderBy(b => b.ExternalId).Select(b => b.Values["name"]));
+    }
+
+    [Fact]
+    public async Task Upsert_OriginalDatetimes_LandInUtc_ThoughTheAdminsTimeZoneIsNot()
+    {
+        var lead = await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "l", ("name", "L"), ("type", "lead"))], CancellationToken.None);
+        var written = new DateTime(2024, 1, 15, 9, 30, 0, DateTimeKind.Utc);
+
+        await _destination.UpsertAsync("mail.message", [Record("mail.message", "m", ("model", "crm.lead"), ("res_id", lead[0].DestinationId), ("body", "Called"), ("message_type", "comment"), ("date", written))], CancellationToken.None);
+
+        var back = Assert.Single(await _destination.ReadBackAsync("mail.message", ["flit_acme.test_m"], ["date"], CancellationToken.None));
+        Assert.Equal("2024-01-15 09:30:00", back.Values["date"]);
     }
 
     [Fact]

@@ -201,4 +201,24 @@ public sealed class OdooSandboxLoadTests
         Assert.Equal(2, Assert.IsType<List<object?>>(first["ids"]).Count);
         Assert.Equal(first["ids"], again["ids"]);
     }
+
+    [Fact]
+    public async Task Load_ReadsDatetimesInTheUsersTimeZone_UnlessTheContextSaysUtc_AndChecksDatabaseIds()
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        object?[] fields = ["id", "name", "start", "stop", "user_id/.id"];
+        var utc = new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["tz"] = "UTC" } };
+
+        await client.ExecuteKwAsync("calendar.event", "load", [fields, new object?[] { new object?[] { "flit.a", "A", "2024-07-01 12:00:00", "2024-07-01 13:00:00", "" } }], null, CancellationToken.None);
+        await client.ExecuteKwAsync("calendar.event", "load", [fields, new object?[] { new object?[] { "flit.b", "B", "2024-07-01 12:00:00", "2024-07-01 13:00:00", "" } }], utc, CancellationToken.None);
+        var missingUser = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("calendar.event", "load", [fields, new object?[] { new object?[] { "flit.c", "C", "2024-07-01 12:00:00", "2024-07-01 13:00:00", "999" } }], utc, CancellationToken.None))!;
+
+        var dump = sandbox.Dump();
+        Assert.Contains("\"start\":\"2024-07-01 10:00:00\"", dump, StringComparison.Ordinal); // Europe/Brussels in summer is UTC+2
+        Assert.Contains("\"start\":\"2024-07-01 12:00:00\"", dump, StringComparison.Ordinal);
+        Assert.Equal(false, missingUser["ids"]);
+        Assert.Contains("No matching record found for database id '999' in field 'user_id'", dump + ((IReadOnlyDictionary<string, object?>)((List<object?>)missingUser["messages"]!)[0]!)["message"], StringComparison.Ordinal);
+    }
 }
