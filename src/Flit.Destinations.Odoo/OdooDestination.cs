@@ -23,6 +23,9 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         ["no_mail_to_attendees"] = true,
     };
 
+    /// <summary>xmlid names of what Prepare creates (stages, teams, tags, projects...), within the migration's module.</summary>
+    private const string PreparedPrefix = "prep_";
+
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, DestinationField>> _fields = new(StringComparer.Ordinal);
 
     public string Kind => "odoo";
@@ -42,7 +45,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
     public async Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var created = await CreateCustomFieldsAsync(plan.CustomFields, cancellationToken);
+        var created = await CreateCustomFieldsAsync(plan.CustomFields, plan.ExternalIdModule, cancellationToken);
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in plan.NamedRecords.GroupBy(n => n.Model, StringComparer.Ordinal))
         {
@@ -53,7 +56,11 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             var missing = wanted.Where(w => !byName.ContainsKey(w.ToUpperInvariant())).ToList();
             if (missing.Count > 0 && !NamedLookup.FindOnlyModels.Contains(group.Key))
             {
-                var ids = (List<object?>)(await client.ExecuteKwAsync(group.Key, "create", [missing.Select(m => (object?)new Dictionary<string, object?> { ["name"] = m }).ToList()], Context(), cancellationToken))!;
+                // Created with an xmlid of the migration's module (in the same transaction), so a rollback removes them.
+                var rows = missing.Select(m => (object?)new List<object?> { plan.ExternalIdModule is null ? string.Empty : $"{plan.ExternalIdModule}.{PreparedPrefix}{group.Key.Replace('.', '_')}_{ShortHash(m)}", m }).ToList();
+                var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(group.Key, "load", [new List<object?> { "id", "name" }, rows], LoadContext(), cancellationToken))!;
+                var ids = answer.GetValueOrDefault("ids") as List<object?> ?? throw new InvalidOperationException($"Odoo refused to create {group.Key} records: " +
+                    string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message"))));
                 for (var i = 0; i < missing.Count; i++)
                 {
                     byName[missing[i].ToUpperInvariant()] = ids[i]!;
@@ -236,31 +243,50 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         };
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (model != "res.partner")
+        {
+            return new Dictionary<string, IReadOnlyDictionary<string, object?>>();
+        }
+
+        var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
+        var matched = await MatchPartnersByEmailAsync([.. batch.Where(r => !existing.ContainsKey(r.ExternalId))], cancellationToken);
+        if (matched.Count == 0)
+        {
+            return new Dictionary<string, IReadOnlyDictionary<string, object?>>();
+        }
+
+        // One read for the whole chunk, in the form write() takes back.
+        var fields = await FieldsAsync(model, refresh: false, cancellationToken);
+        var names = fields.Values.Where(f => f.Type is not ("one2many" or "binary") && f.Name is not ("id" or "display_name" or "create_date" or "write_date" or "create_uid" or "write_uid" or "__last_update"))
+            .Select(f => (object?)f.Name).ToList();
+        var rows = ((List<object?>)(await client.ExecuteKwAsync(model, "read", [matched.Values.Distinct().Select(id => (object?)id).ToList(), names], Context(), cancellationToken))!)
+            .OfType<IReadOnlyDictionary<string, object?>>().ToDictionary(r => Convert.ToInt64(r["id"], CultureInfo.InvariantCulture));
+        return matched.Where(m => rows.ContainsKey(m.Value)).ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, object?>)rows[m.Value]
+            .Where(v => v.Key != "id" && fields.ContainsKey(v.Key)).ToDictionary(v => v.Key, v => fields[v.Key].Type switch
+            {
+                "many2one" => v.Value is List<object?> { Count: > 0 } pair ? pair[0] : null,
+                "many2many" => (object?)new List<object?> { new List<object?> { 6L, 0L, v.Value as List<object?> ?? [] } },
+                _ when v.Value is false && fields[v.Key].Type != "boolean" => null,
+                _ => v.Value,
+            }, StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Partners that already exist in Odoo with the same e-mail (and are not records of this migration) are updated,
-    /// not duplicated; their values before the write are returned as the pre-image for rollback.
+    /// not duplicated; their pre-images were taken by <see cref="SnapshotAsync"/> before this call.
     /// </summary>
     private async Task<List<DestinationRecord>> UpdateMatchedPartnersAsync(IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var emails = records.Select(r => r.Values.GetValueOrDefault("email") as string).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (emails.Count == 0)
-        {
-            return records;
-        }
-
-        var candidates = await SearchReadAsync("res.partner", [["email", "in", emails]], ["id", "email"], cancellationToken);
-        var ours = candidates.Count == 0 ? [] : (await SearchReadAsync("ir.model.data", [["model", "=", "res.partner"], ["res_id", "in", candidates.Select(c => c["id"]).ToList()]], ["res_id", "module"], cancellationToken))
-            .Select(x => Convert.ToInt64(x["res_id"], CultureInfo.InvariantCulture)).ToHashSet();
-        var byEmail = candidates.Where(c => !ours.Contains(Convert.ToInt64(c["id"], CultureInfo.InvariantCulture)) && c["email"] is string)
-            .GroupBy(c => ((string)c["email"]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => Convert.ToInt64(g.First()["id"], CultureInfo.InvariantCulture));
+        var matched = await MatchPartnersByEmailAsync(records, cancellationToken);
         var remaining = new List<DestinationRecord>();
-        var claimed = new HashSet<long>();
         foreach (var record in records)
         {
-            if (record.Values.GetValueOrDefault("email") is string email && byEmail.TryGetValue(email.ToUpperInvariant(), out var id) && claimed.Add(id))
+            if (matched.TryGetValue(record.ExternalId, out var id))
             {
-                var preImage = await PreImageAsync("res.partner", fields, id, cancellationToken);
-                var outcome = await WriteOneAsync("res.partner", fields, record, id, UpsertStatus.Updated, preImage, cancellationToken);
+                var outcome = await WriteOneAsync("res.partner", fields, record, id, UpsertStatus.Updated, cancellationToken);
                 if (outcome.Status != UpsertStatus.Failed)
                 {
                     await RegisterAsync("res.partner", [(record, id)], created: false, cancellationToken);
@@ -277,20 +303,35 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         return remaining;
     }
 
-    /// <summary>The stored values of a record, in the form write() takes back.</summary>
-    private async Task<Dictionary<string, object?>> PreImageAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The existing partner each record matches by e-mail (case-insensitive; first come, first served), leaving out
+    /// partners that already carry an xmlid of this migration's module: those are records of this run.
+    /// </summary>
+    private async Task<Dictionary<string, long>> MatchPartnersByEmailAsync(IReadOnlyList<DestinationRecord> records, CancellationToken cancellationToken)
     {
-        var names = fields.Values.Where(f => f.Type is not ("one2many" or "binary") && f.Name is not ("id" or "display_name" or "create_date" or "write_date" or "create_uid" or "write_uid" or "__last_update"))
-            .Select(f => (object?)f.Name).ToList();
-        var rows = (List<object?>)(await client.ExecuteKwAsync(model, "read", [new List<object?> { id }, names], Context(), cancellationToken))!;
-        var row = (IReadOnlyDictionary<string, object?>)rows.Single()!;
-        return row.Where(v => v.Key != "id" && fields.ContainsKey(v.Key)).ToDictionary(v => v.Key, v => fields[v.Key].Type switch
+        var matched = new Dictionary<string, long>(StringComparer.Ordinal);
+        var emails = records.Select(r => r.Values.GetValueOrDefault("email") as string).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (emails.Count == 0)
         {
-            "many2one" => v.Value is List<object?> { Count: > 0 } pair ? pair[0] : null,
-            "many2many" => (object?)new List<object?> { new List<object?> { 6L, 0L, v.Value as List<object?> ?? [] } },
-            _ when v.Value is false && fields[v.Key].Type != "boolean" => null,
-            _ => v.Value,
-        }, StringComparer.Ordinal);
+            return matched;
+        }
+
+        var candidates = await SearchReadAsync("res.partner", [["email", "in", emails]], ["id", "email"], cancellationToken);
+        var modules = records.Select(r => Split(r.ExternalId).Module).Distinct(StringComparer.Ordinal).Select(m => (object?)m).ToList();
+        var ours = candidates.Count == 0 ? [] : (await SearchReadAsync("ir.model.data", [["model", "=", "res.partner"], ["module", "in", modules], ["res_id", "in", candidates.Select(c => c["id"]).ToList()]], ["res_id"], cancellationToken))
+            .Select(x => Convert.ToInt64(x["res_id"], CultureInfo.InvariantCulture)).ToHashSet();
+        var byEmail = candidates.Where(c => !ours.Contains(Convert.ToInt64(c["id"], CultureInfo.InvariantCulture)) && c["email"] is string)
+            .GroupBy(c => ((string)c["email"]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => Convert.ToInt64(g.First()["id"], CultureInfo.InvariantCulture));
+        var claimed = new HashSet<long>();
+        foreach (var record in records)
+        {
+            if (record.Values.GetValueOrDefault("email") is string email && byEmail.TryGetValue(email.ToUpperInvariant(), out var id) && claimed.Add(id))
+            {
+                matched[record.ExternalId] = id;
+            }
+        }
+
+        return matched;
     }
 
     private async Task RegisterAsync(string model, IReadOnlyList<(DestinationRecord Record, object? Id)> records, bool created, CancellationToken cancellationToken)
@@ -373,15 +414,18 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             }
         }
 
-        return new RollbackOutcome(deleted, restored, conflicts, failures);
+        var modules = items.Select(i => Split(i.ExternalId).Module).Distinct(StringComparer.Ordinal).ToList();
+        deleted += await DeletePreparedRecordsAsync(modules, [.. items.Select(i => i.Model).Distinct(StringComparer.Ordinal)], conflicts, cancellationToken);
+        var droppedFields = await DropCustomFieldsAsync(modules, conflicts, cancellationToken);
+        return new RollbackOutcome(deleted, restored, conflicts, failures, droppedFields);
     }
 
-    private async Task<UpsertOutcome> WriteOneAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record, long id, UpsertStatus status, IReadOnlyDictionary<string, object?>? preImage, CancellationToken cancellationToken)
+    private async Task<UpsertOutcome> WriteOneAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, DestinationRecord record, long id, UpsertStatus status, CancellationToken cancellationToken)
     {
         try
         {
             await client.ExecuteKwAsync(model, "write", [new List<object?> { id }, Values(fields, record)], Context(), cancellationToken);
-            return new UpsertOutcome(record.ExternalId, status, id.ToString(CultureInfo.InvariantCulture), PreImage: preImage);
+            return new UpsertOutcome(record.ExternalId, status, id.ToString(CultureInfo.InvariantCulture));
         }
         catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
         {
@@ -425,10 +469,10 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         return result;
     }
 
-    private async Task<List<string>> CreateCustomFieldsAsync(IReadOnlyList<CustomFieldPlan> plan, CancellationToken cancellationToken)
+    private async Task<List<string>> CreateCustomFieldsAsync(IReadOnlyList<CustomFieldPlan> plan, string? module, CancellationToken cancellationToken)
     {
         var created = new List<string>();
-        var vals = new List<object?>();
+        var rows = new List<object?>();
         foreach (var group in plan.GroupBy(f => f.Model, StringComparer.Ordinal))
         {
             var fields = await FieldsAsync(group.Key, refresh: true, cancellationToken);
@@ -436,15 +480,23 @@ public sealed class OdooDestination(OdooClient client) : IDestination
                 ?? throw new InvalidOperationException($"Odoo has no model '{group.Key}': is its app installed?");
             foreach (var field in group.Where(f => !fields.ContainsKey(f.Name)))
             {
-                vals.Add(new Dictionary<string, object?> { ["name"] = field.Name, ["model_id"] = modelId, ["field_description"] = field.Label, ["ttype"] = field.Type is "selection" ? "char" : field.Type });
+                // Odoo's own xmlid convention for fields, in the migration's module: the rollback finds them by it.
+                var xmlid = module is null ? string.Empty : $"{module}.field_{group.Key.Replace('.', '_')}__{field.Name}";
+                rows.Add(new List<object?> { xmlid, field.Name, Convert.ToString(modelId, CultureInfo.InvariantCulture), field.Label, field.Type is "selection" ? "char" : field.Type });
                 created.Add($"{field.Model}.{field.Name}");
             }
         }
 
-        // Creating fields reloads Odoo's registry: all of them in one call, before any data.
-        if (vals.Count > 0)
+        // Creating fields reloads Odoo's registry: all of them in one call, before any data; load() registers each
+        // field's xmlid in the same transaction.
+        if (rows.Count > 0)
         {
-            await client.ExecuteKwAsync("ir.model.fields", "create", [vals], Context(), cancellationToken);
+            var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("ir.model.fields", "load", [new List<object?> { "id", "name", "model_id/.id", "field_description", "ttype" }, rows], LoadContext(), cancellationToken))!;
+            if (answer.GetValueOrDefault("ids") is not List<object?>)
+            {
+                throw new InvalidOperationException("Odoo refused the custom fields: " + string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message"))));
+            }
+
             foreach (var model in plan.Select(p => p.Model).Distinct(StringComparer.Ordinal))
             {
                 await FieldsAsync(model, refresh: true, cancellationToken);
@@ -452,6 +504,92 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// Deletes the records Prepare created (stages, teams, tags...) once the run's records are gone; one that a
+    /// record of the run's models still points at (someone else's, or one this rollback left alone) stays, reported.
+    /// </summary>
+    private async Task<int> DeletePreparedRecordsAsync(IEnumerable<string> modules, IReadOnlyList<string> runModels, List<string> conflicts, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var module in modules)
+        {
+            var xmlids = (await SearchReadAsync("ir.model.data", [["module", "=", module], ["name", "=like", PreparedPrefix + "%"]], ["model", "res_id", "name"], cancellationToken))
+                .Where(x => x["model"] is string model && model != "ir.model.fields");
+            foreach (var group in xmlids.GroupBy(x => (string)x["model"]!, StringComparer.Ordinal))
+            {
+                var toDelete = new List<object?>();
+                foreach (var xmlid in group)
+                {
+                    var users = 0L;
+                    foreach (var runModel in runModels)
+                    {
+                        foreach (var link in (await FieldsAsync(runModel, refresh: false, cancellationToken)).Values.Where(f => f.Relation == group.Key && f.Type is "many2one" or "many2many"))
+                        {
+                            users += Convert.ToInt64(await client.ExecuteKwAsync(runModel, "search_count", [new List<object?> { new List<object?> { link.Name, "=", xmlid["res_id"] } }], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken), CultureInfo.InvariantCulture);
+                        }
+                    }
+
+                    if (users > 0)
+                    {
+                        conflicts.Add($"{group.Key} {xmlid["res_id"]} ({module}.{xmlid["name"]}) was created by the migration but {users} record(s) still use it: left in place.");
+                    }
+                    else
+                    {
+                        toDelete.Add(xmlid["res_id"]);
+                    }
+                }
+
+                if (toDelete.Count > 0)
+                {
+                    await client.ExecuteKwAsync(group.Key, "unlink", [toDelete], Context(), cancellationToken);
+                    deleted += toDelete.Count;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Drops the custom fields the migration's module created, once its records are gone; a field that still holds
+    /// values (records this rollback left alone, or written by someone else) stays, reported as a conflict.
+    /// </summary>
+    private async Task<int> DropCustomFieldsAsync(IEnumerable<string> modules, List<string> conflicts, CancellationToken cancellationToken)
+    {
+        var dropped = new List<object?>();
+        foreach (var module in modules)
+        {
+            var xmlids = await SearchReadAsync("ir.model.data", [["module", "=", module], ["model", "=", "ir.model.fields"]], ["res_id"], cancellationToken);
+            if (xmlids.Count == 0)
+            {
+                continue;
+            }
+
+            var fields = await SearchReadAsync("ir.model.fields", [["id", "in", xmlids.Select(x => x["res_id"]).ToList()]], ["id", "name", "model"], cancellationToken);
+            foreach (var field in fields)
+            {
+                var (model, name) = ((string)field["model"]!, (string)field["name"]!);
+                var holding = Convert.ToInt64(await client.ExecuteKwAsync(model, "search_count", [new List<object?> { new List<object?> { name, "!=", false } }], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken), CultureInfo.InvariantCulture);
+                if (holding > 0)
+                {
+                    conflicts.Add($"custom field {model}.{name} was created by the migration but {holding} record(s) still hold values in it: left in place.");
+                }
+                else
+                {
+                    dropped.Add(field["id"]);
+                }
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            await client.ExecuteKwAsync("ir.model.fields", "unlink", [dropped], Context(), cancellationToken);
+            _fields.Clear();
+        }
+
+        return dropped.Count;
     }
 
     private async Task<IReadOnlyDictionary<string, DestinationField>> FieldsAsync(string model, bool refresh, CancellationToken cancellationToken)
@@ -489,6 +627,9 @@ public sealed class OdooDestination(OdooClient client) : IDestination
     {
         ["context"] = new Dictionary<string, object?>(ImportContext) { ["noupdate"] = true, ["tz"] = "UTC" },
     };
+
+    private static string ShortHash(string name) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name.Trim().ToUpperInvariant())))[..12];
 
     private static (string Module, string Name) Split(string externalId)
     {

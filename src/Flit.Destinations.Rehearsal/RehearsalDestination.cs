@@ -201,7 +201,12 @@ public sealed class RehearsalDestination : IDestination
     public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
         LockedAsync(() => ReadBackCoreAsync(model, externalIds, fields, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    /// <summary>Records the batch would update that were there before any migration wrote them (origin other than migration).</summary>
+    public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
+        LockedAsync(async () => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], [], cancellationToken, preExistingOnly: true))
+            .ToDictionary(r => r.ExternalId, r => r.Values, StringComparer.Ordinal), cancellationToken);
+
+    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken, bool preExistingOnly = false)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
         var result = new List<ReadBackRecord>(externalIds.Count);
@@ -209,7 +214,8 @@ public sealed class RehearsalDestination : IDestination
         {
             var names = chunk.Select((_, i) => "$x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var parameters = chunk.Select((x, i) => (names[i], (object)x)).Append(("$m", model)).ToArray();
-            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})", r =>
+            var origin = preExistingOnly ? " AND origin <> 'migration'" : string.Empty;
+            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)}){origin}", r =>
             {
                 var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
                     .Where(v => fields.Count == 0 || fields.Contains(v.Key))

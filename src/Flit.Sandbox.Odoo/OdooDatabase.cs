@@ -369,6 +369,11 @@ internal sealed partial class OdooDatabase
             }
 
             _undo!.Add(() => _records[model][id] = record);
+            if (model == "ir.model.fields")
+            {
+                DropColumn((string)record["model"]!, (string)record["name"]!);
+            }
+
             // Odoo removes a record's xmlids and attachments, and for mail.thread models its messages.
             foreach (var (dependent, match) in new (string, Func<Dictionary<string, object?>, bool>)[]
             {
@@ -392,6 +397,23 @@ internal sealed partial class OdooDatabase
         }
 
         return true;
+    }
+
+    /// <summary>Unlinking a custom field drops its column: the definition and every record's value go.</summary>
+    private void DropColumn(string model, string name)
+    {
+        if (_models[model].Remove(name, out var def))
+        {
+            _undo!.Add(() => _models[model][name] = def);
+        }
+
+        foreach (var (id, row) in _records[model])
+        {
+            if (row.Remove(name, out var value))
+            {
+                _undo!.Add(() => _records[model][id][name] = value);
+            }
+        }
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ public sealed class OdooDestinationTests : IAsyncLifetime
             ["ann@acme.test", "ghost@acme.test"],
             "admin@sandbox.example"), CancellationToken.None);
 
-        Assert.Equal(1, _sandbox.Calls[("ir.model.fields", "create")]);
+        Assert.Equal(1, _sandbox.Calls[("ir.model.fields", "load")]);
         Assert.Equal(["res.partner.x_shift", "crm.lead.x_case_number"], outcome.CreatedCustomFields);
         Assert.True(outcome.NamedRecordIds.ContainsKey(PrepareOutcome.Key(new NamedLookup("crm.stage", "Won"))));
         Assert.True(outcome.NamedRecordIds.ContainsKey(PrepareOutcome.Key(new NamedLookup("crm.stage", "Escalated"))));

@@ -48,14 +48,17 @@ public sealed class OdooRollbackTests : IAsyncLifetime
 
     private async Task<List<RollbackItem>> LoadAsync()
     {
-        var partners = await _destination.UpsertAsync("res.partner", [
+        DestinationRecord[] batch =
+        [
             Record("res.partner", "p1", ("name", "Existing, renamed"), ("email", "ex@acme.test"), ("phone", "+44 1")),
             Record("res.partner", "p2", ("name", "New One"), ("email", "new@acme.test")),
-        ], CancellationToken.None);
+        ];
+        var preImages = await _destination.SnapshotAsync("res.partner", batch, CancellationToken.None);
+        var partners = await _destination.UpsertAsync("res.partner", batch, CancellationToken.None);
         var leads = await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "l1", ("name", "Deal"), ("type", "opportunity"), ("partner_id", partners[1].DestinationId))], CancellationToken.None);
         var writtenAt = TimeProvider.System.GetUtcNow();
         return [.. leads.Concat(partners).Select(o => new RollbackItem(
-            o.ExternalId.Contains("_l", StringComparison.Ordinal) ? "crm.lead" : "res.partner", o.DestinationId!, o.ExternalId, o.Status == UpsertStatus.Created, writtenAt, o.PreImage))];
+            o.ExternalId.Contains("_l", StringComparison.Ordinal) ? "crm.lead" : "res.partner", o.DestinationId!, o.ExternalId, o.Status == UpsertStatus.Created, writtenAt, preImages.GetValueOrDefault(o.ExternalId)))];
     }
 
     [Fact]

@@ -112,8 +112,28 @@ public sealed class LoadBatchActivity(
         // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
         foreach (var chunk in ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
         {
+            await SnapshotAsync(input.Request.MigrationId, batch, chunk, cancellationToken);
             var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
             outcomes.AddRange(await RecordUpsertsAsync(input.Request.MigrationId, batch, chunk, upserts, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// Pre-images of records that existed before the migration, stored before the write. The first snapshot of a chunk
+    /// wins: after a crash, the destination already holds this run's values and a new snapshot would keep those.
+    /// </summary>
+    private async Task SnapshotAsync(string migrationId, BatchWork batch, IReadOnlyList<DestinationRecord> chunk, CancellationToken cancellationToken)
+    {
+        var path = RunPaths.Snapshot(migrationId, $"{batch.BatchId}-{chunk.Select(r => r.ExternalId).Min(StringComparer.Ordinal)}");
+        if (await store.ExistsAsync(path, cancellationToken))
+        {
+            return;
+        }
+
+        var preImages = await destination.SnapshotAsync(batch.TargetModel, chunk, cancellationToken);
+        if (preImages.Count > 0)
+        {
+            await store.WriteJsonAsync(path, preImages, cancellationToken);
         }
     }
 
@@ -147,14 +167,6 @@ public sealed class LoadBatchActivity(
 
             var reason = fate == RecordFate.Failed ? upsert.Error ?? "The destination refused the record without a message." : null;
             outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, fate, upsert.DestinationId, reason, upsert.MissingParent));
-        }
-
-        // Pre-images of records that existed before the migration: kept (merged with an earlier attempt's) for rollback.
-        var preImages = upserts.Where(u => u.PreImage is not null).ToDictionary(u => u.ExternalId, u => u.PreImage!, StringComparer.Ordinal);
-        if (preImages.Count > 0)
-        {
-            var path = RunPaths.Snapshot(migrationId, $"{batch.BatchId}-{preImages.Keys.Min(StringComparer.Ordinal)}");
-            await store.WriteJsonAsync(path, preImages, cancellationToken);
         }
 
         if (entries.Count > 0)

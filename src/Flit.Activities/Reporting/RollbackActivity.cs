@@ -6,7 +6,7 @@ using Flit.Core.Workflow;
 namespace Flit.Activities.Reporting;
 
 /// <summary>What a rollback did, written beside the run's report.</summary>
-public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures);
+public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields);
 
 /// <summary>
 /// Undoes a run within its retention window: in reverse dependency order (attachments, activities, leads,
@@ -60,7 +60,7 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
         var outcome = await destination.RollbackAsync(items, force, cancellationToken);
         var undone = entries.Where(e => !outcome.Conflicts.Any(c => c.Contains(e.ExternalId, StringComparison.Ordinal))).Select(e => (e.ObjectType, e.SourceId)).ToList();
         await idMap.RemoveAsync(migrationId, undone, cancellationToken);
-        var report = new RollbackReport(migrationId, time.GetUtcNow(), force, outcome.Deleted, outcome.Restored, outcome.Conflicts, outcome.Failures);
+        var report = new RollbackReport(migrationId, time.GetUtcNow(), force, outcome.Deleted, outcome.Restored, outcome.Conflicts, outcome.Failures, outcome.DroppedFields);
         await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
         return report;
     }

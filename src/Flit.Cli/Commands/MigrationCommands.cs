@@ -194,7 +194,7 @@ internal static class MigrationCommands
                 throw new UserFacingException(e.Message);
             }
 
-            AnsiConsole.MarkupLineInterpolated($"Rolled back {local.Migration.MigrationId}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
+            AnsiConsole.MarkupLineInterpolated($"Rolled back {local.Migration.MigrationId}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.DroppedFields:N0} custom fields dropped, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
             foreach (var line in report.Conflicts.Concat(report.Failures).Take(50))
             {
                 AnsiConsole.MarkupLineInterpolated($"  {line}");

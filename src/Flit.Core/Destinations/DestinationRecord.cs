@@ -69,15 +69,12 @@ public enum UpsertStatus
 /// <param name="DestinationId">Destination id when written.</param>
 /// <param name="Error">The destination's own message when failed.</param>
 /// <param name="MissingParent">True when the failure is a missing parent: the retry pass tries it again.</param>
-/// <param name="PreImage">For a record that existed before the migration and was updated: its values before the
-/// first write, kept so a rollback can restore them.</param>
 public sealed record UpsertOutcome(
     string ExternalId,
     UpsertStatus Status,
     string? DestinationId,
     string? Error = null,
-    bool MissingParent = false,
-    IReadOnlyDictionary<string, object?>? PreImage = null);
+    bool MissingParent = false);
 
 /// <summary>One record a rollback undoes: delete what the migration created, restore what it updated.</summary>
 /// <param name="Model">Destination model.</param>
@@ -89,4 +86,9 @@ public sealed record UpsertOutcome(
 public sealed record RollbackItem(string Model, string DestinationId, string ExternalId, bool Created, DateTimeOffset WrittenAt, IReadOnlyDictionary<string, object?>? PreImage);
 
 /// <summary>What a rollback did, and what it left alone because someone changed it after the migration's write.</summary>
-public sealed record RollbackOutcome(int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures);
+/// <param name="Deleted">Records the migration had created, deleted.</param>
+/// <param name="Restored">Records that existed before the migration, given back their pre-images.</param>
+/// <param name="Conflicts">What was left alone, and why.</param>
+/// <param name="Failures">What the destination refused to undo, with its message.</param>
+/// <param name="DroppedFields">Custom fields the migration had created, removed once none of its records needed them.</param>
+public sealed record RollbackOutcome(int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields = 0);

@@ -15,6 +15,17 @@ public interface IDestination : IAsyncDisposable
     /// <summary>Creates what the approved plan needs before data: custom fields, stages, teams, tags; resolves owners.</summary>
     Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The current values, by external id, of the batch's records that an upsert would update although the migration
+    /// did not create them (records that existed before it, e.g. partners matched by e-mail): the pre-images a
+    /// rollback restores. The caller stores them before calling <see cref="UpsertAsync"/>, so a crash between the
+    /// write and its bookkeeping cannot lose them; records already written by the migration are left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(
+        string model,
+        IReadOnlyList<DestinationRecord> batch,
+        CancellationToken cancellationToken);
+
     /// <summary>Upserts one batch of records of one model. References are already resolved to destination ids.</summary>
     Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(
         string model,
@@ -55,11 +66,14 @@ public sealed record CustomFieldPlan(string Model, string Name, string Type, str
 /// <param name="NamedRecords">Named records to find or create, e.g. stages, teams, tags.</param>
 /// <param name="OwnerEmails">Owner emails to resolve against the destination's users.</param>
 /// <param name="FallbackOwnerEmail">User that receives records whose owner has no destination user, when set.</param>
+/// <param name="ExternalIdModule">The module of the run's external ids: what the destination creates for the plan is
+/// registered under it too, so a rollback can find and remove it.</param>
 public sealed record PreparePlan(
     IReadOnlyList<CustomFieldPlan> CustomFields,
     IReadOnlyList<NamedLookup> NamedRecords,
     IReadOnlyCollection<string> OwnerEmails,
-    string? FallbackOwnerEmail);
+    string? FallbackOwnerEmail,
+    string? ExternalIdModule = null);
 
 /// <summary>Ids the load needs: named records and users by email; plus owners that matched no user.</summary>
 public sealed record PrepareOutcome(

@@ -30,6 +30,8 @@ public sealed class CompiledMapping : ICompiledMapping
 
     public IReadOnlyList<ObjectPlan> Objects { get; }
 
+    public string ExternalIdModule { get; private init; } = string.Empty;
+
     /// <summary>Compiles a spec for a tenant. Fields the destination does not have (per its schema) are dropped
     /// unless the spec creates them, e.g. res.partner <c>mobile</c> on Odoo 18.2+.</summary>
     public static CompiledMapping Compile(MappingSpec spec, string tenant, TransformContext context, DestinationSchema? schema = null)
@@ -48,7 +50,7 @@ public sealed class CompiledMapping : ICompiledMapping
             plans.Add(new ObjectPlan(entry.Source, entry.Target!, entry.Phase, group?.From, group?.Object, entry.Key, mapper.DistinctBy, mapper.Parents, mapper.Includes));
         }
 
-        return new CompiledMapping(spec, MappingSpecLoader.Hash(spec), mappers, plans);
+        return new CompiledMapping(spec, MappingSpecLoader.Hash(spec), mappers, plans) { ExternalIdModule = prefix.TrimEnd('.') };
     }
 
     public MapOutcome Map(string key, SourceRecord record) =>

@@ -44,6 +44,9 @@ public interface ICompiledMapping
 {
     string SpecHash { get; }
 
+    /// <summary>The module part of every external id this mapping writes (<c>flit_{tenant}</c>).</summary>
+    string ExternalIdModule { get; }
+
     IReadOnlyList<ObjectPlan> Objects { get; }
 
     /// <summary>Maps a record for one object entry (its <see cref="ObjectPlan.Key"/>).</summary>
