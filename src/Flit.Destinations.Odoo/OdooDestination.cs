@@ -251,8 +251,8 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             return new Dictionary<string, IReadOnlyDictionary<string, object?>>();
         }
 
-        var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
-        var matched = await MatchPartnersByEmailAsync([.. batch.Where(r => !existing.ContainsKey(r.ExternalId))], cancellationToken);
+        // Records already under this module's xmlids are left out by the match itself: their partners carry our xmlid.
+        var matched = await MatchPartnersByEmailAsync(batch, cancellationToken);
         if (matched.Count == 0)
         {
             return new Dictionary<string, IReadOnlyDictionary<string, object?>>();

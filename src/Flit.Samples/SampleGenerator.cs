@@ -576,9 +576,17 @@ public static class SampleGenerator
         private static void WriteXlsx(string path, ObjectLayout obj, IEnumerable<string?[]> rows)
         {
             using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+            // Entries carry a fixed time, not the clock's: the same seed must give the same bytes.
+            ZipArchiveEntry Create(string name)
+            {
+                var entry = zip.CreateEntry(name);
+                entry.LastWriteTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                return entry;
+            }
+
             void Entry(string name, string xml)
             {
-                using var w = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+                using var w = new StreamWriter(Create(name).Open(), new UTF8Encoding(false));
                 w.Write(xml);
             }
 
@@ -586,7 +594,7 @@ public static class SampleGenerator
             Entry("_rels/.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
             Entry("xl/workbook.xml", $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{obj.Name}" sheetId="1" r:id="rId1"/></sheets></workbook>""");
             Entry("xl/_rels/workbook.xml.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>""");
-            using var sheet = XmlWriter.Create(zip.CreateEntry("xl/worksheets/sheet1.xml").Open(), new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = false });
+            using var sheet = XmlWriter.Create(Create("xl/worksheets/sheet1.xml").Open(), new XmlWriterSettings { Encoding = new UTF8Encoding(false), CheckCharacters = false });
             const string Ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
             sheet.WriteStartElement("worksheet", Ns);
             sheet.WriteStartElement("sheetData", Ns);
