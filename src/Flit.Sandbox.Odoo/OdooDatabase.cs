@@ -17,7 +17,8 @@ internal sealed partial class OdooDatabase
     private readonly Dictionary<string, SortedDictionary<long, Dictionary<string, object?>>> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _nextId = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly HashSet<(string Module, string Name)> _xmlids = [];
+    /// <summary>The unique (module, name) index of ir.model.data, to its row id.</summary>
+    private readonly Dictionary<(string Module, string Name), long> _xmlids = [];
     private readonly TimeProvider _time;
     private List<Action>? _undo;
 
@@ -147,21 +148,22 @@ internal sealed partial class OdooDatabase
             var record = Prepare(model, vals, isCreate: true);
             record["create_uid"] = uid;
             record["write_uid"] = uid;
-            if (model == "ir.model.data" && !_xmlids.Add(((string)record["module"]!, (string)record["name"]!)))
+            if (model == "ir.model.data" && _xmlids.ContainsKey(((string)record["module"]!, (string)record["name"]!)))
             {
                 throw OdooFaultException.Validation($"duplicate key value violates unique constraint \"ir_model_data_module_name_uniq_index\"\nDETAIL: Key (module, name)=({record["module"]}, {record["name"]}) already exists.");
-            }
-
-            if (model == "ir.model.data")
-            {
-                var key = ((string)record["module"]!, (string)record["name"]!);
-                _undo!.Add(() => _xmlids.Remove(key));
             }
 
             Defaults(model, record);
             CheckRequired(model, record);
             CopyParentAddress(model, record);
             var id = Insert(model, record);
+            if (model == "ir.model.data")
+            {
+                var key = ((string)record["module"]!, (string)record["name"]!);
+                _xmlids[key] = id;
+                _undo!.Add(() => _xmlids.Remove(key));
+            }
+
             if (OdooModels.MailThread.Contains(model) && !Flag(context, "tracking_disable") && !Flag(context, "mail_create_nolog"))
             {
                 Insert("mail.message", new() { ["model"] = model, ["res_id"] = id, ["body"] = "<p>Record created</p>", ["message_type"] = "notification", ["date"] = Now() });
@@ -390,7 +392,7 @@ internal sealed partial class OdooDatabase
                     {
                         var key = ((string)dep["module"]!, (string)dep["name"]!);
                         _xmlids.Remove(key);
-                        _undo.Add(() => _xmlids.Add(key));
+                        _undo.Add(() => _xmlids[key] = depId);
                     }
                 }
             }
@@ -475,7 +477,7 @@ internal sealed partial class OdooDatabase
                         throw OdooFaultException.Value($"Cannot use an installed module's name ({m}) as the prefix of an imported external id.");
                     }
 
-                    var data = _records["ir.model.data"].FirstOrDefault(r => Equals(r.Value["module"], m) && Equals(r.Value["name"], n));
+                    var data = _xmlids.TryGetValue((m, n), out var dataId) ? new KeyValuePair<long, Dictionary<string, object?>>(dataId, _records["ir.model.data"][dataId]) : default;
                     if (data.Value is not null && !Equals(data.Value["model"], model))
                     {
                         throw OdooFaultException.Validation($"For external id {xmlid} when trying to create/update a record of model {model} found record of different model {data.Value["model"]} ({data.Value["res_id"]})");
@@ -536,7 +538,7 @@ internal sealed partial class OdooDatabase
     {
         var full = xmlid.Contains('.', StringComparison.Ordinal) ? xmlid : $"{module}.{xmlid}";
         var (m, n) = (full[..full.IndexOf('.', StringComparison.Ordinal)], full[(full.IndexOf('.', StringComparison.Ordinal) + 1)..]);
-        return _records["ir.model.data"].Values.Where(r => Equals(r["module"], m) && Equals(r["name"], n) && Equals(r["model"], def.Relation)).Select(r => r["res_id"] as long?).FirstOrDefault()
+        return (_xmlids.TryGetValue((m, n), out var dataId) && Equals(_records["ir.model.data"][dataId]["model"], def.Relation) ? _records["ir.model.data"][dataId]["res_id"] as long? : null)
             ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{def.Name}'");
     }
 
