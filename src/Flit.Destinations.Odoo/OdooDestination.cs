@@ -120,10 +120,72 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             toLoad.AddRange(batch.Where(r => existing.ContainsKey(r.ExternalId)));
         }
 
+        var warnings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (model == "crm.lead")
+        {
+            toLoad = await KeepContactsIntactAsync(toLoad, warnings, cancellationToken);
+        }
+
         // load() creates each record together with its xmlid in one transaction (and writes those whose xmlid exists):
         // a crash can never leave a record without its xmlid, so running the batch again never duplicates.
         await LoadIsolatingFailuresAsync(model, fields, toLoad, existing, outcomes, cancellationToken);
-        return outcomes;
+        return warnings.Count == 0 ? outcomes : [.. outcomes.Select(o => warnings.TryGetValue(o.ExternalId, out var warning) ? o with { Warning = warning } : o)];
+    }
+
+    /// <summary>
+    /// A lead's email_from and phone write through to its partner when they differ (crm_lead.py inverses, an empty
+    /// value included), which would overwrite a migrated contact. Such values are not sent — the lead shows its
+    /// contact's — and one that really differs is kept in the lead's description, with a warning.
+    /// </summary>
+    private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, string> warnings, CancellationToken cancellationToken)
+    {
+        static long? PartnerOf(DestinationRecord r) => r.Values.GetValueOrDefault("partner_id") switch
+        {
+            long id => id,
+            string text when long.TryParse(text, CultureInfo.InvariantCulture, out var id) => id,
+            _ => null,
+        };
+
+        var linked = records.Where(r => PartnerOf(r) is not null && (r.Values.ContainsKey("email_from") || r.Values.ContainsKey("phone"))).ToList();
+        if (linked.Count == 0)
+        {
+            return records;
+        }
+
+        var partners = ((List<object?>)(await client.ExecuteKwAsync("res.partner", "read", [linked.Select(r => (object?)PartnerOf(r)).Distinct().ToList(), new List<object?> { "email", "phone" }], Context(), cancellationToken))!)
+            .OfType<IReadOnlyDictionary<string, object?>>().ToDictionary(p => Convert.ToInt64(p["id"], CultureInfo.InvariantCulture));
+        static string? Text(object? value) => value is string { Length: > 0 } text ? text.Trim() : null;
+        return [.. records.Select(record =>
+        {
+            if (PartnerOf(record) is not { } partnerId || !partners.TryGetValue(partnerId, out var partner))
+            {
+                return record;
+            }
+
+            var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+            var kept = new List<string>();
+            foreach (var (leadField, partnerField, label) in new[] { ("email_from", "email", "E-mail"), ("phone", "phone", "Phone") })
+            {
+                if (!values.TryGetValue(leadField, out var value) || Text(value) == Text(partner.GetValueOrDefault(partnerField)))
+                {
+                    continue;
+                }
+
+                values.Remove(leadField);
+                if (Text(value) is { } own && !string.Equals(own.Replace(" ", string.Empty, StringComparison.Ordinal), Text(partner.GetValueOrDefault(partnerField))?.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+                {
+                    values["description"] = (values.GetValueOrDefault("description") as string ?? string.Empty) + $"<p>{label} on the source record: {System.Net.WebUtility.HtmlEncode(own)}</p>";
+                    kept.Add($"{leadField} '{own}' differs from its contact's '{Text(partner.GetValueOrDefault(partnerField))}'");
+                }
+            }
+
+            if (kept.Count > 0)
+            {
+                warnings[record.ExternalId] = $"{record.Location}: {string.Join("; ", kept)}: Odoo would overwrite the contact, so the lead shows the contact's value and keeps its own in the description.";
+            }
+
+            return record with { Values = values };
+        })];
     }
 
     public async Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)

@@ -156,6 +156,7 @@ internal sealed partial class OdooDatabase
             Defaults(model, record);
             CheckRequired(model, record);
             CopyParentAddress(model, record);
+            SyncLeadContact(model, record, vals.Keys, uid);
             var id = Insert(model, record);
             if (model == "ir.model.data")
             {
@@ -196,6 +197,7 @@ internal sealed partial class OdooDatabase
             updated["write_uid"] = uid;
             updated["write_date"] = Now();
             CheckRequired(model, updated);
+            SyncLeadContact(model, updated, changes.Keys, uid);
             _records[model][id] = updated;
             if (model == "crm.lead" && (changes.ContainsKey("stage_id") || changes.ContainsKey("probability") || changes.ContainsKey("active")))
             {
@@ -213,6 +215,50 @@ internal sealed partial class OdooDatabase
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// crm.lead's email_from and phone are computed from the partner and have inverses (crm_lead.py): a lead written
+    /// with a value that differs from its partner's (compared normalised, an empty value included) overwrites the
+    /// partner's; a lead created with a partner and without the value takes the partner's.
+    /// </summary>
+    private void SyncLeadContact(string model, Dictionary<string, object?> lead, IEnumerable<string> written, long uid)
+    {
+        if (model != "crm.lead" || lead.GetValueOrDefault("partner_id") is not long partnerId || !_records["res.partner"].TryGetValue(partnerId, out var partner))
+        {
+            return;
+        }
+
+        var given = written.ToHashSet(StringComparer.Ordinal);
+        foreach (var (leadField, partnerField, normalise) in new (string, string, Func<object?, string?>)[]
+        {
+            ("email_from", "email", v => (v as string)?.Trim().ToLowerInvariant() is { Length: > 0 } e ? e : null),
+            ("phone", "phone", v => (v as string)?.Replace(" ", string.Empty, StringComparison.Ordinal) is { Length: > 0 } p ? p : null),
+        })
+        {
+            if (!given.Contains(leadField) && !given.Contains("partner_id"))
+            {
+                continue;
+            }
+
+            if (!given.Contains(leadField))
+            {
+                // A new or changed partner and no value of the lead's own: the compute takes the partner's.
+                lead[leadField] = partner.GetValueOrDefault(partnerField);
+            }
+            else if (normalise(lead.GetValueOrDefault(leadField)) != normalise(partner.GetValueOrDefault(partnerField)))
+            {
+                var before = partner;
+                _undo!.Add(() => _records["res.partner"][partnerId] = before);
+                partner = new Dictionary<string, object?>(partner)
+                {
+                    [partnerField] = lead.GetValueOrDefault(leadField) is string { Length: > 0 } value ? value : null,
+                    ["write_uid"] = uid,
+                    ["write_date"] = Now(),
+                };
+                _records["res.partner"][partnerId] = partner;
+            }
+        }
     }
 
     private List<Dictionary<string, object?>> Read(string model, List<long> ids, IReadOnlyList<string>? fields)

@@ -63,6 +63,21 @@ public sealed class OdooDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upsert_LeadWithAnotherEmailThanItsContact_LeavesTheContactIntact_KeepsTheSourceValueWithAWarning()
+    {
+        var contact = await _destination.UpsertAsync("res.partner", [Record("res.partner", "c", ("name", "Ada"), ("email", "ada@acme.test"), ("phone", "+44 1"))], CancellationToken.None);
+
+        var lead = Assert.Single(await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "l", ("name", "Deal"), ("type", "lead"), ("partner_id", contact[0].DestinationId), ("email_from", "ada.private@home.test"), ("phone", "+44 1"))], CancellationToken.None));
+
+        var partner = Assert.Single(await _destination.ReadBackAsync("res.partner", ["flit_acme.test_c"], ["email", "phone"], CancellationToken.None));
+        var written = Assert.Single(await _destination.ReadBackAsync("crm.lead", ["flit_acme.test_l"], ["email_from", "description"], CancellationToken.None));
+        Assert.Equal(("ada@acme.test", "+44 1"), (partner.Values["email"], partner.Values["phone"]));
+        Assert.Equal("ada@acme.test", written.Values["email_from"]);
+        Assert.Contains("ada.private@home.test", written.Values["description"] as string, StringComparison.Ordinal);
+        Assert.Contains("differs from its contact's", lead.Warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upsert_OneRecordOdooRefuses_IsIsolatedWithOdoosMessageOthersLoad()
     {
         DestinationRecord[] batch =

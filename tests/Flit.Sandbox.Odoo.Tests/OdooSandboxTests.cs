@@ -221,4 +221,21 @@ public sealed class OdooSandboxLoadTests
         Assert.Equal(false, missingUser["ids"]);
         Assert.Contains("No matching record found for database id '999' in field 'user_id'", dump + ((IReadOnlyDictionary<string, object?>)((List<object?>)missingUser["messages"]!)[0]!)["message"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Lead_WithADifferentEmailThanItsPartner_OverwritesThePartner_WithoutOneTakesThePartners()
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        var partner = (long)(await client.ExecuteKwAsync("res.partner", "create", [new Dictionary<string, object?> { ["name"] = "Ada", ["email"] = "ada@acme.test" }], null, CancellationToken.None))!;
+
+        var quiet = (long)(await client.ExecuteKwAsync("crm.lead", "create", [new Dictionary<string, object?> { ["name"] = "L1", ["type"] = "lead", ["partner_id"] = partner }], null, CancellationToken.None))!;
+        await client.ExecuteKwAsync("crm.lead", "create", [new Dictionary<string, object?> { ["name"] = "L2", ["type"] = "lead", ["partner_id"] = partner, ["email_from"] = "other@elsewhere.test" }], null, CancellationToken.None);
+
+        var lead = (IReadOnlyDictionary<string, object?>)((List<object?>)(await client.ExecuteKwAsync("crm.lead", "read", [new List<object?> { quiet }, new List<object?> { "email_from" }], null, CancellationToken.None))!)[0]!;
+        var after = (IReadOnlyDictionary<string, object?>)((List<object?>)(await client.ExecuteKwAsync("res.partner", "read", [new List<object?> { partner }, new List<object?> { "email" }], null, CancellationToken.None))!)[0]!;
+        Assert.Equal("ada@acme.test", lead["email_from"]);
+        Assert.Equal("other@elsewhere.test", after["email"]);
+    }
 }

@@ -65,7 +65,7 @@ public sealed class LoadBatchActivity(
         {
             var parents = await LookupParentsAsync(migrationId, pending, cancellationToken);
             var resolved = ReferenceResolver.Resolve(pending, parents, lookups, finalAttempt: finalRound);
-            await UpsertAsync(input, batch, resolved.Ready, outcomes, cancellationToken);
+            await UpsertAsync(input, batch, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
             var waiting = resolved.HeldBack.Where(h => h.MissingParent && !finalRound).Select(h => h.Record).ToList();
             foreach (var held in resolved.HeldBack.Where(h => !h.MissingParent || finalRound))
             {
@@ -106,7 +106,7 @@ public sealed class LoadBatchActivity(
             path);
     }
 
-    private async Task UpsertAsync(ActivityInput input, BatchWork batch, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task UpsertAsync(ActivityInput input, BatchWork batch, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<string> warnings, CancellationToken cancellationToken)
     {
         // One destination call per request batch size; the ID map is written after each call so a crash loses
         // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
@@ -114,7 +114,7 @@ public sealed class LoadBatchActivity(
         {
             await SnapshotAsync(input.Request.MigrationId, batch, chunk, cancellationToken);
             var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
-            outcomes.AddRange(await RecordUpsertsAsync(input.Request.MigrationId, batch, chunk, upserts, cancellationToken));
+            outcomes.AddRange(await RecordUpsertsAsync(input.Request.MigrationId, batch, chunk, upserts, warnings, cancellationToken));
         }
     }
 
@@ -142,6 +142,7 @@ public sealed class LoadBatchActivity(
         BatchWork batch,
         IReadOnlyList<DestinationRecord> sent,
         IReadOnlyList<UpsertOutcome> upserts,
+        List<string> warnings,
         CancellationToken cancellationToken)
     {
         var byExternalId = sent.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
@@ -163,6 +164,11 @@ public sealed class LoadBatchActivity(
             {
                 var operation = fate == RecordFate.Created ? IdMapOperation.Created : IdMapOperation.Updated;
                 entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now));
+            }
+
+            if (upsert.Warning is { } warning)
+            {
+                warnings.Add(warning);
             }
 
             var reason = fate == RecordFate.Failed ? upsert.Error ?? "The destination refused the record without a message." : null;

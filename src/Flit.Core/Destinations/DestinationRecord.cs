@@ -69,12 +69,14 @@ public enum UpsertStatus
 /// <param name="DestinationId">Destination id when written.</param>
 /// <param name="Error">The destination's own message when failed.</param>
 /// <param name="MissingParent">True when the failure is a missing parent: the retry pass tries it again.</param>
+/// <param name="Warning">What the destination changed about the record to keep other data intact, for the report.</param>
 public sealed record UpsertOutcome(
     string ExternalId,
     UpsertStatus Status,
     string? DestinationId,
     string? Error = null,
-    bool MissingParent = false);
+    bool MissingParent = false,
+    string? Warning = null);
 
 /// <summary>One record a rollback undoes: delete what the migration created, restore what it updated.</summary>
 /// <param name="Model">Destination model.</param>
