@@ -304,9 +304,9 @@ internal sealed partial class OdooDatabase
 
     private List<long> Search(string model, object? domain, IReadOnlyDictionary<string, object?> kwargs, IReadOnlyDictionary<string, object?> context)
     {
-        var predicates = Compile(model, (domain as IEnumerable<object?> ?? []).ToList());
+        var predicate = Compile(model, (domain as IEnumerable<object?> ?? []).ToList());
         var activeTest = !(context.GetValueOrDefault("active_test") is false) && _models[model].ContainsKey("active");
-        var matches = _records[model].Where(r => predicates.All(p => p(r.Value)) && (!activeTest || r.Value.GetValueOrDefault("active") is not false)).Select(r => r.Key);
+        var matches = _records[model].Where(r => predicate(r.Value) && (!activeTest || r.Value.GetValueOrDefault("active") is not false)).Select(r => r.Key);
         if (kwargs.GetValueOrDefault("offset") is long offset)
         {
             matches = matches.Skip((int)offset);
@@ -320,47 +320,77 @@ internal sealed partial class OdooDatabase
         return [.. matches];
     }
 
-    /// <summary>Turns a domain (implicit AND of leaves) into predicates, once per search: 'in' becomes a set lookup.</summary>
-    private List<Func<Dictionary<string, object?>, bool>> Compile(string model, List<object?> terms)
+    /// <summary>
+    /// Turns a domain into one predicate, once per search: prefix operators '&amp;', '|' and '!' over leaves, with an
+    /// implicit '&amp;' between top-level terms (Odoo's normal form); 'in' becomes a set lookup.
+    /// </summary>
+    private Func<Dictionary<string, object?>, bool> Compile(string model, List<object?> terms)
     {
-        var predicates = new List<Func<Dictionary<string, object?>, bool>>();
-        foreach (var term in terms)
+        var position = 0;
+        Func<Dictionary<string, object?>, bool> Next()
         {
-            if (term is string op)
+            if (position >= terms.Count)
             {
-                if (op is "&" or "|" or "!")
-                {
-                    throw OdooFaultException.Value($"The sandbox supports implicit AND domains only, not '{op}'.");
-                }
-
-                continue;
+                throw OdooFaultException.Value($"Invalid domain: an operator is missing its operands in {string.Join(", ", terms)}");
             }
 
-            if (term is not IList<object?> { Count: 3 } leaf || leaf[0] is not string field || leaf[1] is not string op2)
+            var term = terms[position++];
+            switch (term)
             {
-                throw OdooFaultException.Value($"Invalid leaf {term}");
-            }
+                case "&":
+                    {
+                        var (left, right) = (Next(), Next());
+                        return r => left(r) && right(r);
+                    }
 
-            if (!_models[model].ContainsKey(field) && field != "id")
-            {
-                throw OdooFaultException.Value($"Invalid field {model}.{field} in leaf {string.Join(", ", leaf)}");
-            }
+                case "|":
+                    {
+                        var (left, right) = (Next(), Next());
+                        return r => left(r) || right(r);
+                    }
 
-            var key = field == "id" ? "__id" : field;
-            if (op2 is "in" or "not in")
-            {
-                var set = (leaf[2] as IEnumerable<object?> ?? []).Select(Normal).ToHashSet();
-                var negate = op2 == "not in";
-                predicates.Add(r => set.Contains(Normal(r.GetValueOrDefault(key))) != negate);
-            }
-            else
-            {
-                var expected = leaf[2];
-                predicates.Add(r => Compare(r.GetValueOrDefault(key), op2, expected));
+                case "!":
+                    {
+                        var inner = Next();
+                        return r => !inner(r);
+                    }
+
+                default:
+                    return Leaf(model, term);
             }
         }
 
-        return predicates;
+        var all = new List<Func<Dictionary<string, object?>, bool>>();
+        while (position < terms.Count)
+        {
+            all.Add(Next());
+        }
+
+        return r => all.TrueForAll(p => p(r));
+    }
+
+    private Func<Dictionary<string, object?>, bool> Leaf(string model, object? term)
+    {
+        if (term is not IList<object?> { Count: 3 } leaf || leaf[0] is not string field || leaf[1] is not string op2)
+        {
+            throw OdooFaultException.Value($"Invalid leaf {term}");
+        }
+
+        if (!_models[model].ContainsKey(field) && field != "id")
+        {
+            throw OdooFaultException.Value($"Invalid field {model}.{field} in leaf {string.Join(", ", leaf)}");
+        }
+
+        var key = field == "id" ? "__id" : field;
+        if (op2 is "in" or "not in")
+        {
+            var set = (leaf[2] as IEnumerable<object?> ?? []).Select(Normal).ToHashSet();
+            var negate = op2 == "not in";
+            return r => set.Contains(Normal(r.GetValueOrDefault(key))) != negate;
+        }
+
+        var expected = leaf[2];
+        return r => Compare(r.GetValueOrDefault(key), op2, expected);
     }
 
     private static object? Normal(object? value) => value switch

@@ -238,4 +238,24 @@ public sealed class OdooSandboxLoadTests
         Assert.Equal("ada@acme.test", lead["email_from"]);
         Assert.Equal("other@elsewhere.test", after["email"]);
     }
+
+    [Fact]
+    public async Task Search_PrefixOperators_AndOrNot_ComposeLikeOdoo_AndAMissingOperandIsAnError()
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        foreach (var (name, city) in new[] { ("A", "Leeds"), ("B", "York"), ("C", "Leeds"), ("D", "Hull") })
+        {
+            await client.ExecuteKwAsync("res.partner", "create", [new Dictionary<string, object?> { ["name"] = name, ["city"] = city }], null, CancellationToken.None);
+        }
+
+        async Task<string> NamesAsync(params object?[] domain) => string.Join(",", ((List<object?>)(await client.ExecuteKwAsync("res.partner", "search_read", [domain.ToList(), new List<object?> { "name" }], null, CancellationToken.None))!)
+            .OfType<IReadOnlyDictionary<string, object?>>().Select(r => r["name"]).Where(n => n is "A" or "B" or "C" or "D").Order());
+
+        Assert.Equal("A,B,C", await NamesAsync("|", new object?[] { "city", "=", "Leeds" }, new object?[] { "name", "=", "B" }));
+        Assert.Equal("B,D", await NamesAsync("!", new object?[] { "city", "=", "Leeds" }, new object?[] { "name", "in", new object?[] { "A", "B", "C", "D" } }));
+        Assert.Equal("C", await NamesAsync("&", new object?[] { "city", "=", "Leeds" }, "!", new object?[] { "name", "=", "A" }));
+        await Assert.ThrowsAnyAsync<OdooException>(() => NamesAsync("|", new object?[] { "city", "=", "Leeds" }));
+    }
 }
