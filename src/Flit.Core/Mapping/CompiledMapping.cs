@@ -118,9 +118,6 @@ public sealed class CompiledMapping : ICompiledMapping
     [ThreadStatic]
     private static string?[]? InputBuffer;
 
-    [ThreadStatic]
-    private static System.IO.Hashing.XxHash128? Hasher;
-
     private sealed class ObjectMapper
     {
         private readonly ObjectMapping _entry;
@@ -343,44 +340,118 @@ public sealed class CompiledMapping : ICompiledMapping
     /// <summary>
     /// A 128-bit hash of the mapped values and references, in the spec's field order (the spec hash pins that
     /// order): equal content, equal hash, on every run. Non-cryptographic on purpose: it detects change for delta
-    /// pickup, it authenticates nothing, and it runs on every record.
+    /// pickup, it authenticates nothing, and it runs on every record — so the canonical text is written once into a
+    /// per-thread buffer (values formatted in place, no strings made) and hashed in one call.
     /// </summary>
-    internal static string ContentHash(IReadOnlyDictionary<string, object?> values, IReadOnlyList<RecordReference> references)
+    internal static string ContentHash(FieldValues values, IReadOnlyList<RecordReference> references)
     {
-        var hash = Hasher ??= new System.IO.Hashing.XxHash128();
-        Span<byte> separator = [0x1F];
-        foreach (var (key, value) in values)
+        var text = new CanonicalText(HashBuffer ??= new char[1024]);
+        for (var i = 0; i < values.Count; i++)
         {
-            Append(hash, key);
-            hash.Append(separator);
-            Append(hash, Canonical(value));
-            hash.Append(separator);
+            var (name, value) = values.At(i);
+            text.Append(name);
+            text.Separator();
+            text.Append(value);
+            text.Separator();
         }
 
         foreach (var reference in references)
         {
-            Append(hash, reference.Field);
-            Append(hash, reference.SourceObject);
-            Append(hash, reference.SourceId);
-            hash.Append(separator);
+            text.Append(reference.Field);
+            text.Append(reference.SourceObject);
+            text.Append(reference.SourceId);
+            text.Separator();
         }
 
+        HashBuffer = text.Buffer;
         Span<byte> digest = stackalloc byte[16];
-        hash.GetHashAndReset(digest);
+        System.IO.Hashing.XxHash128.Hash(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.Written), digest);
         return Convert.ToHexStringLower(digest);
     }
 
-    private static void Append(System.IO.Hashing.XxHash128 hash, string text)
+    [ThreadStatic]
+    private static char[]? HashBuffer;
+
+    /// <summary>The canonical text of a record's content, written into a growable char buffer.</summary>
+    private struct CanonicalText(char[] buffer)
     {
-        Span<byte> buffer = stackalloc byte[512];
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (max <= buffer.Length)
+        private char[] _buffer = buffer;
+        private int _length;
+
+        public readonly char[] Buffer => _buffer;
+
+        public readonly ReadOnlySpan<char> Written => Buffer.AsSpan(0, _length);
+
+        public void Separator() => Append("\u001f");
+
+        public void Append(ReadOnlySpan<char> text)
         {
-            hash.Append(buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
+            Reserve(text.Length);
+            text.CopyTo(Buffer.AsSpan(_length));
+            _length += text.Length;
         }
-        else
+
+        public void Append(object? value)
         {
-            hash.Append(Encoding.UTF8.GetBytes(text));
+            switch (value)
+            {
+                case null:
+                    return;
+                case string s:
+                    Append(s.AsSpan());
+                    return;
+                case UserLookup u:
+                    Append("user:");
+                    Append(u.Email);
+                    return;
+                case NamedLookup n:
+                    Append(n.Model);
+                    Append(":");
+                    Append(n.Name);
+                    return;
+                case FileContent f:
+                    Append("file:");
+                    Append(f.RelativePath);
+                    return;
+                case bool b:
+                    Append(b ? "true" : "false");
+                    return;
+                case DateTime d:
+                    Format(d, "O");
+                    return;
+                case DateOnly d:
+                    Format(d, "O");
+                    return;
+                case double d:
+                    Format(d, "R");
+                    return;
+                case ISpanFormattable f:
+                    Format(f, null);
+                    return;
+                default:
+                    Append(value.ToString());
+                    return;
+            }
+        }
+
+        private void Format<T>(T value, string? format)
+            where T : ISpanFormattable
+        {
+            int written;
+            while (!value.TryFormat(Buffer.AsSpan(_length), out written, format, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                Reserve(Buffer.Length);
+            }
+
+            _length += written;
+        }
+
+        private void Reserve(int more)
+        {
+            if (_length + more > Buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(Buffer.Length * 2, _length + more));
+            }
         }
     }
 
@@ -411,19 +482,4 @@ public sealed class CompiledMapping : ICompiledMapping
             return key;
         }
     }
-
-    private static string Canonical(object? value) => value switch
-    {
-        null => string.Empty,
-        string s => s,
-        UserLookup u => "user:" + u.Email,
-        NamedLookup n => n.Model + ":" + n.Name,
-        FileContent f => "file:" + f.RelativePath,
-        bool b => b ? "true" : "false",
-        DateTime d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
 }

@@ -11,6 +11,9 @@ internal sealed class FieldValues(string[] names, object?[] values, int count) :
 {
     public int Count => count;
 
+    /// <summary>Name and value at a position, in the spec's order (no enumerator on hot paths).</summary>
+    public (string Name, object? Value) At(int index) => (names[index], values[index]);
+
     public IEnumerable<string> Keys => names.Take(count);
 
     public IEnumerable<object?> Values => values.Take(count);
