@@ -123,7 +123,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         var warnings = new Dictionary<string, string>(StringComparer.Ordinal);
         if (model == "crm.lead")
         {
-            toLoad = await KeepContactsIntactAsync(toLoad, warnings, cancellationToken);
+            toLoad = await KeepContactsIntactAsync([.. toLoad.Select(AsOdooWonOrLost)], warnings, cancellationToken);
         }
 
         // load() creates each record together with its xmlid in one transaction (and writes those whose xmlid exists):
@@ -131,6 +131,16 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         await LoadIsolatingFailuresAsync(model, fields, toLoad, existing, outcomes, cancellationToken);
         return warnings.Count == 0 ? outcomes : [.. outcomes.Select(o => warnings.TryGetValue(o.ExternalId, out var warning) ? o with { Warning = warning } : o)];
     }
+
+    /// <summary>
+    /// Odoo has no lost stage: a lost opportunity is archived with probability 0 (what action_set_lost writes), and
+    /// both go in the same call as the rest, so the date Odoo stamps in date_closed is the migration's — the source's
+    /// close date travels in an x_ field.
+    /// </summary>
+    private static DestinationRecord AsOdooWonOrLost(DestinationRecord record) =>
+        record.Values.GetValueOrDefault("active") is false or "false" or "0" && !record.Values.ContainsKey("probability")
+            ? record with { Values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal) { ["active"] = false, ["probability"] = 0d } }
+            : record;
 
     /// <summary>
     /// A lead's email_from and phone write through to its partner when they differ (crm_lead.py inverses, an empty

@@ -78,6 +78,16 @@ public sealed class OdooDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upsert_LostOpportunity_IsArchivedWithProbabilityZero_LikeOdoosMarkLost()
+    {
+        await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "lost", ("name", "Gone"), ("type", "opportunity"), ("active", "false")), Record("crm.lead", "open", ("name", "Open"), ("type", "opportunity"), ("active", "true"))], CancellationToken.None);
+
+        var back = (await _destination.ReadBackAsync("crm.lead", ["flit_acme.test_lost", "flit_acme.test_open"], ["active", "probability"], CancellationToken.None)).ToDictionary(r => r.ExternalId);
+        Assert.Equal((false, 0d), (back["flit_acme.test_lost"].Values["active"], Convert.ToDouble(back["flit_acme.test_lost"].Values["probability"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(true, back["flit_acme.test_open"].Values["active"]);
+    }
+
+    [Fact]
     public async Task Upsert_OneRecordOdooRefuses_IsIsolatedWithOdoosMessageOthersLoad()
     {
         DestinationRecord[] batch =
