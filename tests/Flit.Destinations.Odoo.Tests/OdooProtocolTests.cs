@@ -1,0 +1,47 @@
+using Flit.Core.Destinations;
+using Flit.Core.Records;
+using Flit.Destinations.Odoo.Rpc;
+using Flit.Sandbox.Odoo;
+
+namespace Flit.Destinations.Odoo.Tests;
+
+/// <summary>The destination's whole write path (fields_get, load, xmlid lookups, rollback) over each protocol.</summary>
+public sealed class OdooProtocolTests
+{
+    [Theory]
+    [InlineData(OdooProtocol.XmlRpc, "17.0")]
+    [InlineData(OdooProtocol.JsonRpc, "18.0")]
+    [InlineData(OdooProtocol.Json2, "19.0")]
+    public async Task UpsertReadBackRollback_WorkTheSameOverEveryProtocol(OdooProtocol protocol, string version)
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Version = version }, CancellationToken.None);
+        var client = new OdooClient(new OdooClientOptions
+        {
+            Url = sandbox.BaseAddress,
+            Database = "sandbox",
+            Login = "admin",
+            Password = protocol == OdooProtocol.Json2 ? null : "admin",
+            ApiKey = protocol == OdooProtocol.Json2 ? "admin-api-key" : null,
+            Protocol = protocol,
+        });
+        await client.ConnectAsync(CancellationToken.None);
+        await using var destination = new OdooDestination(client);
+        var before = sandbox.Dump();
+        DestinationRecord[] batch =
+        [
+            new("flit_acme.p_1", "contact", "1", "res.partner", new Dictionary<string, object?> { ["name"] = "Ada", ["email"] = "ada@acme.test" }, [], "h1", new SourceLocation("c.csv", 2)),
+            new("flit_acme.p_2", "contact", "2", "res.partner", new Dictionary<string, object?> { ["name"] = "Bo" }, [], "h2", new SourceLocation("c.csv", 3)),
+        ];
+
+        var written = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+        var again = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+        var back = await destination.ReadBackAsync("res.partner", ["flit_acme.p_1", "flit_acme.p_2"], ["name"], CancellationToken.None);
+        var undone = await destination.RollbackAsync([.. written.Select(w => new RollbackItem("res.partner", w.DestinationId!, w.ExternalId, true, TimeProvider.System.GetUtcNow(), null))], force: false, CancellationToken.None);
+
+        Assert.All(written, w => Assert.Equal(UpsertStatus.Created, w.Status));
+        Assert.Equal(written.Select(w => w.DestinationId), again.Select(w => w.DestinationId));
+        Assert.Equal(["Ada", "Bo"], back.OrderBy(b => b.ExternalId).Select(b => b.Values["name"]));
+        Assert.Equal(2, undone.Deleted);
+        Assert.Equal(before, sandbox.Dump());
+    }
+}
