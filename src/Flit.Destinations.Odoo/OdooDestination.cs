@@ -53,6 +53,18 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             var wanted = group.Select(n => n.Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var found = await SearchReadAsync(group.Key, [[nameField, "in", wanted]], ["id", nameField], cancellationToken);
             var byName = found.GroupBy(f => ((string)f[nameField]!).ToUpperInvariant()).ToDictionary(g => g.Key, g => g.First()["id"]!);
+            if (group.Key is "res.country" or "res.country.state" && wanted.Any(w => !byName.ContainsKey(w.ToUpperInvariant())))
+            {
+                // Exports often hold codes ("NSW", "GB"), which Odoo's own name search also accepts. A state code used
+                // in more than one country ("WA") is ambiguous without the country, so it stays unresolved.
+                var codes = wanted.Where(w => !byName.ContainsKey(w.ToUpperInvariant())).Select(w => (object?)w.ToUpperInvariant()).ToList();
+                foreach (var match in (await SearchReadAsync(group.Key, [["code", "in", codes]], ["id", "code"], cancellationToken))
+                    .GroupBy(f => ((string)f["code"]!).ToUpperInvariant()).Where(g => g.Count() == 1))
+                {
+                    byName[match.Key] = match.Single()["id"]!;
+                }
+            }
+
             var missing = wanted.Where(w => !byName.ContainsKey(w.ToUpperInvariant())).ToList();
             if (missing.Count > 0 && !NamedLookup.FindOnlyModels.Contains(group.Key))
             {

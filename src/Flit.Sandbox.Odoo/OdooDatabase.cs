@@ -51,6 +51,20 @@ internal sealed partial class OdooDatabase
                 Insert("res.country", new() { ["name"] = name, ["code"] = code });
             }
 
+            // A part of the states Odoo's base data ships (base/data/res.country.state.csv): Australia's and some of
+            // the United States'. Odoo ships none for the United Kingdom or Denmark, so counties and regions match nothing.
+            var countries = _records["res.country"].ToDictionary(c => (string)c.Value["code"]!, c => c.Key);
+            foreach (var (country, code, name) in new[]
+            {
+                ("AU", "ACT", "Australian Capital Territory"), ("AU", "NSW", "New South Wales"), ("AU", "NT", "Northern Territory"), ("AU", "QLD", "Queensland"),
+                ("AU", "SA", "South Australia"), ("AU", "TAS", "Tasmania"), ("AU", "VIC", "Victoria"), ("AU", "WA", "Western Australia"),
+                ("US", "CA", "California"), ("US", "FL", "Florida"), ("US", "IL", "Illinois"), ("US", "MA", "Massachusetts"), ("US", "NY", "New York"),
+                ("US", "TX", "Texas"), ("US", "WA", "Washington"),
+            })
+            {
+                Insert("res.country.state", new() { ["name"] = name, ["code"] = code, ["country_id"] = countries[country] });
+            }
+
             foreach (var name in new[] { "To-Do", "Email", "Call", "Meeting" })
             {
                 Insert("mail.activity.type", new() { ["name"] = name });

@@ -88,6 +88,24 @@ public sealed class OdooDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Prepare_CountriesAndStates_ByNameOrUnambiguousCode_NeverCreated()
+    {
+        var outcome = await _destination.PrepareAsync(new PreparePlan([], [
+            new NamedLookup("res.country", "GB"), new NamedLookup("res.country", "Australia"),
+            new NamedLookup("res.country.state", "NSW"), new NamedLookup("res.country.state", "Victoria"),
+            new NamedLookup("res.country.state", "WA"), new NamedLookup("res.country.state", "Lancashire"),
+        ], [], null), CancellationToken.None);
+
+        Assert.Contains(PrepareOutcome.Key(new NamedLookup("res.country", "GB")), outcome.NamedRecordIds.Keys);
+        Assert.Contains(PrepareOutcome.Key(new NamedLookup("res.country", "Australia")), outcome.NamedRecordIds.Keys);
+        Assert.Contains(PrepareOutcome.Key(new NamedLookup("res.country.state", "NSW")), outcome.NamedRecordIds.Keys);
+        Assert.Contains(PrepareOutcome.Key(new NamedLookup("res.country.state", "Victoria")), outcome.NamedRecordIds.Keys);
+        Assert.DoesNotContain(PrepareOutcome.Key(new NamedLookup("res.country.state", "WA")), outcome.NamedRecordIds.Keys); // Washington or Western Australia
+        Assert.DoesNotContain(PrepareOutcome.Key(new NamedLookup("res.country.state", "Lancashire")), outcome.NamedRecordIds.Keys);
+        Assert.False(_sandbox.Calls.ContainsKey(("res.country.state", "load")));
+    }
+
+    [Fact]
     public async Task Upsert_OneRecordOdooRefuses_IsIsolatedWithOdoosMessageOthersLoad()
     {
         DestinationRecord[] batch =
