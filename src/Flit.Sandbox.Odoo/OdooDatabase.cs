@@ -65,6 +65,10 @@ internal sealed partial class OdooDatabase
                 Insert("res.country.state", new() { ["name"] = name, ["code"] = code, ["country_id"] = countries[country] });
             }
 
+            // What mail ships: mail.mt_comment ("Discussions") and mail.mt_note ("Note", internal).
+            Insert("mail.message.subtype", new() { ["name"] = "Discussions", ["internal"] = false, ["default"] = true });
+            Insert("mail.message.subtype", new() { ["name"] = "Note", ["internal"] = true, ["default"] = false });
+
             foreach (var name in new[] { "To-Do", "Email", "Call", "Meeting" })
             {
                 Insert("mail.activity.type", new() { ["name"] = name });

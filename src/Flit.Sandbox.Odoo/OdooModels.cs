@@ -73,6 +73,8 @@ internal static class OdooModels
                 F("name", "char", true), F("project_id", "many2one", relation: "project.project"), F("priority", "selection", selection: ["0", "1"]),
                 F("date_deadline", "date"), F("description", "html"), F("stage_id", "many2one", relation: "project.task.type"),
             ],
+            ["mail.message.subtype"] = [F("name", "char", true), F("internal", "boolean"), F("default", "boolean")],
+            ["project.task.type"] = [F("name", "char", true), F("sequence", "integer"), F("fold", "boolean")],
             ["res.country"] = [F("name", "char", true), F("code", "char")],
             ["res.country.state"] = [F("name", "char", true), F("code", "char", true), F("country_id", "many2one", true, "res.country")],
         };

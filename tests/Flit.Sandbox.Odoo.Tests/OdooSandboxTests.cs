@@ -258,4 +258,23 @@ public sealed class OdooSandboxLoadTests
         Assert.Equal("C", await NamesAsync("&", new object?[] { "city", "=", "Leeds" }, "!", new object?[] { "name", "=", "A" }));
         await Assert.ThrowsAnyAsync<OdooException>(() => NamesAsync("|", new object?[] { "city", "=", "Leeds" }));
     }
+
+    [Fact]
+    public async Task EveryLinkField_PointsAtAModelTheSandboxHas()
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
+        using var client = new OdooClient(new OdooClientOptions { Url = sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
+        await client.ConnectAsync(CancellationToken.None);
+        var models = ((List<object?>)(await client.ExecuteKwAsync("ir.model", "search_read", [new List<object?>(), new List<object?> { "model" }], null, CancellationToken.None))!)
+            .OfType<IReadOnlyDictionary<string, object?>>().Select(m => (string)m["model"]!).ToHashSet(StringComparer.Ordinal);
+
+        var broken = new List<string>();
+        foreach (var model in models)
+        {
+            var fields = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new List<object?> { "type", "relation" } }, CancellationToken.None))!;
+            broken.AddRange(fields.Where(f => f.Value is IReadOnlyDictionary<string, object?> a && a["relation"] is string relation && !models.Contains(relation)).Select(f => $"{model}.{f.Key}"));
+        }
+
+        Assert.Empty(broken);
+    }
 }
