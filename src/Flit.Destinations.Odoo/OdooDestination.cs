@@ -262,15 +262,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             }
             catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
             {
-                if (records.Count == 1)
-                {
-                    outcomes.Add(new UpsertOutcome(records[0].ExternalId, UpsertStatus.Failed, null, e.Message, IsMissingLink(e.Message)));
-                    return;
-                }
-
-                var half = records.Count / 2;
-                await LoadGroupAsync(model, fields, records[..half], existing, outcomes, cancellationToken);
-                await LoadGroupAsync(model, fields, records[half..], existing, outcomes, cancellationToken);
+                await IsolateAsync(e.Message);
                 return;
             }
 
@@ -286,13 +278,18 @@ public sealed class OdooDestination(OdooClient client) : IDestination
                 return;
             }
 
-            var refused = (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>()
-                .Where(m => m.GetValueOrDefault("type") is "error" && m.GetValueOrDefault("record") is long row && row >= 0 && row < records.Count)
-                .GroupBy(m => (int)(long)m["record"]!)
-                .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(m => m.GetValueOrDefault("message") as string ?? "refused by Odoo")));
+            // Each message names its row in 'record' (or 'rows.from'); one that names none refuses the call as a whole.
+            var messages = (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>()
+                .Where(m => m.GetValueOrDefault("type") is "error").ToList();
+            var refused = messages
+                .Select(m => (Row: RowOf(m), Message: m.GetValueOrDefault("message") as string ?? "refused by Odoo"))
+                .Where(m => m.Row is { } row && row >= 0 && row < records.Count)
+                .GroupBy(m => m.Row!.Value)
+                .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(m => m.Message)));
             if (refused.Count == 0)
             {
-                throw new InvalidOperationException($"Odoo refused a load() of {records.Count} {model} record(s) without saying which row: {string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message")))}");
+                await IsolateAsync(messages.Count == 0 ? "Odoo refused the rows without a message" : string.Join("; ", messages.Select(m => m.GetValueOrDefault("message"))));
+                return;
             }
 
             foreach (var (row, message) in refused)
@@ -302,7 +299,26 @@ public sealed class OdooDestination(OdooClient client) : IDestination
 
             records = [.. records.Where((_, i) => !refused.ContainsKey(i))];
         }
+
+        // Refused as a whole: halve until each refusal names its own record.
+        async Task IsolateAsync(string message)
+        {
+            if (records.Count == 1)
+            {
+                outcomes.Add(new UpsertOutcome(records[0].ExternalId, UpsertStatus.Failed, null, message, IsMissingLink(message)));
+                return;
+            }
+
+            var half = records.Count / 2;
+            await LoadGroupAsync(model, fields, records[..half], existing, outcomes, cancellationToken);
+            await LoadGroupAsync(model, fields, records[half..], existing, outcomes, cancellationToken);
+        }
     }
+
+    private static int? RowOf(IReadOnlyDictionary<string, object?> message) =>
+        message.GetValueOrDefault("record") is long record ? (int)record
+        : message.GetValueOrDefault("rows") is IReadOnlyDictionary<string, object?> rows && rows.GetValueOrDefault("from") is long from ? (int)from
+        : null;
 
     /// <summary>A link to a record that does not exist (yet): the retry pass may resolve it.</summary>
     private static bool IsMissingLink(string message) =>
