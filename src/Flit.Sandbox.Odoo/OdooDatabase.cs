@@ -237,8 +237,9 @@ internal sealed partial class OdooDatabase
 
     /// <summary>
     /// crm.lead's email_from and phone are computed from the partner and have inverses (crm_lead.py): a lead written
-    /// with a value that differs from its partner's (compared normalised, an empty value included) overwrites the
-    /// partner's; a lead created with a partner and without the value takes the partner's.
+    /// with a value that differs from its partner's (compared normalised) overwrites the partner's — an empty value
+    /// too, as up to 18 (19 skips empty ones: the stricter behaviour is kept); a lead created with a partner and
+    /// without the value takes the partner's.
     /// </summary>
     private void SyncLeadContact(string model, Dictionary<string, object?> lead, IEnumerable<string> written, long uid)
     {
@@ -558,7 +559,7 @@ internal sealed partial class OdooDatabase
                     vals[field] = string.IsNullOrEmpty(text) ? null : column.EndsWith("/id", StringComparison.Ordinal)
                         ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveXmlId(x.Trim(), module, def)).ToList() : ResolveXmlId(text, module, def))
                         : column.EndsWith("/.id", StringComparison.Ordinal)
-                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveDatabaseId(x.Trim(), def)).ToList() : ResolveDatabaseId(text, def))
+                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveDatabaseId(x.Trim(), def, context)).ToList() : ResolveDatabaseId(text, def, context))
                         : LoadValue(model, def, text, tz);
                 }
 
@@ -636,9 +637,11 @@ internal sealed partial class OdooDatabase
             ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{def.Name}'");
     }
 
-    /// <summary>A <c>field/.id</c> cell: the id must belong to an existing (and, as searches see it, active) record.</summary>
-    private long ResolveDatabaseId(string text, FieldDef def) =>
-        long.TryParse(text, CultureInfo.InvariantCulture, out var id) && _records[def.Relation!].TryGetValue(id, out var target) && target.GetValueOrDefault("active") is not false
+    /// <summary>A <c>field/.id</c> cell: the id must belong to an existing record that a search sees (active, unless the
+    /// context turns active_test off).</summary>
+    private long ResolveDatabaseId(string text, FieldDef def, IReadOnlyDictionary<string, object?> context) =>
+        long.TryParse(text, CultureInfo.InvariantCulture, out var id) && _records[def.Relation!].TryGetValue(id, out var target)
+            && (target.GetValueOrDefault("active") is not false || context.GetValueOrDefault("active_test") is false)
             ? id
             : throw OdooFaultException.Value($"No matching record found for database id '{text}' in field '{def.Name}'");
 

@@ -106,6 +106,22 @@ public sealed class OdooDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upsert_SameXmlidTwiceInABatch_OneRecordTheLaterValuesWin_AndLinksToArchivedRecordsHold()
+    {
+        var owner = await _destination.UpsertAsync("res.partner", [Record("res.partner", "archived", ("name", "Old Co"), ("is_company", true), ("active", false))], CancellationToken.None);
+
+        var outcomes = await _destination.UpsertAsync("res.partner", [
+            Record("res.partner", "dup", ("name", "First"), ("parent_id", owner[0].DestinationId)),
+            Record("res.partner", "dup", ("name", "Second"), ("parent_id", owner[0].DestinationId)),
+        ], CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.Equal(UpsertStatus.Created, o.Status));
+        Assert.Single(outcomes.Select(o => o.DestinationId).Distinct());
+        var back = Assert.Single(await _destination.ReadBackAsync("res.partner", ["flit_acme.test_dup"], ["name"], CancellationToken.None));
+        Assert.Equal("Second", back.Values["name"]);
+    }
+
+    [Fact]
     public async Task Upsert_OneRecordOdooRefuses_IsIsolatedWithOdoosMessageOthersLoad()
     {
         DestinationRecord[] batch =
