@@ -2,6 +2,7 @@ using Flit.Core.Destinations;
 using Flit.Core.Records;
 using Flit.Destinations.Odoo.Rpc;
 using Flit.Sandbox.Odoo;
+using Flit.Testing;
 
 namespace Flit.Destinations.Odoo.Tests;
 
@@ -15,16 +16,7 @@ public sealed class OdooProtocolTests
     public async Task UpsertReadBackRollback_WorkTheSameOverEveryProtocol(OdooProtocol protocol, string version)
     {
         await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Version = version }, CancellationToken.None);
-        var client = new OdooClient(new OdooClientOptions
-        {
-            Url = sandbox.BaseAddress,
-            Database = "sandbox",
-            Login = "admin",
-            Password = protocol == OdooProtocol.Json2 ? null : "admin",
-            ApiKey = protocol == OdooProtocol.Json2 ? "admin-api-key" : null,
-            Protocol = protocol,
-        });
-        await client.ConnectAsync(CancellationToken.None);
+        var client = await SandboxConnection.ConnectAsync(sandbox, protocol);
         await using var destination = new OdooDestination(client);
         var before = sandbox.Dump();
         DestinationRecord[] batch =

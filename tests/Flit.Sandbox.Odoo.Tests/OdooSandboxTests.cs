@@ -1,4 +1,5 @@
 using Flit.Destinations.Odoo.Rpc;
+using Flit.Testing;
 
 namespace Flit.Sandbox.Odoo.Tests;
 
@@ -9,17 +10,7 @@ public sealed class OdooSandboxTests
     private static async Task<(OdooSandbox Sandbox, OdooClient Client)> StartAsync(OdooSandboxOptions? options = null, OdooProtocol protocol = OdooProtocol.XmlRpc)
     {
         var sandbox = await OdooSandbox.StartAsync(options ?? new OdooSandboxOptions(), CancellationToken.None);
-        var client = new OdooClient(new OdooClientOptions
-        {
-            Url = sandbox.BaseAddress,
-            Database = "sandbox",
-            Login = "admin",
-            Password = protocol == OdooProtocol.Json2 ? null : "admin",
-            ApiKey = protocol == OdooProtocol.Json2 ? "admin-api-key" : null,
-            Protocol = protocol,
-            MaxAttempts = 3,
-        });
-        await client.ConnectAsync(CancellationToken.None);
+        var client = await SandboxConnection.ConnectAsync(sandbox, protocol);
         return (sandbox, client);
     }
 
