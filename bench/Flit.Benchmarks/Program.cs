@@ -75,7 +75,7 @@ static async Task<int> MeasureAsync(int size, string folder)
     // Warm-up passes until at least 3 s have gone by (JIT tiering settles, as BenchmarkDotNet's warm-up iterations do;
     // one pass of a small file ends before the runtime has promoted the hot methods); then timed passes, each from
     // fresh audit and mapping state, at least 3 and for at least 10 s (this shared VM has noisy neighbours: a short
-// pass can land in a slow second); the figure is their median.
+    // pass can land in a slow second); the figure is their median.
     var warmUp = Stopwatch.StartNew();
     do
     {

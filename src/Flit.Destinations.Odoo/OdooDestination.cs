@@ -70,9 +70,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             {
                 // Created with an xmlid of the migration's module (in the same transaction), so a rollback removes them.
                 var rows = missing.Select(m => (object?)new List<object?> { plan.ExternalIdModule is null ? string.Empty : $"{plan.ExternalIdModule}.{PreparedPrefix}{group.Key.Replace('.', '_')}_{ShortHash(m)}", m }).ToList();
-                var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(group.Key, "load", [new List<object?> { "id", "name" }, rows], LoadContext(), cancellationToken))!;
-                var ids = answer.GetValueOrDefault("ids") as List<object?> ?? throw new InvalidOperationException($"Odoo refused to create {group.Key} records: " +
-                    string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message"))));
+                var ids = await LoadAllAsync(group.Key, ["id", "name"], rows, cancellationToken);
                 for (var i = 0; i < missing.Count; i++)
                 {
                     byName[missing[i].ToUpperInvariant()] = ids[i]!;
@@ -155,8 +153,8 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             : record;
 
     /// <summary>
-    /// A lead's email_from and phone write through to its partner when they differ (crm_lead.py inverses, an empty
-    /// value included), which would overwrite a migrated contact. Such values are not sent — the lead shows its
+    /// A lead's email_from and phone write through to its partner when they differ (crm_lead.py inverses; up to 18 an
+    /// empty value too), which would overwrite a migrated contact. Such values are not sent — the lead shows its
     /// contact's — and one that really differs is kept in the lead's description, with a warning.
     /// </summary>
     private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, string> warnings, CancellationToken cancellationToken)
@@ -188,16 +186,17 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             var kept = new List<string>();
             foreach (var (leadField, partnerField, label) in new[] { ("email_from", "email", "E-mail"), ("phone", "phone", "Phone") })
             {
-                if (!values.TryGetValue(leadField, out var value) || Text(value) == Text(partner.GetValueOrDefault(partnerField)))
+                var contacts = Text(partner.GetValueOrDefault(partnerField));
+                if (!values.TryGetValue(leadField, out var value) || Text(value) == contacts)
                 {
                     continue;
                 }
 
                 values.Remove(leadField);
-                if (Text(value) is { } own && !string.Equals(own.Replace(" ", string.Empty, StringComparison.Ordinal), Text(partner.GetValueOrDefault(partnerField))?.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+                if (Text(value) is { } own && !string.Equals(own.Replace(" ", string.Empty, StringComparison.Ordinal), contacts?.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
                 {
                     values["description"] = (values.GetValueOrDefault("description") as string ?? string.Empty) + $"<p>{label} on the source record: {System.Net.WebUtility.HtmlEncode(own)}</p>";
-                    kept.Add($"{leadField} '{own}' differs from its contact's '{Text(partner.GetValueOrDefault(partnerField))}'");
+                    kept.Add($"{leadField} '{own}' differs from its contact's '{contacts}'");
                 }
             }
 
@@ -251,8 +250,14 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         while (pending.Count > 0)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var now = pending.Where(r => seen.Add(r.ExternalId)).ToList();
-            pending = [.. pending.Where(r => !now.Contains(r))];
+            var now = new List<DestinationRecord>(pending.Count);
+            var repeats = new List<DestinationRecord>();
+            foreach (var record in pending)
+            {
+                (seen.Add(record.ExternalId) ? now : repeats).Add(record);
+            }
+
+            pending = repeats;
             foreach (var group in now.GroupBy(r => string.Join('\n', r.Values.Keys.Order(StringComparer.Ordinal)), StringComparer.Ordinal))
             {
                 await LoadGroupAsync(model, fields, [.. group], existing, outcomes, cancellationToken);
@@ -306,13 +311,13 @@ public sealed class OdooDestination(OdooClient client) : IDestination
                 .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(m => m.Message)));
             if (refused.Count == 0)
             {
-                await IsolateAsync(messages.Count == 0 ? "Odoo refused the rows without a message" : string.Join("; ", messages.Select(m => m.GetValueOrDefault("message"))));
+                await IsolateAsync(messages.Count == 0 ? "Odoo refused the rows without a message" : MessageText(messages));
                 return;
             }
 
             // When the batch fails as a whole, Odoo files that error under the first row (load()'s flush): a message on
             // row 0 beside others is not proof against it, so row 0 is tried again on its own.
-            if (refused.Count > 1 && refused.Remove(0) && records.Count > 1)
+            if (refused.Count > 1 && refused.Remove(0))
             {
                 await LoadGroupAsync(model, fields, [records[0]], existing, outcomes, cancellationToken);
                 refused = refused.ToDictionary(r => r.Key - 1, r => r.Value);
@@ -341,6 +346,17 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             await LoadGroupAsync(model, fields, records[half..], existing, outcomes, cancellationToken);
         }
     }
+
+    /// <summary>Set-up rows that must all load (custom fields, named records): a refusal stops the run with Odoo's words.</summary>
+    private async Task<List<object?>> LoadAllAsync(string model, IReadOnlyList<string> columns, List<object?> rows, CancellationToken cancellationToken)
+    {
+        var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "load", [columns.Select(c => (object?)c).ToList(), rows], LoadContext(), cancellationToken))!;
+        return answer.GetValueOrDefault("ids") as List<object?>
+            ?? throw new InvalidOperationException($"Odoo refused to create {model} records: {MessageText((answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>())}");
+    }
+
+    private static string MessageText(IEnumerable<IReadOnlyDictionary<string, object?>> messages) =>
+        string.Join("; ", messages.Select(m => m.GetValueOrDefault("message")));
 
     private static int? RowOf(IReadOnlyDictionary<string, object?> message) =>
         message.GetValueOrDefault("record") is long record ? (int)record
@@ -416,7 +432,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
                 var outcome = await WriteOneAsync("res.partner", fields, record, id, UpsertStatus.Updated, cancellationToken);
                 if (outcome.Status != UpsertStatus.Failed)
                 {
-                    await RegisterAsync("res.partner", [(record, id)], created: false, cancellationToken);
+                    await RegisterMatchAsync(record, id, cancellationToken);
                 }
 
                 outcomes.Add(outcome);
@@ -461,14 +477,14 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         return matched;
     }
 
-    private async Task RegisterAsync(string model, IReadOnlyList<(DestinationRecord Record, object? Id)> records, bool created, CancellationToken cancellationToken)
+    /// <summary>
+    /// The xmlid of an existing partner the run matched and updated: noupdate false tells it apart from what the run
+    /// created (load() registers those with noupdate true).
+    /// </summary>
+    private async Task RegisterMatchAsync(DestinationRecord record, long id, CancellationToken cancellationToken)
     {
-        // noupdate marks what the migration created (true) versus existing records it matched and updated (false).
-        await client.ExecuteKwAsync("ir.model.data", "create", [records.Select(r =>
-        {
-            var (module, name) = Split(r.Record.ExternalId);
-            return (object?)new Dictionary<string, object?> { ["module"] = module, ["name"] = name, ["model"] = model, ["res_id"] = r.Id, ["noupdate"] = created };
-        }).ToList()], Context(), cancellationToken);
+        var (module, name) = Split(record.ExternalId);
+        await client.ExecuteKwAsync("ir.model.data", "create", [new Dictionary<string, object?> { ["module"] = module, ["name"] = name, ["model"] = "res.partner", ["res_id"] = id, ["noupdate"] = false }], Context(), cancellationToken);
     }
 
     public async Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken)
@@ -618,11 +634,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
         // field's xmlid in the same transaction.
         if (rows.Count > 0)
         {
-            var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync("ir.model.fields", "load", [new List<object?> { "id", "name", "model_id/.id", "field_description", "ttype" }, rows], LoadContext(), cancellationToken))!;
-            if (answer.GetValueOrDefault("ids") is not List<object?>)
-            {
-                throw new InvalidOperationException("Odoo refused the custom fields: " + string.Join("; ", (answer.GetValueOrDefault("messages") as List<object?> ?? []).OfType<IReadOnlyDictionary<string, object?>>().Select(m => m.GetValueOrDefault("message"))));
-            }
+            await LoadAllAsync("ir.model.fields", ["id", "name", "model_id/.id", "field_description", "ttype"], rows, cancellationToken);
 
             foreach (var model in plan.Select(p => p.Model).Distinct(StringComparer.Ordinal))
             {
@@ -654,7 +666,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
                     {
                         foreach (var link in (await FieldsAsync(runModel, refresh: false, cancellationToken)).Values.Where(f => f.Relation == group.Key && f.Type is "many2one" or "many2many"))
                         {
-                            users += Convert.ToInt64(await client.ExecuteKwAsync(runModel, "search_count", [new List<object?> { new List<object?> { link.Name, "=", xmlid["res_id"] } }], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken), CultureInfo.InvariantCulture);
+                            users += await CountAsync(runModel, [link.Name, "=", xmlid["res_id"]], cancellationToken);
                         }
                     }
 
@@ -698,7 +710,7 @@ public sealed class OdooDestination(OdooClient client) : IDestination
             foreach (var field in fields)
             {
                 var (model, name) = ((string)field["model"]!, (string)field["name"]!);
-                var holding = Convert.ToInt64(await client.ExecuteKwAsync(model, "search_count", [new List<object?> { new List<object?> { name, "!=", false } }], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken), CultureInfo.InvariantCulture);
+                var holding = await CountAsync(model, [name, "!=", false], cancellationToken);
                 if (holding > 0)
                 {
                     conflicts.Add($"custom field {model}.{name} was created by the migration but {holding} record(s) still hold values in it: left in place.");
@@ -740,9 +752,16 @@ public sealed class OdooDestination(OdooClient client) : IDestination
 
     private async Task<List<IReadOnlyDictionary<string, object?>>> SearchReadAsync(string model, IReadOnlyList<object?[]> domain, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
-        var rows = await client.ExecuteKwAsync(model, "search_read", [domain.Select(d => (object?)d.ToList()).ToList(), fields.Select(f => (object?)f).ToList()], new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } }, cancellationToken);
+        var rows = await client.ExecuteKwAsync(model, "search_read", [domain.Select(d => (object?)d.ToList()).ToList(), fields.Select(f => (object?)f).ToList()], ArchivedToo(), cancellationToken);
         return [.. ((List<object?>)rows!).OfType<IReadOnlyDictionary<string, object?>>()];
     }
+
+    /// <summary>Records matching one leaf, archived ones included.</summary>
+    private async Task<long> CountAsync(string model, object?[] leaf, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await client.ExecuteKwAsync(model, "search_count", [new List<object?> { leaf.ToList() }], ArchivedToo(), cancellationToken), CultureInfo.InvariantCulture);
+
+    /// <summary>Searches see archived records too: the migration's own records may be archived (lost leads).</summary>
+    private static Dictionary<string, object?> ArchivedToo() => new() { ["context"] = new Dictionary<string, object?> { ["active_test"] = false } };
 
     private static Dictionary<string, object?> Context() => new() { ["context"] = ImportContext };
 

@@ -566,7 +566,7 @@ internal sealed partial class OdooDatabase
                 long? existing = databaseId;
                 if (existing is null && xmlid is not null)
                 {
-                    var (m, n) = (xmlid[..xmlid.IndexOf('.', StringComparison.Ordinal)], xmlid[(xmlid.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+                    var (m, n) = SplitXmlId(xmlid);
                     if (Flag(context, "import_file") && _models.Keys.Any(k => k.StartsWith(m + ".", StringComparison.Ordinal)))
                     {
                         throw OdooFaultException.Value($"Cannot use an installed module's name ({m}) as the prefix of an imported external id.");
@@ -629,10 +629,17 @@ internal sealed partial class OdooDatabase
         return new Dictionary<string, object?> { ["ids"] = ids, ["messages"] = messages, ["nextrow"] = 0L };
     }
 
+    /// <summary>module.name: the module is everything before the first dot.</summary>
+    private static (string Module, string Name) SplitXmlId(string xmlid)
+    {
+        var dot = xmlid.IndexOf('.', StringComparison.Ordinal);
+        return (xmlid[..dot], xmlid[(dot + 1)..]);
+    }
+
     private long ResolveXmlId(string xmlid, string module, FieldDef def)
     {
         var full = xmlid.Contains('.', StringComparison.Ordinal) ? xmlid : $"{module}.{xmlid}";
-        var (m, n) = (full[..full.IndexOf('.', StringComparison.Ordinal)], full[(full.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+        var (m, n) = SplitXmlId(full);
         return (_xmlids.TryGetValue((m, n), out var dataId) && Equals(_records["ir.model.data"][dataId]["model"], def.Relation) ? _records["ir.model.data"][dataId]["res_id"] as long? : null)
             ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{def.Name}'");
     }
