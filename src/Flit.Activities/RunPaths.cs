@@ -24,11 +24,18 @@ public static class RunPaths
     public static string Batch(string migrationId, int phase, string sourceObject, string batchId, bool retry) =>
         $"{Root(migrationId)}/{(retry ? "retry" : "batches")}/{phase}/{sourceObject}/{batchId}.jsonl";
 
-    public static string Outcome(string migrationId, string batchId) => $"{Root(migrationId)}/outcomes/{batchId}.json";
+    /// <summary>A batch's outcome file in one run: each run (attempt) reports its own, so a later run's report never
+    /// shows what an earlier one did.</summary>
+    public static string Outcome(string migrationId, string runId, string batchId) => $"{Outcomes(migrationId, runId)}/{batchId}.json";
 
+    public static string Outcomes(string migrationId, string runId) => $"{Outcomes(migrationId)}/{Core.Mapping.CompiledMapping.SafeName(runId, 40)}";
+
+    /// <summary>The outcome files of every run of the migration.</summary>
     public static string Outcomes(string migrationId) => $"{Root(migrationId)}/outcomes";
 
-    public static string Snapshot(string migrationId, string batchId) => $"{Root(migrationId)}/snapshots/{batchId}.json";
+    /// <summary>The pre-write snapshots of one batch in one run (see <c>PreWriteSnapshots</c>).</summary>
+    public static string Snapshots(string migrationId, string runId, string batchId) =>
+        $"{Snapshots(migrationId)}/{Core.Mapping.CompiledMapping.SafeName(runId, 40)}/{batchId}";
 
     public static string Snapshots(string migrationId) => $"{Root(migrationId)}/snapshots";
 

@@ -120,28 +120,8 @@ public sealed class RehearsalDestination : IDestination
             }
 
             var users = (await QueryAsync("SELECT email, id FROM users", r => (r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture)), cancellationToken))
-                .ToDictionary(u => u.Item1, u => u.Item2, StringComparer.Ordinal);
-            var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
-            var unmatched = new List<string>();
-            users.TryGetValue(PrepareOutcome.UserKey(plan.FallbackOwnerEmail ?? string.Empty), out var fallback);
-            foreach (var email in plan.OwnerEmails)
-            {
-                var key = PrepareOutcome.UserKey(email);
-                if (users.TryGetValue(key, out var id))
-                {
-                    resolved[key] = id;
-                }
-                else
-                {
-                    unmatched.Add(email);
-                    if (fallback is not null)
-                    {
-                        resolved[key] = fallback;
-                    }
-                }
-            }
-
-            return new PrepareOutcome(named, resolved, unmatched, created);
+                .ToDictionary(u => u.Item1, u => new DestinationUser(u.Item2, null), StringComparer.Ordinal);
+            return OwnerMatching.Resolve(plan, users, named, created);
         }
         finally
         {
@@ -177,8 +157,7 @@ public sealed class RehearsalDestination : IDestination
                 if (existing.Count == 1)
                 {
                     await ExecuteAsync("UPDATE records SET vals = $v, hash = $h WHERE model = $m AND external_id = $x", cancellationToken, ("$v", vals), ("$h", record.ContentHash), ("$m", model), ("$x", record.ExternalId));
-                    var status = existing[0].Origin == "migration" ? UpsertStatus.Created : UpsertStatus.Updated;
-                    outcomes.Add(new UpsertOutcome(record.ExternalId, status, existing[0].Id.ToString(CultureInfo.InvariantCulture)));
+                    outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Updated, existing[0].Id.ToString(CultureInfo.InvariantCulture)));
                     continue;
                 }
 
@@ -201,12 +180,12 @@ public sealed class RehearsalDestination : IDestination
     public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
         LockedAsync(() => ReadBackCoreAsync(model, externalIds, fields, cancellationToken), cancellationToken);
 
-    /// <summary>Records the batch would update that were there before any migration wrote them (origin other than migration).</summary>
-    public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
-        LockedAsync(async () => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], [], cancellationToken, preExistingOnly: true))
-            .ToDictionary(r => r.ExternalId, r => r.Values, StringComparer.Ordinal), cancellationToken);
+    /// <summary>The batch's records the rehearsal already holds under their external id, with their values.</summary>
+    public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
+        LockedAsync(async () => (IReadOnlyDictionary<string, PreImage>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], [], cancellationToken))
+            .ToDictionary(r => r.ExternalId, r => new PreImage(r.Values, ExternalIdExisted: true), StringComparer.Ordinal), cancellationToken);
 
-    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken, bool preExistingOnly = false)
+    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
         var result = new List<ReadBackRecord>(externalIds.Count);
@@ -214,8 +193,7 @@ public sealed class RehearsalDestination : IDestination
         {
             var names = chunk.Select((_, i) => "$x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var parameters = chunk.Select((x, i) => (names[i], (object)x)).Append(("$m", model)).ToArray();
-            var origin = preExistingOnly ? " AND origin <> 'migration'" : string.Empty;
-            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)}){origin}", r =>
+            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})", r =>
             {
                 var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
                     .Where(v => fields.Count == 0 || fields.Contains(v.Key))
@@ -227,12 +205,12 @@ public sealed class RehearsalDestination : IDestination
         return result;
     }
 
-    public Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken) =>
+    public Task<RollbackOutcome> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) =>
         LockedAsync(async () =>
         {
-            ArgumentNullException.ThrowIfNull(items);
+            ArgumentNullException.ThrowIfNull(request);
             int deleted = 0, restored = 0;
-            foreach (var item in items)
+            foreach (var item in request.Items)
             {
                 if (item.Created)
                 {
@@ -241,7 +219,7 @@ public sealed class RehearsalDestination : IDestination
                 else
                 {
                     restored += await ExecuteAsync("UPDATE records SET vals = $v WHERE model = $m AND external_id = $x", cancellationToken,
-                        ("$v", JsonSerializer.Serialize(item.PreImage ?? new Dictionary<string, object?>())), ("$m", item.Model), ("$x", item.ExternalId));
+                        ("$v", JsonSerializer.Serialize(item.PreImage?.Values ?? new Dictionary<string, object?>())), ("$m", item.Model), ("$x", item.ExternalId));
                 }
             }
 

@@ -35,50 +35,7 @@ internal sealed partial class OdooDatabase
         lock (_lock)
         {
             _undo = [];
-            foreach (var model in _models.Keys.Order(StringComparer.Ordinal))
-            {
-                Insert("ir.model", new() { ["model"] = model, ["name"] = model });
-            }
-
-            foreach (var user in options.Users)
-            {
-                var partner = Insert("res.partner", new() { ["name"] = user.Name, ["email"] = user.Email, ["type"] = "contact", ["active"] = true });
-                Insert("res.users", new() { ["name"] = user.Name, ["login"] = user.Login, ["email"] = user.Email, ["partner_id"] = partner, ["active"] = true, ["tz"] = user.Tz });
-            }
-
-            foreach (var (name, code) in new[] { ("United Kingdom", "GB"), ("United States", "US"), ("Australia", "AU"), ("Denmark", "DK"), ("Ireland", "IE") })
-            {
-                Insert("res.country", new() { ["name"] = name, ["code"] = code });
-            }
-
-            // A part of the states Odoo's base data ships (base/data/res.country.state.csv): Australia's and some of
-            // the United States'. Odoo ships none for the United Kingdom or Denmark, so counties and regions match nothing.
-            var countries = _records["res.country"].ToDictionary(c => (string)c.Value["code"]!, c => c.Key);
-            foreach (var (country, code, name) in new[]
-            {
-                ("AU", "ACT", "Australian Capital Territory"), ("AU", "NSW", "New South Wales"), ("AU", "NT", "Northern Territory"), ("AU", "QLD", "Queensland"),
-                ("AU", "SA", "South Australia"), ("AU", "TAS", "Tasmania"), ("AU", "VIC", "Victoria"), ("AU", "WA", "Western Australia"),
-                ("US", "CA", "California"), ("US", "FL", "Florida"), ("US", "IL", "Illinois"), ("US", "MA", "Massachusetts"), ("US", "NY", "New York"),
-                ("US", "TX", "Texas"), ("US", "WA", "Washington"),
-            })
-            {
-                Insert("res.country.state", new() { ["name"] = name, ["code"] = code, ["country_id"] = countries[country] });
-            }
-
-            // What mail ships: mail.mt_comment ("Discussions") and mail.mt_note ("Note", internal).
-            Insert("mail.message.subtype", new() { ["name"] = "Discussions", ["internal"] = false, ["default"] = true });
-            Insert("mail.message.subtype", new() { ["name"] = "Note", ["internal"] = true, ["default"] = false });
-
-            foreach (var name in new[] { "To-Do", "Email", "Call", "Meeting" })
-            {
-                Insert("mail.activity.type", new() { ["name"] = name });
-            }
-
-            foreach (var (name, sequence, won) in new[] { ("New", 1, false), ("Qualified", 2, false), ("Proposition", 3, false), ("Won", 70, true) })
-            {
-                Insert("crm.stage", new() { ["name"] = name, ["sequence"] = sequence, ["is_won"] = won });
-            }
-
+            Seed(options);
             _undo = null;
         }
     }
@@ -121,14 +78,20 @@ internal sealed partial class OdooDatabase
                     _ => throw new OdooFaultException(1, $"The method '{method}' does not exist on the model '{model}'", "builtins.AttributeError"),
                 };
             }
-            catch
+            catch (Exception e)
             {
                 for (var i = _undo.Count - 1; i >= 0; i--)
                 {
                     _undo[i]();
                 }
 
-                throw;
+                // Any other error is what Odoo's server turns a Python exception into: fault 1 with its traceback.
+                if (e is OdooFaultException)
+                {
+                    throw;
+                }
+
+                throw new OdooFaultException(1, $"{e.GetType().Name}: {e.Message} {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", "builtins.RuntimeError");
             }
             finally
             {
@@ -138,13 +101,14 @@ internal sealed partial class OdooDatabase
     }
 
     /// <summary>Every record of every model, sorted by model and id, for field-by-field comparison. Empty fields are
-    /// left out: in Odoo's database an unset field and one written empty are the same NULL (read as False).</summary>
+    /// left out: in Odoo an unset field and one written empty read the same (False, or 0 for numbers, which the API
+    /// cannot tell from NULL).</summary>
     public SortedDictionary<string, List<Dictionary<string, object?>>> Dump()
     {
         lock (_lock)
         {
             return new SortedDictionary<string, List<Dictionary<string, object?>>>(
-                _records.ToDictionary(m => m.Key, m => m.Value.Select(r => new Dictionary<string, object?>(r.Value.Where(v => !v.Key.StartsWith("__", StringComparison.Ordinal) && v.Value is not (null or false)).OrderBy(v => v.Key, StringComparer.Ordinal)) { ["id"] = r.Key }).ToList()),
+                _records.ToDictionary(m => m.Key, m => m.Value.Select(r => new Dictionary<string, object?>(r.Value.Where(v => !v.Key.StartsWith("__", StringComparison.Ordinal) && v.Value is not (null or false or 0L or 0d)).OrderBy(v => v.Key, StringComparer.Ordinal)) { ["id"] = r.Key }).ToList()),
                 StringComparer.Ordinal);
         }
     }
@@ -219,7 +183,7 @@ internal sealed partial class OdooDatabase
             _records[model][id] = updated;
             if (model == "crm.lead" && (changes.ContainsKey("stage_id") || changes.ContainsKey("probability") || changes.ContainsKey("active")))
             {
-                var won = updated["stage_id"] is long stage && _records["crm.stage"].TryGetValue(stage, out var s) && s.GetValueOrDefault("is_won") is true;
+                var won = updated.GetValueOrDefault("stage_id") is long stage && _records["crm.stage"].TryGetValue(stage, out var s) && s.GetValueOrDefault("is_won") is true;
                 if (won || updated.GetValueOrDefault("probability") is >= 100d || updated.GetValueOrDefault("active") is false)
                 {
                     updated["date_closed"] = Now();
@@ -301,7 +265,9 @@ internal sealed partial class OdooDatabase
             var row = new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = id };
             foreach (var field in wanted)
             {
-                row[field] = Output(defs[field], field == "id" ? id : record.GetValueOrDefault(field), field == "display_name" ? record.GetValueOrDefault("name") : null);
+                var def = defs[field];
+                var value = field == "id" ? id : def.Type == "one2many" ? Inverse(def, id) : record.GetValueOrDefault(field);
+                row[field] = Output(def, value, field == "display_name" ? record.GetValueOrDefault("name") : null);
             }
 
             result.Add(row);
@@ -309,6 +275,10 @@ internal sealed partial class OdooDatabase
 
         return result;
     }
+
+    /// <summary>A one2many's value: the records of its model whose inverse many2one points at this one.</summary>
+    private List<object?> Inverse(FieldDef field, long id) =>
+        [.. _records[field.Relation!].Where(r => SameValue(r.Value.GetValueOrDefault(field.Inverse!), id)).Select(r => (object?)r.Key)];
 
     private object? Output(FieldDef field, object? value, object? displayName) => field.Type switch
     {
@@ -320,141 +290,6 @@ internal sealed partial class OdooDatabase
         "float" or "monetary" => value ?? 0d,
         _ => value ?? false,
     };
-
-    private List<long> Search(string model, object? domain, IReadOnlyDictionary<string, object?> kwargs, IReadOnlyDictionary<string, object?> context)
-    {
-        var predicate = Compile(model, (domain as IEnumerable<object?> ?? []).ToList());
-        var activeTest = !(context.GetValueOrDefault("active_test") is false) && _models[model].ContainsKey("active");
-        var matches = _records[model].Where(r => predicate(r.Value) && (!activeTest || r.Value.GetValueOrDefault("active") is not false)).Select(r => r.Key);
-        if (kwargs.GetValueOrDefault("offset") is long offset)
-        {
-            matches = matches.Skip((int)offset);
-        }
-
-        if (kwargs.GetValueOrDefault("limit") is long limit and > 0)
-        {
-            matches = matches.Take((int)limit);
-        }
-
-        return [.. matches];
-    }
-
-    /// <summary>
-    /// Turns a domain into one predicate, once per search: prefix operators '&amp;', '|' and '!' over leaves, with an
-    /// implicit '&amp;' between top-level terms (Odoo's normal form); 'in' becomes a set lookup.
-    /// </summary>
-    private Func<Dictionary<string, object?>, bool> Compile(string model, List<object?> terms)
-    {
-        var position = 0;
-        Func<Dictionary<string, object?>, bool> Next()
-        {
-            if (position >= terms.Count)
-            {
-                throw OdooFaultException.Value($"Invalid domain: an operator is missing its operands in {string.Join(", ", terms)}");
-            }
-
-            var term = terms[position++];
-            switch (term)
-            {
-                case "&":
-                    {
-                        var (left, right) = (Next(), Next());
-                        return r => left(r) && right(r);
-                    }
-
-                case "|":
-                    {
-                        var (left, right) = (Next(), Next());
-                        return r => left(r) || right(r);
-                    }
-
-                case "!":
-                    {
-                        var inner = Next();
-                        return r => !inner(r);
-                    }
-
-                default:
-                    return Leaf(model, term);
-            }
-        }
-
-        var all = new List<Func<Dictionary<string, object?>, bool>>();
-        while (position < terms.Count)
-        {
-            all.Add(Next());
-        }
-
-        return r => all.TrueForAll(p => p(r));
-    }
-
-    private Func<Dictionary<string, object?>, bool> Leaf(string model, object? term)
-    {
-        if (term is not IList<object?> { Count: 3 } leaf || leaf[0] is not string field || leaf[1] is not string op2)
-        {
-            throw OdooFaultException.Value($"Invalid leaf {term}");
-        }
-
-        if (!_models[model].ContainsKey(field) && field != "id")
-        {
-            throw OdooFaultException.Value($"Invalid field {model}.{field} in leaf {string.Join(", ", leaf)}");
-        }
-
-        var key = field == "id" ? "__id" : field;
-        if (op2 is "in" or "not in")
-        {
-            var set = (leaf[2] as IEnumerable<object?> ?? []).Select(Normal).ToHashSet();
-            var negate = op2 == "not in";
-            return r => set.Contains(Normal(r.GetValueOrDefault(key))) != negate;
-        }
-
-        var expected = leaf[2];
-        return r => Compare(r.GetValueOrDefault(key), op2, expected);
-    }
-
-    private static object? Normal(object? value) => value switch
-    {
-        int i => (long)i,
-        false => null,
-        _ => value,
-    };
-
-    private static bool Compare(object? actual, string op, object? expected) => op switch
-    {
-        "=" => SameValue(actual, expected),
-        "!=" => !SameValue(actual, expected),
-        "in" => (expected as IEnumerable<object?> ?? []).Any(e => SameValue(actual, e)),
-        "not in" => !(expected as IEnumerable<object?> ?? []).Any(e => SameValue(actual, e)),
-        "ilike" => actual is string a && expected is string e && a.Contains(e, StringComparison.OrdinalIgnoreCase),
-        "like" => actual is string a2 && expected is string e2 && a2.Contains(e2, StringComparison.Ordinal),
-        "=like" or "=ilike" => actual is string a3 && expected is string e3 && Like(a3, e3, op == "=ilike"),
-        ">" or "<" or ">=" or "<=" => Order(actual, expected) is { } c && op switch { ">" => c > 0, "<" => c < 0, ">=" => c >= 0, _ => c <= 0 },
-        _ => throw OdooFaultException.Value($"Invalid operator {op}"),
-    };
-
-    /// <summary>SQL LIKE: '%' any run, '_' one character.</summary>
-    private static bool Like(string value, string pattern, bool ignoreCase) =>
-        Regex.IsMatch(value, "^" + Regex.Escape(pattern).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal) + "$",
-            (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
-    private static int? Order(object? a, object? b) => (a, b) switch
-    {
-        (long x, long y) => x.CompareTo(y),
-        (double x, double y) => x.CompareTo(y),
-        (long x, double y) => ((double)x).CompareTo(y),
-        (double x, long y) => x.CompareTo(y),
-        (string x, string y) => string.CompareOrdinal(x, y),
-        _ => null,
-    };
-
-    private static bool SameValue(object? a, object? b) =>
-        (a, b) switch
-        {
-            (null, false) or (false, null) => true,
-            (long x, long y) => x == y,
-            (long x, int y) => x == y,
-            _ => Equals(a, b),
-        };
 
     private bool Unlink(string model, List<long> ids)
     {
@@ -513,161 +348,6 @@ internal sealed partial class OdooDatabase
         }
     }
 
-    /// <summary>
-    /// The import wizard's method: string values, <c>id</c> columns holding xmlids, <c>field/id</c> links by xmlid and
-    /// <c>.id</c> by database id. Existing xmlids are written, new ones created and registered. Any error undoes the
-    /// whole call: <c>ids</c> is False and <c>messages</c> says what and where (models.py).
-    /// </summary>
-    private Dictionary<string, object?> Load(string model, List<string> fields, IEnumerable<object?> rows, IReadOnlyDictionary<string, object?> context, long uid)
-    {
-        var messages = new List<object?>();
-        var module = context.GetValueOrDefault("module") as string ?? "__import__";
-        var noupdate = Flag(context, "noupdate");
-        var tz = context.GetValueOrDefault("tz") as string ?? _records["res.users"][uid].GetValueOrDefault("tz") as string;
-        var ids = new List<object?>();
-        var index = 0;
-        var savepoint = _undo!.Count;
-        foreach (var row in rows.Select(r => (r as IEnumerable<object?> ?? []).ToList()))
-        {
-            try
-            {
-                string? xmlid = null;
-                long? databaseId = null;
-                var vals = new Dictionary<string, object?>(StringComparer.Ordinal);
-                for (var c = 0; c < fields.Count && c < row.Count; c++)
-                {
-                    var column = fields[c];
-                    var text = row[c] as string ?? row[c]?.ToString();
-                    if (column == "id")
-                    {
-                        xmlid = string.IsNullOrEmpty(text) ? null : text.Contains('.', StringComparison.Ordinal) ? text : $"{module}.{text}";
-                        continue;
-                    }
-
-                    if (column == ".id")
-                    {
-                        databaseId = string.IsNullOrEmpty(text) ? null : long.Parse(text, CultureInfo.InvariantCulture);
-                        continue;
-                    }
-
-                    var field = column.EndsWith("/id", StringComparison.Ordinal) ? column[..^3] : column.EndsWith("/.id", StringComparison.Ordinal) ? column[..^4] : column;
-                    if (!_models[model].TryGetValue(field, out var def))
-                    {
-                        throw OdooFaultException.Value($"Invalid field '{field}' on model '{model}'");
-                    }
-
-                    vals[field] = string.IsNullOrEmpty(text) ? null : column.EndsWith("/id", StringComparison.Ordinal)
-                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveXmlId(x.Trim(), module, def)).ToList() : ResolveXmlId(text, module, def))
-                        : column.EndsWith("/.id", StringComparison.Ordinal)
-                        ? (def.Type == "many2many" ? text.Split(',').Select(x => (object?)ResolveDatabaseId(x.Trim(), def, context)).ToList() : ResolveDatabaseId(text, def, context))
-                        : LoadValue(model, def, text, tz);
-                }
-
-                long? existing = databaseId;
-                if (existing is null && xmlid is not null)
-                {
-                    var (m, n) = SplitXmlId(xmlid);
-                    if (Flag(context, "import_file") && _models.Keys.Any(k => k.StartsWith(m + ".", StringComparison.Ordinal)))
-                    {
-                        throw OdooFaultException.Value($"Cannot use an installed module's name ({m}) as the prefix of an imported external id.");
-                    }
-
-                    var data = _xmlids.TryGetValue((m, n), out var dataId) ? new KeyValuePair<long, Dictionary<string, object?>>(dataId, _records["ir.model.data"][dataId]) : default;
-                    if (data.Value is not null && !Equals(data.Value["model"], model))
-                    {
-                        throw OdooFaultException.Validation($"For external id {xmlid} when trying to create/update a record of model {model} found record of different model {data.Value["model"]} ({data.Value["res_id"]})");
-                    }
-
-                    existing = data.Value?["res_id"] as long?;
-                    if (existing is { } target && !_records[model].ContainsKey(target))
-                    {
-                        // An xmlid left over from a deleted record is dropped and the record created again (_load_records).
-                        Unlink("ir.model.data", [data.Key]);
-                        existing = null;
-                    }
-
-                    if (existing is null)
-                    {
-                        var id = (long)Create(model, vals, context, uid);
-                        Create("ir.model.data", new Dictionary<string, object?> { ["module"] = m, ["name"] = n, ["model"] = model, ["res_id"] = id, ["noupdate"] = noupdate }, context, uid);
-                        ids.Add(id);
-                        index++;
-                        continue;
-                    }
-                }
-
-                if (existing is { } found)
-                {
-                    Write(model, [found], vals, context, uid);
-                    ids.Add(found);
-                }
-                else
-                {
-                    ids.Add(Create(model, vals, context, uid));
-                }
-            }
-            catch (OdooFaultException e)
-            {
-                messages.Add(new Dictionary<string, object?> { ["type"] = "error", ["message"] = e.Message, ["record"] = (long)index, ["rows"] = new Dictionary<string, object?> { ["from"] = (long)index, ["to"] = (long)index } });
-            }
-
-            index++;
-        }
-
-        if (messages.Count > 0)
-        {
-            // All or nothing: undo every row this call wrote.
-            for (var i = _undo.Count - 1; i >= savepoint; i--)
-            {
-                _undo[i]();
-            }
-
-            _undo.RemoveRange(savepoint, _undo.Count - savepoint);
-            return new Dictionary<string, object?> { ["ids"] = false, ["messages"] = messages, ["nextrow"] = 0L };
-        }
-
-        return new Dictionary<string, object?> { ["ids"] = ids, ["messages"] = messages, ["nextrow"] = 0L };
-    }
-
-    /// <summary>module.name: the module is everything before the first dot.</summary>
-    private static (string Module, string Name) SplitXmlId(string xmlid)
-    {
-        var dot = xmlid.IndexOf('.', StringComparison.Ordinal);
-        return (xmlid[..dot], xmlid[(dot + 1)..]);
-    }
-
-    private long ResolveXmlId(string xmlid, string module, FieldDef def)
-    {
-        var full = xmlid.Contains('.', StringComparison.Ordinal) ? xmlid : $"{module}.{xmlid}";
-        var (m, n) = SplitXmlId(full);
-        return (_xmlids.TryGetValue((m, n), out var dataId) && Equals(_records["ir.model.data"][dataId]["model"], def.Relation) ? _records["ir.model.data"][dataId]["res_id"] as long? : null)
-            ?? throw OdooFaultException.Value($"No matching record found for external id '{full}' in field '{def.Name}'");
-    }
-
-    /// <summary>A <c>field/.id</c> cell: the id must belong to an existing record that a search sees (active, unless the
-    /// context turns active_test off).</summary>
-    private long ResolveDatabaseId(string text, FieldDef def, IReadOnlyDictionary<string, object?> context) =>
-        long.TryParse(text, CultureInfo.InvariantCulture, out var id) && _records[def.Relation!].TryGetValue(id, out var target)
-            && (target.GetValueOrDefault("active") is not false || context.GetValueOrDefault("active_test") is false)
-            ? id
-            : throw OdooFaultException.Value($"No matching record found for database id '{text}' in field '{def.Name}'");
-
-    /// <summary>
-    /// load() values are strings; they become what create() takes (booleans, numbers, selection keys). Datetimes are
-    /// read in the context's time zone, else the user's, and stored in UTC (ir_fields.py).
-    /// </summary>
-    private static object? LoadValue(string model, FieldDef def, string text, string? tz) => def.Type switch
-    {
-        "boolean" => text.ToLowerInvariant() is "1" or "true" or "yes" or "y",
-        "integer" or "many2one_reference" => long.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : throw OdooFaultException.Value($"'{text}' does not seem to be an integer for field '{def.Name}'"),
-        "float" or "monetary" => double.TryParse(text, CultureInfo.InvariantCulture, out var d) ? d : throw OdooFaultException.Value($"'{text}' does not seem to be a number for field '{def.Name}'"),
-        "many2one" => throw OdooFaultException.Value($"Use {def.Name}/id or {def.Name}/.id to link records in an import ({model})."),
-        "datetime" => DateTime.TryParseExact(text, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-            ? (tz is null or "UTC" ? local : TimeZoneInfo.ConvertTimeToUtc(local, TimeZoneInfo.FindSystemTimeZoneById(tz))).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
-            : throw OdooFaultException.Value($"'{text}' does not seem to be a valid datetime for field '{def.Name}'. Use the format '2012-12-31 23:59:59'"),
-        _ => text,
-    };
-
     private Dictionary<string, object?> FieldsGet(string model, IReadOnlyList<string>? attributes)
     {
         var wanted = attributes is { Count: > 0 } ? attributes : ["string", "type", "required", "readonly", "relation", "selection"];
@@ -677,6 +357,8 @@ internal sealed partial class OdooDatabase
             "type" => f.Type,
             "required" => f.Required,
             "readonly" => f.Readonly,
+            // display_name is computed, not stored; one2many fields are stored (as the other side's column).
+            "store" => f.Name != "display_name",
             "relation" => (object?)f.Relation ?? false,
             "selection" => f.Selection is null ? false : f.Selection.Select(s => (object?)new List<object?> { s, s }).ToList(),
             _ => false,
@@ -748,6 +430,17 @@ internal sealed partial class OdooDatabase
 
     private object? Convert(string model, FieldDef def, object? value)
     {
+        // Integer and Float columns take int(value or 0) and float(value or 0.0): an empty value is stored as zero.
+        if (value is null or false && def.Type is "integer" or "many2one_reference")
+        {
+            return 0L;
+        }
+
+        if (value is null or false && def.Type is "float" or "monetary")
+        {
+            return 0d;
+        }
+
         if (value is null or false && def.Type != "boolean")
         {
             return null;
@@ -764,7 +457,15 @@ internal sealed partial class OdooDatabase
             case "boolean":
                 return value is true or 1L or 1;
             case "integer" or "many2one_reference":
-                return value is long or int ? System.Convert.ToInt64(value, CultureInfo.InvariantCulture) : throw OdooFaultException.Value($"invalid input syntax for type integer: \"{value}\"");
+                // Python's int(): whole numbers, a float truncated, digits in a string; anything else a ValueError.
+                return value switch
+                {
+                    long or int => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
+                    double real when double.IsFinite(real) => (long)Math.Truncate(real),
+                    true => 1L,
+                    string digits when long.TryParse(digits.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+                    _ => throw OdooFaultException.Value($"invalid literal for int() with base 10: '{value}'"),
+                };
             case "float" or "monetary":
                 return value is long or int or double ? System.Convert.ToDouble(value, CultureInfo.InvariantCulture) : throw OdooFaultException.Value($"could not convert string to float: '{value}'");
             case "selection":
@@ -778,7 +479,14 @@ internal sealed partial class OdooDatabase
                     ? parsed.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
                     : throw OdooFaultException.Value($"time data '{value}' does not match format '%Y-%m-%d %H:%M:%S'");
             case "many2one":
-                var id = value is long or int ? System.Convert.ToInt64(value, CultureInfo.InvariantCulture) : throw OdooFaultException.Value($"Wrong value for {model}.{def.Name}: {value}");
+                // Many2one.convert_to_cache keeps only an int: a float id (39.0), a string or a list is silently
+                // dropped and the link written empty (facts #16) — as here, so a client that sends one loses it.
+                if (value is not (long or int))
+                {
+                    return null;
+                }
+
+                var id = System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
                 return _records[def.Relation!].ContainsKey(id)
                     ? id
                     : throw OdooFaultException.Validation("another model requires the record being deleted. If possible, archive it instead.\n\nModel: " + model + ", Field: " + def.Name);

@@ -1,7 +1,8 @@
 namespace Flit.Sandbox.Odoo;
 
 /// <summary>One field of a sandbox model, as Odoo's fields_get describes it.</summary>
-internal sealed record FieldDef(string Name, string Type, bool Required = false, string? Relation = null, IReadOnlyList<string>? Selection = null, bool Readonly = false);
+/// <remarks>A one2many names its <see cref="Inverse"/>: the many2one on the related model whose records it lists.</remarks>
+internal sealed record FieldDef(string Name, string Type, bool Required = false, string? Relation = null, IReadOnlyList<string>? Selection = null, bool Readonly = false, string? Inverse = null);
 
 /// <summary>The models the pairs write, with Odoo 17's real field names, types, required flags and selections.</summary>
 internal static class OdooModels
@@ -20,7 +21,9 @@ internal static class OdooModels
                 F("website", "char"), F("function", "char"), F("street", "char"), F("street2", "char"), F("city", "char"), F("zip", "char"),
                 F("state_id", "many2one", relation: "res.country.state"), F("country_id", "many2one", relation: "res.country"), F("comment", "html"),
                 F("user_id", "many2one", relation: "res.users"), F("ref", "char"), F("vat", "char"), F("active", "boolean"),
+                new("user_ids", "one2many", Relation: "res.users", Inverse: "partner_id"),
             ],
+            ["res.company"] = [F("name", "char", true), F("partner_id", "many2one", true, "res.partner")],
             ["res.users"] = [F("name", "char", true), F("login", "char", true), F("email", "char"), F("partner_id", "many2one", relation: "res.partner"), F("active", "boolean"), F("tz", "char")],
             ["crm.lead"] =
             [

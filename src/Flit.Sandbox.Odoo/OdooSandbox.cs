@@ -47,7 +47,7 @@ public sealed class OdooSandbox : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
         var app = builder.Build();
-        var sandbox = new OdooSandbox(app, new OdooDatabase(options, TimeProvider.System), options)
+        var sandbox = new OdooSandbox(app, new OdooDatabase(options, options.Time), options)
         {
             Latency = options.Latency,
             FailEveryNthCall = options.FailEveryNthCall,

@@ -19,11 +19,19 @@ public sealed record OdooSandboxOptions
 
     public IReadOnlyList<SandboxUser> Users { get; init; } = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")];
 
+    /// <summary>The database's company (res.company), whose partner holds this e-mail: what Odoo creates with every database.</summary>
+    public string CompanyName { get; init; } = "My Company";
+
+    public string CompanyEmail { get; init; } = "info@yourcompany.example";
+
     /// <summary>Added to every call, to make round trips cost what they cost on a real network.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 
     /// <summary>Every Nth execute_kw fails once with a serialization failure (0 = never).</summary>
     public int FailEveryNthCall { get; init; }
+
+    /// <summary>The server's clock (create and write dates, date_closed stamps); tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }

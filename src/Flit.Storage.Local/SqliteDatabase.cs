@@ -23,6 +23,26 @@ internal static class SqliteDatabase
         return connection;
     }
 
+    /// <summary>Adds columns a later version introduced to a table an earlier version created.</summary>
+    public static async Task AddMissingColumnsAsync(SqliteConnection connection, string table, IReadOnlyList<(string Name, string Definition)> columns, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (name, definition) in columns.Where(c => !present.Contains(c.Name)))
+        {
+            await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {name} {definition}", cancellationToken);
+        }
+    }
+
     public static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -22,22 +22,31 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
             content_hash   TEXT NOT NULL,
             batch_id       TEXT NOT NULL,
             at             TEXT NOT NULL,
+            run_id         TEXT NOT NULL DEFAULT '',
+            pre_image      TEXT,
             PRIMARY KEY (migration_id, object_type, source_id)
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>Columns added after the first release, for ID maps written by it.</summary>
+    private static readonly (string Name, string Definition)[] AddedColumns = [("run_id", "TEXT NOT NULL DEFAULT ''"), ("pre_image", "TEXT")];
+
     /// <summary>SQLite's default limit on host parameters is 32,766; stay far below for plan stability.</summary>
     private const int LookupChunk = 500;
 
-    private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at"];
+    private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at", "$r", "$p"];
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     private SqliteIdMap(SqliteConnection connection) => _connection = connection;
 
-    public static async Task<SqliteIdMap> OpenAsync(string path, CancellationToken cancellationToken) =>
-        new(await SqliteDatabase.OpenAsync(path, Schema, cancellationToken));
+    public static async Task<SqliteIdMap> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var connection = await SqliteDatabase.OpenAsync(path, Schema, cancellationToken);
+        await SqliteDatabase.AddMissingColumnsAsync(connection, "id_map", AddedColumns, cancellationToken);
+        return new SqliteIdMap(connection);
+    }
 
     public async Task<IReadOnlyDictionary<string, IdMapEntry>> LookupAsync(string migrationId, string objectType, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
     {
@@ -84,12 +93,13 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
             await using var command = _connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO id_map (migration_id, object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at)
-                VALUES ($m, $o, $s, $d, $x, $op, $h, $b, $at)
+                INSERT INTO id_map (migration_id, object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image)
+                VALUES ($m, $o, $s, $d, $x, $op, $h, $b, $at, $r, $p)
                 ON CONFLICT (migration_id, object_type, source_id) DO UPDATE SET
                     destination_id = excluded.destination_id, external_id = excluded.external_id,
-                    operation = CASE WHEN id_map.operation = 'Created' THEN 'Created' ELSE excluded.operation END,
-                    content_hash = excluded.content_hash, batch_id = excluded.batch_id, at = excluded.at
+                    operation = id_map.operation,
+                    content_hash = excluded.content_hash, batch_id = excluded.batch_id, at = excluded.at, run_id = excluded.run_id,
+                    pre_image = COALESCE(id_map.pre_image, excluded.pre_image)
                 """;
             var parameters = InsertParameters
                 .Select(name => command.Parameters.Add(name, SqliteType.Text)).ToArray();
@@ -105,6 +115,8 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
                 parameters[6].Value = e.ContentHash;
                 parameters[7].Value = e.BatchId;
                 parameters[8].Value = e.At.ToString("O", CultureInfo.InvariantCulture);
+                parameters[9].Value = e.RunId;
+                parameters[10].Value = (object?)e.PreImagePath ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -194,7 +206,7 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         _gate.Dispose();
     }
 
-    private const string Columns = "object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at";
+    private const string Columns = "object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image";
 
     private static IdMapEntry Read(SqliteDataReader reader) => new(
         reader.GetString(0),
@@ -204,5 +216,7 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         Enum.Parse<IdMapOperation>(reader.GetString(4)),
         reader.GetString(5),
         reader.GetString(6),
-        DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+        DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9));
 }

@@ -28,7 +28,7 @@ public sealed class OdooProtocolTests
         var written = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
         var again = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
         var back = await destination.ReadBackAsync("res.partner", ["flit_acme.p_1", "flit_acme.p_2"], ["name"], CancellationToken.None);
-        var undone = await destination.RollbackAsync([.. written.Select(w => new RollbackItem("res.partner", w.DestinationId!, w.ExternalId, true, TimeProvider.System.GetUtcNow(), null))], force: false, CancellationToken.None);
+        var undone = await destination.RollbackAsync(new RollbackRequest([.. written.Select(w => new RollbackItem("res.partner", w.DestinationId!, w.ExternalId, true, TimeProvider.System.GetUtcNow(), null))], Force: false, "t1"), CancellationToken.None);
 
         Assert.All(written, w => Assert.Equal(UpsertStatus.Created, w.Status));
         Assert.Equal(written.Select(w => w.DestinationId), again.Select(w => w.DestinationId));

@@ -3,28 +3,34 @@ using Flit.Core.Destinations;
 using Flit.Core.Records;
 using Flit.Destinations.Odoo.Rpc;
 using Flit.Sandbox.Odoo;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flit.Destinations.Odoo.Tests;
 
-/// <summary>Rollback exactness: a sandbox with data, a run that creates and updates, a rollback, the same data again.</summary>
+/// <summary>
+/// Rollback exactness against the sandbox: a database with data of its own (a company with a country, a contact under
+/// it with a phone and custom fields, a user), a run that creates, updates and adds custom fields, a rollback — and the
+/// same database again, field by field, every model, over every protocol.
+/// </summary>
 public sealed class OdooRollbackTests : IAsyncLifetime
 {
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
     private OdooSandbox _sandbox = null!;
-    private OdooClient _client = null!;
-    private OdooDestination _destination = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions(), CancellationToken.None);
-        _client = new OdooClient(new OdooClientOptions { Url = _sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
-        await _client.ConnectAsync(CancellationToken.None);
-        _destination = new OdooDestination(_client);
-    }
+    public async Task InitializeAsync() =>
+        _sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions
+        {
+            Time = _time,
+            Users = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key"), new SandboxUser("ann", "pw", "ann@acme.test", "Ann Lee")],
+        }, CancellationToken.None);
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
+
+    private async Task<(OdooClient Client, OdooDestination Destination)> ConnectAsync(OdooProtocol protocol)
     {
-        await _destination.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        var client = new OdooClient(new OdooClientOptions { Url = _sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", ApiKey = "admin-api-key", Protocol = protocol });
+        await client.ConnectAsync(CancellationToken.None);
+        return (client, new OdooDestination(client));
     }
 
     /// <summary>The dump without write_date/write_uid: no API can set them back (facts: dropped from client values).</summary>
@@ -46,47 +52,118 @@ public sealed class OdooRollbackTests : IAsyncLifetime
     private static DestinationRecord Record(string model, string id, params (string Field, object? Value)[] values) =>
         new($"flit_acme.test_{id}", "obj", id, model, values.ToDictionary(v => v.Field, v => v.Value), [], "h", new SourceLocation("f.csv", 2));
 
-    private async Task<List<RollbackItem>> LoadAsync()
+    /// <summary>What the client's Odoo holds before the migration: its own company with a country, a contact under it
+    /// with a phone and values in custom fields (an integer one too), created by someone else.</summary>
+    private static async Task<long> SeedExistingDataAsync(OdooClient client)
     {
-        DestinationRecord[] batch =
-        [
-            Record("res.partner", "p1", ("name", "Existing, renamed"), ("email", "ex@acme.test"), ("phone", "+44 1")),
-            Record("res.partner", "p2", ("name", "New One"), ("email", "new@acme.test")),
-        ];
-        var preImages = await _destination.SnapshotAsync("res.partner", batch, CancellationToken.None);
-        var partners = await _destination.UpsertAsync("res.partner", batch, CancellationToken.None);
-        var leads = await _destination.UpsertAsync("crm.lead", [Record("crm.lead", "l1", ("name", "Deal"), ("type", "opportunity"), ("partner_id", partners[1].DestinationId))], CancellationToken.None);
-        var writtenAt = TimeProvider.System.GetUtcNow();
-        return [.. leads.Concat(partners).Select(o => new RollbackItem(
-            o.ExternalId.Contains("_l", StringComparison.Ordinal) ? "crm.lead" : "res.partner", o.DestinationId!, o.ExternalId, o.Status == UpsertStatus.Created, writtenAt, preImages.GetValueOrDefault(o.ExternalId)))];
+        var context = new Dictionary<string, object?> { ["context"] = new Dictionary<string, object?> { ["mail_create_nolog"] = true } };
+        var australia = (long)((List<object?>)(await client.ExecuteKwAsync("res.country", "search", [new List<object?> { new List<object?> { "code", "=", "AU" } }], null, CancellationToken.None))!)[0]!;
+        var model = (long)((List<object?>)(await client.ExecuteKwAsync("ir.model", "search", [new List<object?> { new List<object?> { "model", "=", "res.partner" } }], null, CancellationToken.None))!)[0]!;
+        await client.ExecuteKwAsync("ir.model.fields", "create", [new Dictionary<string, object?> { ["name"] = "x_legacy_code", ["model_id"] = model, ["field_description"] = "Legacy code", ["ttype"] = "char" }], null, CancellationToken.None);
+        await client.ExecuteKwAsync("ir.model.fields", "create", [new Dictionary<string, object?> { ["name"] = "x_legacy_score", ["model_id"] = model, ["field_description"] = "Legacy score", ["ttype"] = "integer" }], null, CancellationToken.None);
+        var globex = (long)(await client.ExecuteKwAsync("res.partner", "create", [new Dictionary<string, object?> { ["name"] = "Globex", ["is_company"] = true, ["country_id"] = australia, ["city"] = "Sydney" }], context, CancellationToken.None))!;
+        return (long)(await client.ExecuteKwAsync("res.partner", "create", [new Dictionary<string, object?>
+        {
+            ["name"] = "Existing", ["email"] = "ex@acme.test", ["phone"] = "+61 2 5550 1000", ["parent_id"] = globex, ["type"] = "other",
+            ["country_id"] = australia, ["x_legacy_code"] = "L-1", ["x_legacy_score"] = 7L,
+        }], context, CancellationToken.None))!;
+    }
+
+    /// <summary>A run as the load activity drives it: prepare, snapshot before the write, upsert; the items a rollback gets.</summary>
+    private async Task<List<RollbackItem>> RunAsync(OdooDestination destination, string tag, params DestinationRecord[] partners)
+    {
+        await destination.PrepareAsync(new PreparePlan(
+            [new CustomFieldPlan("res.partner", "x_run_count", "integer", "Run count"), new CustomFieldPlan("res.partner", "x_run_note", "char", "Run note")],
+            [], [], null, "flit_acme", tag), CancellationToken.None);
+        var company = await destination.UpsertAsync("res.partner", [Record("res.partner", "newco", ("name", "Newco"), ("is_company", true))], CancellationToken.None);
+        var batch = partners.Select(p => p with { Values = new Dictionary<string, object?>(p.Values) { ["parent_id"] = company[0].DestinationId } }).ToList();
+        var before = await destination.SnapshotAsync("res.partner", batch, CancellationToken.None);
+        var written = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+        var at = _time.GetUtcNow();
+        return [.. written.Where(w => w.Status != UpsertStatus.Failed).Select(w => new RollbackItem("res.partner", w.DestinationId!, w.ExternalId, !before.ContainsKey(w.ExternalId), at, before.GetValueOrDefault(w.ExternalId))),
+            new RollbackItem("res.partner", company[0].DestinationId!, company[0].ExternalId, true, at, null)];
+    }
+
+    [Theory]
+    [InlineData(OdooProtocol.XmlRpc)]
+    [InlineData(OdooProtocol.JsonRpc)]
+    public async Task Rollback_AfterCreatesAnEmailMatchAndNewCustomFields_RestoresEveryModelFieldByField(OdooProtocol protocol)
+    {
+        var (client, destination) = await ConnectAsync(protocol);
+        await using var scope = destination;
+        var existing = await SeedExistingDataAsync(client);
+        var before = Comparable();
+
+        var items = await RunAsync(destination, "t1",
+            Record("res.partner", "p1", ("name", "Existing, renamed"), ("email", "ex@acme.test"), ("phone", "+44 1"), ("x_legacy_score", 9L), ("x_run_count", 5L), ("x_run_note", "from the run")),
+            Record("res.partner", "p2", ("name", "New One"), ("email", "new@acme.test"), ("x_run_count", 1L)));
+        var matched = Assert.Single(items, i => !i.Created);
+        Assert.Equal(existing.ToString(System.Globalization.CultureInfo.InvariantCulture), matched.DestinationId);
+        Assert.False(matched.PreImage!.ExternalIdExisted);
+        Assert.NotEqual(before, Comparable());
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        var outcome = await destination.RollbackAsync(new RollbackRequest(items, Force: false, "t1"), CancellationToken.None);
+
+        Assert.Empty(outcome.Conflicts);
+        Assert.Empty(outcome.Failures);
+        Assert.Equal((2, 1, 2), (outcome.Deleted, outcome.Restored, outcome.DroppedFields));
+        Assert.Equal(before, Comparable());
     }
 
     [Fact]
-    public async Task Rollback_AfterCreatesAndAnEmailMatchedUpdate_RestoresTheDumpFieldByField()
+    public async Task Rollback_OfASecondMigration_RestoresTheFirstsRecordsAndKeepsItsFieldsAndXmlids()
     {
-        await _client.ExecuteKwAsync("res.partner", "create", [new Dictionary<string, object?> { ["name"] = "Existing", ["email"] = "ex@acme.test", ["city"] = "Leeds" }], null, CancellationToken.None);
-        var before = Comparable();
+        var (_, destination) = await ConnectAsync(OdooProtocol.XmlRpc);
+        await using var scope = destination;
+        await RunAsync(destination, "first", Record("res.partner", "p1", ("name", "Ada"), ("email", "ada@acme.test"), ("x_run_count", 3L)));
+        var afterFirst = Comparable();
 
-        var items = await LoadAsync();
-        Assert.Contains(items, i => !i.Created && i.PreImage!["name"] as string == "Existing");
-        Assert.NotEqual(before, Comparable());
-        var outcome = await _destination.RollbackAsync(items, force: false, CancellationToken.None);
+        // The second migration of the tenant meets the first's records under the same xmlids: it updates them.
+        var items = await RunAsync(destination, "second", Record("res.partner", "p1", ("name", "Ada Lovelace"), ("email", "ada@acme.test"), ("x_run_count", 4L)));
+        Assert.All(items, i => Assert.False(i.Created && i.ExternalId == "flit_acme.test_p1"));
+        Assert.True(items.Single(i => i.ExternalId == "flit_acme.test_p1").PreImage!.ExternalIdExisted);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var outcome = await destination.RollbackAsync(new RollbackRequest([.. items.Where(i => !i.Created)], Force: false, "second"), CancellationToken.None);
 
-        Assert.Equal((2, 1), (outcome.Deleted, outcome.Restored));
-        Assert.Empty(outcome.Conflicts);
-        Assert.Equal(before, Comparable());
+        Assert.Equal((0, 1, 0), (outcome.Deleted, outcome.Restored, outcome.DroppedFields));
+        Assert.Equal(afterFirst, Comparable());
+    }
+
+    [Fact]
+    public async Task Upsert_ContactWithAUsersOrTheCompanysEmail_NeverTouchesThem_CreatesItsOwnWithAWarning()
+    {
+        var (_, destination) = await ConnectAsync(OdooProtocol.XmlRpc);
+        await using var scope = destination;
+        var partnersBefore = JsonNode.Parse(_sandbox.Dump())!["res.partner"]!.ToJsonString();
+        DestinationRecord[] batch =
+        [
+            Record("res.partner", "ann", ("name", "Ann from the CRM"), ("email", "ann@acme.test"), ("function", "Buyer")),
+            Record("res.partner", "co", ("name", "Info desk"), ("email", "info@yourcompany.example")),
+        ];
+
+        Assert.Empty(await destination.SnapshotAsync("res.partner", batch, CancellationToken.None));
+        var outcomes = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.Equal(UpsertStatus.Created, o.Status));
+        Assert.Contains("the Odoo user 'Ann Lee'", outcomes[0].Warning, StringComparison.Ordinal);
+        Assert.Contains("the company 'My Company'", outcomes[1].Warning, StringComparison.Ordinal);
+        var partners = JsonNode.Parse(_sandbox.Dump())!["res.partner"]!.AsArray();
+        Assert.Equal(partnersBefore, new JsonArray([.. partners.Take(partners.Count - 2).Select(p => p!.DeepClone())]).ToJsonString());
     }
 
     [Fact]
     public async Task Rollback_RecordChangedInOdooAfterOurWrite_IsAConflictLeftAloneUnlessForced()
     {
-        var items = await LoadAsync();
-        var lead = items.First(i => i.Model == "crm.lead");
-        await Task.Delay(1100);
-        await _client.ExecuteKwAsync("crm.lead", "write", [new object?[] { long.Parse(lead.DestinationId, System.Globalization.CultureInfo.InvariantCulture) }, new Dictionary<string, object?> { ["name"] = "Edited by a salesperson" }], null, CancellationToken.None);
+        var (client, destination) = await ConnectAsync(OdooProtocol.XmlRpc);
+        await using var scope = destination;
+        var lead = (await destination.UpsertAsync("crm.lead", [Record("crm.lead", "l1", ("name", "Deal"), ("type", "opportunity"))], CancellationToken.None))[0];
+        var item = new RollbackItem("crm.lead", lead.DestinationId!, lead.ExternalId, true, _time.GetUtcNow(), null);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await client.ExecuteKwAsync("crm.lead", "write", [new object?[] { long.Parse(lead.DestinationId!, System.Globalization.CultureInfo.InvariantCulture) }, new Dictionary<string, object?> { ["name"] = "Edited by a salesperson" }], null, CancellationToken.None);
 
-        var careful = await _destination.RollbackAsync([lead], force: false, CancellationToken.None);
-        var forced = await _destination.RollbackAsync([lead], force: true, CancellationToken.None);
+        var careful = await destination.RollbackAsync(new RollbackRequest([item], Force: false, "t1"), CancellationToken.None);
+        var forced = await destination.RollbackAsync(new RollbackRequest([item], Force: true, "t1"), CancellationToken.None);
 
         Assert.Contains("changed in Odoo", Assert.Single(careful.Conflicts), StringComparison.Ordinal);
         Assert.Equal(0, careful.Deleted);

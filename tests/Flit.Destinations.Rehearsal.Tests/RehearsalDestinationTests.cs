@@ -26,7 +26,8 @@ public sealed class RehearsalDestinationTests : IDisposable
         await using var reopened = await RehearsalDestination.OpenAsync(_folder, [], CancellationToken.None);
         var second = await reopened.UpsertAsync("res.partner", batch, CancellationToken.None);
 
-        Assert.All(first.Concat(second), o => Assert.Equal(UpsertStatus.Created, o.Status));
+        Assert.All(first, o => Assert.Equal(UpsertStatus.Created, o.Status));
+        Assert.All(second, o => Assert.Equal(UpsertStatus.Updated, o.Status));
         Assert.Equal(first.Select(o => o.DestinationId), second.Select(o => o.DestinationId));
         Assert.Equal(2, (await reopened.ReadBackAsync("res.partner", batch.Select(b => b.ExternalId).ToList(), [], CancellationToken.None)).Count);
     }
@@ -59,7 +60,7 @@ public sealed class RehearsalDestinationTests : IDisposable
 
         Assert.Empty(await destination.SnapshotAsync("res.partner", batch, CancellationToken.None));
         var written = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
-        var outcome = await destination.RollbackAsync([new RollbackItem("res.partner", written[0].DestinationId!, written[0].ExternalId, true, TimeProvider.System.GetUtcNow(), null)], force: false, CancellationToken.None);
+        var outcome = await destination.RollbackAsync(new RollbackRequest([new RollbackItem("res.partner", written[0].DestinationId!, written[0].ExternalId, true, TimeProvider.System.GetUtcNow(), null)], Force: false, "t1"), CancellationToken.None);
 
         Assert.Equal(1, outcome.Deleted);
         Assert.Empty(await destination.ReadBackAsync("res.partner", [written[0].ExternalId], [], CancellationToken.None));

@@ -57,6 +57,38 @@ public sealed class OdooSandboxTests
     }
 
     [Fact]
+    public async Task Write_Many2oneAsAFloat_IsSilentlyLost_AsOdoosConvertToCacheDoes()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        var parent = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Globex"), ("is_company", true))))!;
+        var child = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Ada"), ("parent_id", parent))))!;
+
+        await client.ExecuteKwAsync("res.partner", "write", [new object?[] { child }, Vals(("parent_id", (double)parent))], null, CancellationToken.None);
+
+        var row = (IReadOnlyDictionary<string, object?>)Assert.Single(Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.partner", "read", [new object?[] { child }, new object?[] { "parent_id" }], null, CancellationToken.None)))!;
+        Assert.Equal(false, row["parent_id"]);
+    }
+
+    [Fact]
+    public async Task Search_PartnersOfUsers_AreFoundThroughUserIds_AndTheCompanyHasItsOwnPartner()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        await CreateAsync(client, "res.partner", Vals(("name", "Plain contact"), ("email", "admin@sandbox.example")));
+
+        var withUser = Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.partner", "search_read", [new object?[] { new object?[] { "email", "=", "admin@sandbox.example" }, new object?[] { "user_ids", "!=", false } }, new object?[] { "name" }], null, CancellationToken.None));
+        var withoutUser = Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.partner", "search_read", [new object?[] { new object?[] { "email", "=", "admin@sandbox.example" }, new object?[] { "user_ids", "=", false } }, new object?[] { "name" }], null, CancellationToken.None));
+        var company = (IReadOnlyDictionary<string, object?>)Assert.Single(Assert.IsType<List<object?>>(await client.ExecuteKwAsync("res.company", "search_read", [Array.Empty<object?>(), new object?[] { "partner_id" }], null, CancellationToken.None)))!;
+
+        Assert.Equal("Administrator", ((IReadOnlyDictionary<string, object?>)Assert.Single(withUser)!)["name"]);
+        Assert.Equal("Plain contact", ((IReadOnlyDictionary<string, object?>)Assert.Single(withoutUser)!)["name"]);
+        Assert.Equal("My Company", ((IList<object?>)company["partner_id"]!)[1]);
+    }
+
+    [Fact]
     public async Task CustomField_ExistsOnlyAfterCreationThroughIrModelFields()
     {
         var (sandbox, client) = await StartAsync();

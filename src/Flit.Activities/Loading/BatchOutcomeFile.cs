@@ -1,5 +1,3 @@
-using Flit.Core.Destinations;
-
 namespace Flit.Activities.Loading;
 
 /// <summary>Every record of a batch and what became of it; the retry pass and the report read these.</summary>
@@ -26,18 +24,18 @@ public sealed record RecordOutcome(
 /// <summary>Where a source record ended.</summary>
 public enum RecordFate
 {
+    /// <summary>The migration created the destination record.</summary>
     Created,
-    Updated,
-    Skipped,
-    Failed,
-}
 
-internal static class RecordFates
-{
-    public static RecordFate From(UpsertStatus status) => status switch
-    {
-        UpsertStatus.Created => RecordFate.Created,
-        UpsertStatus.Updated or UpsertStatus.Unchanged => RecordFate.Updated,
-        _ => RecordFate.Failed,
-    };
+    /// <summary>The migration wrote a record that was there before, or changed one an earlier run of it wrote.</summary>
+    Updated,
+
+    /// <summary>An earlier run of the migration wrote exactly this content: nothing was sent.</summary>
+    Unchanged,
+
+    /// <summary>Not loaded by a rule of the spec (a filter, a record folded into another, a rebuild package).</summary>
+    Skipped,
+
+    /// <summary>Not loaded: the reason says why, with the file and line.</summary>
+    Failed,
 }

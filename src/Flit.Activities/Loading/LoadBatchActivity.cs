@@ -52,6 +52,24 @@ public sealed class LoadBatchActivity(
             }
         }
 
+        // What this migration already wrote: an earlier run's record with the same content is left alone (a re-run
+        // changes nothing, and never overwrites an edit made in the destination since); the ownership recorded at the
+        // first write is kept by every later one.
+        var ownership = new Ownership(
+            await idMap.LookupAsync(migrationId, batch.SourceObject, [.. mapped.Select(r => r.SourceId).Distinct(StringComparer.Ordinal)], cancellationToken),
+            await PreWriteSnapshots.ReadBatchAsync(store, migrationId, input.Run, batch.BatchId, cancellationToken),
+            input.Run);
+        mapped = [.. mapped.Where(record =>
+        {
+            if (ownership.Unchanged(record) is not { } entry)
+            {
+                return true;
+            }
+
+            outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, RecordFate.Unchanged, entry.DestinationId, null, false));
+            return false;
+        })];
+
         mapped = await AttachFilesAsync(migrationId, mapped, outcomes, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
 
@@ -65,7 +83,7 @@ public sealed class LoadBatchActivity(
         {
             var parents = await LookupParentsAsync(migrationId, pending, cancellationToken);
             var resolved = ReferenceResolver.Resolve(pending, parents, lookups, finalAttempt: finalRound);
-            await UpsertAsync(input, batch, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
+            await UpsertAsync(input, batch, ownership, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
             var waiting = resolved.HeldBack.Where(h => h.MissingParent && !finalRound).Select(h => h.Record).ToList();
             foreach (var held in resolved.HeldBack.Where(h => !h.MissingParent || finalRound))
             {
@@ -93,7 +111,7 @@ public sealed class LoadBatchActivity(
 
         warnings.AddRange(resolvedWarnings);
         var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings);
-        var path = RunPaths.Outcome(migrationId, batch.BatchId);
+        var path = RunPaths.Outcome(migrationId, input.Run, batch.BatchId);
         await store.WriteJsonAsync(path, file, cancellationToken);
 
         return new BatchResult(
@@ -103,43 +121,43 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.Fate == RecordFate.Failed),
             outcomes.Count(o => o.MissingParent),
             outcomes.Count(o => o.Fate == RecordFate.Skipped),
-            path);
+            path,
+            outcomes.Count(o => o.Fate == RecordFate.Unchanged));
     }
 
-    private async Task UpsertAsync(ActivityInput input, BatchWork batch, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<string> warnings, CancellationToken cancellationToken)
+    private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<string> warnings, CancellationToken cancellationToken)
     {
         // One destination call per request batch size; the ID map is written after each call so a crash loses
         // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
         foreach (var chunk in ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
         {
-            await SnapshotAsync(input.Request.MigrationId, batch, chunk, cancellationToken);
+            await SnapshotAsync(input, batch, ownership, chunk, cancellationToken);
             var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
-            outcomes.AddRange(await RecordUpsertsAsync(input.Request.MigrationId, batch, chunk, upserts, warnings, cancellationToken));
+            outcomes.AddRange(await RecordUpsertsAsync(input, batch, ownership, chunk, upserts, warnings, cancellationToken));
         }
     }
 
     /// <summary>
-    /// Pre-images of records that existed before the migration, stored before the write. The first snapshot of a chunk
-    /// wins: after a crash, the destination already holds this run's values and a new snapshot would keep those.
+    /// Before the first write of a record by this migration, what the destination holds for it: absent (the run creates
+    /// it) or its pre-image (the run updates it; rollback restores that). Stored before the write, so a crash in between
+    /// loses neither; records the migration already wrote, or this run already snapshotted, are not asked again.
     /// </summary>
-    private async Task SnapshotAsync(string migrationId, BatchWork batch, IReadOnlyList<DestinationRecord> chunk, CancellationToken cancellationToken)
+    private async Task SnapshotAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> chunk, CancellationToken cancellationToken)
     {
-        var path = RunPaths.Snapshot(migrationId, $"{batch.BatchId}-{chunk.Select(r => r.ExternalId).Min(StringComparer.Ordinal)}");
-        if (await store.ExistsAsync(path, cancellationToken))
+        var unknown = chunk.Where(ownership.NeedsSnapshot).ToList();
+        if (unknown.Count == 0)
         {
             return;
         }
 
-        var preImages = await destination.SnapshotAsync(batch.TargetModel, chunk, cancellationToken);
-        if (preImages.Count > 0)
-        {
-            await store.WriteJsonAsync(path, preImages, cancellationToken);
-        }
+        var existing = await destination.SnapshotAsync(batch.TargetModel, unknown, cancellationToken);
+        ownership.Learn(await PreWriteSnapshots.WriteAsync(store, input.Request.MigrationId, input.Run, batch.BatchId, [.. unknown.Select(r => r.ExternalId)], existing, cancellationToken));
     }
 
     private async Task<List<RecordOutcome>> RecordUpsertsAsync(
-        string migrationId,
+        ActivityInput input,
         BatchWork batch,
+        Ownership ownership,
         IReadOnlyList<DestinationRecord> sent,
         IReadOnlyList<UpsertOutcome> upserts,
         List<string> warnings,
@@ -159,11 +177,12 @@ public sealed class LoadBatchActivity(
         foreach (var upsert in upserts)
         {
             var record = byExternalId[upsert.ExternalId];
-            var fate = RecordFates.From(upsert.Status);
-            if (fate != RecordFate.Failed && upsert.DestinationId is { } destinationId)
+            var fate = RecordFate.Failed;
+            if (upsert.Status != UpsertStatus.Failed && upsert.DestinationId is { } destinationId)
             {
-                var operation = fate == RecordFate.Created ? IdMapOperation.Created : IdMapOperation.Updated;
-                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now));
+                var (operation, preImage, reported) = ownership.Of(record);
+                fate = reported;
+                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now, input.Run, preImage));
             }
 
             if (upsert.Warning is { } warning)
@@ -177,10 +196,50 @@ public sealed class LoadBatchActivity(
 
         if (entries.Count > 0)
         {
-            await idMap.RecordAsync(migrationId, entries, cancellationToken);
+            await idMap.RecordAsync(input.Request.MigrationId, entries, cancellationToken);
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// Whose a record is. A record belongs to the migration when the migration created it: known from its ID map
+    /// (kept from the first write) or, before the first write is recorded, from the snapshot stored just before it.
+    /// A record that existed before — under any external id, an earlier migration's included — is updated, never
+    /// counted as created, so a rollback restores it instead of deleting it.
+    /// </summary>
+    private sealed class Ownership(IReadOnlyDictionary<string, IdMapEntry> known, Dictionary<string, PriorState> prior, string runId)
+    {
+        /// <summary>The entry of an earlier run that wrote exactly this content, if any.</summary>
+        public IdMapEntry? Unchanged(DestinationRecord record) =>
+            known.TryGetValue(record.SourceId, out var entry) && entry.RunId != runId && entry.ContentHash == record.ContentHash ? entry : null;
+
+        public bool NeedsSnapshot(DestinationRecord record) => !known.ContainsKey(record.SourceId) && !prior.ContainsKey(record.ExternalId);
+
+        public void Learn(Dictionary<string, PriorState> states)
+        {
+            foreach (var (externalId, state) in states)
+            {
+                prior.TryAdd(externalId, state);
+            }
+        }
+
+        /// <summary>The operation the ID map keeps, the snapshot holding the pre-image, and the fate this run reports.</summary>
+        public (IdMapOperation Operation, string? PreImagePath, RecordFate Reported) Of(DestinationRecord record)
+        {
+            if (known.TryGetValue(record.SourceId, out var entry))
+            {
+                // An earlier run's record written again is an update of this run, whoever created it; a resumed run
+                // reports its own records as it first did.
+                var reported = entry.RunId == runId && entry.Operation == IdMapOperation.Created ? RecordFate.Created : RecordFate.Updated;
+                return (entry.Operation, entry.PreImagePath, reported);
+            }
+
+            var state = prior.TryGetValue(record.ExternalId, out var s)
+                ? s
+                : throw new InvalidOperationException($"No snapshot was stored for {record.ExternalId} before it was written.");
+            return state.Existed ? (IdMapOperation.Updated, state.Path, RecordFate.Updated) : (IdMapOperation.Created, null, RecordFate.Created);
+        }
     }
 
     private async Task<Dictionary<string, IReadOnlyDictionary<string, IdMapEntry>>> LookupParentsAsync(

@@ -20,7 +20,7 @@ public sealed class PlanRetryActivity(IStagingStore store)
         // One retry batch per object and phase, so chains of parents (an organisation under an organisation under
         // another) resolve in the load's rounds instead of racing each other in parallel batches.
         var retries = new SortedDictionary<(int Phase, string Object), (string Model, List<Core.Records.SourceRecord> Records)>();
-        await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
+        await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId, input.Run), cancellationToken))
         {
             var outcome = await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken);
             if (outcome.IsRetry)

@@ -56,7 +56,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
             .OrderBy(f => f.Model, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var outcome = await destination.PrepareAsync(
-            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail, mapping.ExternalIdModule),
+            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail, mapping.ExternalIdModule, request.OwnerTag),
             cancellationToken);
         await store.WriteJsonAsync(RunPaths.Lookups(request.MigrationId), outcome, cancellationToken);
 

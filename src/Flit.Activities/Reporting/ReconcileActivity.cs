@@ -46,13 +46,13 @@ public sealed class ReconcileActivity(
         var migrationId = input.Request.MigrationId;
         var specHash = input.SpecHash ?? throw new ArgumentException("Reconcile needs the approved spec hash.", nameof(input));
         var mapping = await mappings.GetAsync(input.Request, specHash, cancellationToken);
-        var outcomes = await RunOutcomes.ReadAsync(store, migrationId, cancellationToken);
+        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId, input.Run), cancellationToken);
         var counts = outcomes.Counts();
 
         var presence = new List<PresenceCheck>();
         var diff = new List<FieldDifference>();
         foreach (var group in outcomes.Final
-            .Where(f => f.Record.Fate is RecordFate.Created or RecordFate.Updated)
+            .Where(f => f.Record.Fate is RecordFate.Created or RecordFate.Updated or RecordFate.Unchanged)
             .GroupBy(f => (f.Batch.SourceObject, f.Batch.TargetModel)))
         {
             var loaded = group.Select(g => g.Record).ToList();
@@ -71,7 +71,8 @@ public sealed class ReconcileActivity(
             counts.Sum(c => c.Updated),
             counts.Sum(c => c.Failed),
             counts.Sum(c => c.Skipped),
-            diff.Count(d => !d.Matches) + presence.Sum(p => p.MissingExternalIds.Count));
+            diff.Count(d => !d.Matches) + presence.Sum(p => p.MissingExternalIds.Count),
+            counts.Sum(c => c.Unchanged));
     }
 
     private async Task<PresenceCheck> CheckPresenceAsync(string sourceObject, string model, List<RecordOutcome> loaded, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class ReportActivity(IStagingStore store)
         var migrationId = input.Request.MigrationId;
         var reconciliation = await store.ReadJsonAsync<Reconciliation>(RunPaths.Report(migrationId, "reconciliation.json"), cancellationToken);
 
-        var outcomes = await RunOutcomes.ReadAsync(store, migrationId, cancellationToken);
+        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId, input.Run), cancellationToken);
         var notLoaded = outcomes.Final.Where(f => f.Record.Fate is RecordFate.Failed or RecordFate.Skipped).ToList();
 
         var json = RunPaths.Report(migrationId, "json");

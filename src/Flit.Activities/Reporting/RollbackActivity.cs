@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Flit.Activities.Loading;
 using Flit.Core.Destinations;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
@@ -38,41 +38,42 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
             throw new InvalidOperationException($"Migration {migrationId} last wrote at {lastWrite:u}; rollback is available for {retention.TotalHours:0} hours after a run, and that window has closed.");
         }
 
-        var outcomes = await RunOutcomes.ReadAsync(store, migrationId, cancellationToken);
+        // Where each object loads (its phase and model), from the outcome files of every run of the migration.
+        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId), cancellationToken);
         var placement = outcomes.Final.GroupBy(f => f.Batch.SourceObject).ToDictionary(g => g.Key, g => (g.First().Batch.Phase, g.First().Batch.TargetModel), StringComparer.Ordinal);
-        var preImages = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.Ordinal);
-        await foreach (var item in store.ListAsync(RunPaths.Snapshots(migrationId), cancellationToken))
+
+        // Each updated record's pre-image is in the snapshot its first write stored (the ID map names it).
+        var snapshots = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
+        var items = new List<RollbackItem>();
+        foreach (var entry in entries
+            .Where(e => placement.ContainsKey(e.ObjectType))
+            .OrderByDescending(e => placement[e.ObjectType].Phase)
+            .ThenBy(e => e.ObjectType, StringComparer.Ordinal))
         {
-            foreach (var (externalId, values) in await store.ReadJsonAsync<Dictionary<string, Dictionary<string, JsonElement>>>(item.Path, cancellationToken))
+            PreImage? preImage = null;
+            if (entry.Operation == IdMapOperation.Updated && entry.PreImagePath is { } path)
             {
-                preImages[externalId] = values.ToDictionary(v => v.Key, v => Plain(v.Value), StringComparer.Ordinal);
+                if (!snapshots.TryGetValue(path, out var snapshot))
+                {
+                    snapshots[path] = snapshot = await PreWriteSnapshots.ReadAsync(store, path, cancellationToken);
+                }
+
+                preImage = snapshot.Existing.GetValueOrDefault(entry.ExternalId);
+            }
+
+            // Children before parents: the last phase first, and within it the order of the ID map. An updated record
+            // without a pre-image cannot be restored, so it is left as it is.
+            if (entry.Operation == IdMapOperation.Created || preImage is not null)
+            {
+                items.Add(new RollbackItem(placement[entry.ObjectType].TargetModel, entry.DestinationId, entry.ExternalId, entry.Operation == IdMapOperation.Created, entry.At, preImage));
             }
         }
 
-        // Children before parents: the last phase first, and within it the order of the ID map.
-        var items = entries
-            .Where(e => placement.ContainsKey(e.ObjectType))
-            .OrderByDescending(e => placement[e.ObjectType].Phase)
-            .ThenBy(e => e.ObjectType, StringComparer.Ordinal)
-            .Select(e => new RollbackItem(placement[e.ObjectType].TargetModel, e.DestinationId, e.ExternalId, e.Operation == IdMapOperation.Created, e.At, preImages.GetValueOrDefault(e.ExternalId)))
-            .Where(i => i.Created || i.PreImage is not null)
-            .ToList();
-        var outcome = await destination.RollbackAsync(items, force, cancellationToken);
+        var outcome = await destination.RollbackAsync(new RollbackRequest(items, force, request.OwnerTag), cancellationToken);
         var undone = entries.Where(e => !outcome.Conflicts.Any(c => c.Contains(e.ExternalId, StringComparison.Ordinal))).Select(e => (e.ObjectType, e.SourceId)).ToList();
         await idMap.RemoveAsync(migrationId, undone, cancellationToken);
         var report = new RollbackReport(migrationId, time.GetUtcNow(), force, outcome.Deleted, outcome.Restored, outcome.Conflicts, outcome.Failures, outcome.DroppedFields);
         await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
         return report;
     }
-
-    private static object? Plain(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.TryGetInt64(out var n) ? n : value.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Null => null,
-        JsonValueKind.Array => value.EnumerateArray().Select(Plain).ToList(),
-        _ => value.GetRawText(),
-    };
 }

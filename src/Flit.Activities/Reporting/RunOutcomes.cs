@@ -5,7 +5,8 @@ using Flit.Core.Ports;
 namespace Flit.Activities.Reporting;
 
 /// <summary>Per-object counts of where source records ended.</summary>
-public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped);
+/// <remarks>Source = Created + Updated + Unchanged + Failed + Skipped: every record read is in exactly one of them.</remarks>
+public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped, long Unchanged = 0);
 
 /// <summary>
 /// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins),
@@ -24,12 +25,13 @@ public sealed class RunOutcomes
 
     public IReadOnlyList<string> Warnings { get; }
 
-    public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string migrationId, CancellationToken cancellationToken)
+    /// <summary>Reads the outcome files under <paramref name="outcomes"/> (a run's, see <see cref="RunPaths.Outcomes(string, string)"/>).</summary>
+    public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string outcomes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var final = new Dictionary<(string Object, string Id), (BatchOutcomeFile, RecordOutcome)>();
         var files = new List<BatchOutcomeFile>();
-        await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId), cancellationToken))
+        await foreach (var item in store.ListAsync(outcomes, cancellationToken))
         {
             files.Add(await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken));
         }
@@ -65,5 +67,6 @@ public sealed class RunOutcomes
                 g.LongCount(f => f.Record.Fate == RecordFate.Created),
                 g.LongCount(f => f.Record.Fate == RecordFate.Updated),
                 g.LongCount(f => f.Record.Fate == RecordFate.Failed),
-                g.LongCount(f => f.Record.Fate == RecordFate.Skipped)))];
+                g.LongCount(f => f.Record.Fate == RecordFate.Skipped),
+                g.LongCount(f => f.Record.Fate == RecordFate.Unchanged)))];
 }

@@ -134,15 +134,14 @@ public sealed class LocalMigrationHost : IAsyncDisposable
 
         public Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken) => inner.PrepareAsync(plan, cancellationToken);
 
-        public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.SnapshotAsync(model, batch, cancellationToken);
+        public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.SnapshotAsync(model, batch, cancellationToken);
 
         public Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.UpsertAsync(model, batch, cancellationToken);
 
         public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadBackAsync(model, externalIds, fields, cancellationToken);
 
-        public Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken) =>
-            inner.RollbackAsync(items, force, cancellationToken);
+        public Task<RollbackOutcome> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) => inner.RollbackAsync(request, cancellationToken);
 
         public async ValueTask DisposeAsync()
         {

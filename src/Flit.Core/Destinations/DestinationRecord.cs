@@ -50,16 +50,15 @@ public sealed record FileContent(string RelativePath);
 public sealed record UserLookup(string Email);
 
 /// <summary>
-/// What the migration did to one record, relative to the destination as it was before the migration: a record
-/// the migration created reports <see cref="Created"/> again when a repeated call (resume, re-run) finds it, so
-/// the ID map and rollback keep treating it as ours; a record that existed before reports <see cref="Updated"/>
-/// or <see cref="Unchanged"/>.
+/// What the destination did to one record in this call: created it, or wrote a record that was already there
+/// (under its external id, or matched another way). Whether the record belongs to the migration is not the
+/// destination's call: the load decides it from the migration's ID map and the snapshot it stored before the first
+/// write, so a record a previous migration created is never mistaken for one this run created.
 /// </summary>
 public enum UpsertStatus
 {
     Created,
     Updated,
-    Unchanged,
     Failed,
 }
 
@@ -78,14 +77,27 @@ public sealed record UpsertOutcome(
     bool MissingParent = false,
     string? Warning = null);
 
+/// <summary>What a destination record held before the migration first wrote it: the values a rollback restores.</summary>
+/// <param name="Values">Field values in the form the destination's write takes back.</param>
+/// <param name="ExternalIdExisted">Whether the record already carried the run's external id (e.g. an earlier migration of
+/// the tenant created it); when false the migration registered it (an e-mail match) and a rollback removes it again.</param>
+public sealed record PreImage(IReadOnlyDictionary<string, object?> Values, bool ExternalIdExisted);
+
 /// <summary>One record a rollback undoes: delete what the migration created, restore what it updated.</summary>
 /// <param name="Model">Destination model.</param>
 /// <param name="DestinationId">Destination id.</param>
 /// <param name="ExternalId">The record's external id.</param>
 /// <param name="Created">True when the migration created it (delete), false when it updated it (restore).</param>
 /// <param name="WrittenAt">When the migration last wrote it: a later change in the destination is a conflict.</param>
-/// <param name="PreImage">For updated records: the values to restore.</param>
-public sealed record RollbackItem(string Model, string DestinationId, string ExternalId, bool Created, DateTimeOffset WrittenAt, IReadOnlyDictionary<string, object?>? PreImage);
+/// <param name="PreImage">For updated records: what to restore.</param>
+public sealed record RollbackItem(string Model, string DestinationId, string ExternalId, bool Created, DateTimeOffset WrittenAt, PreImage? PreImage);
+
+/// <summary>A rollback of one migration.</summary>
+/// <param name="Items">What to undo, children before parents.</param>
+/// <param name="Force">Also undo records changed in the destination after the migration's write.</param>
+/// <param name="OwnerTag">The migration's tag: what its prepare step created (custom fields, stages, teams...) is
+/// registered under it, and only that is removed, never what another migration of the tenant created.</param>
+public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool Force, string OwnerTag);
 
 /// <summary>What a rollback did, and what it left alone because someone changed it after the migration's write.</summary>
 /// <param name="Deleted">Records the migration had created, deleted.</param>

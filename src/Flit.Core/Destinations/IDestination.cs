@@ -16,12 +16,13 @@ public interface IDestination : IAsyncDisposable
     Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The current values, by external id, of the batch's records that an upsert would update although the migration
-    /// did not create them (records that existed before it, e.g. partners matched by e-mail): the pre-images a
-    /// rollback restores. The caller stores them before calling <see cref="UpsertAsync"/>, so a crash between the
-    /// write and its bookkeeping cannot lose them; records already written by the migration are left out.
+    /// What the batch's records hold now, by external id, for those that already exist in the destination — under
+    /// their external id (an earlier migration of the tenant may have created them) or matched another way (e.g.
+    /// partners by e-mail, never the destination's own users or companies). Records left out do not exist yet. The
+    /// caller stores this before calling <see cref="UpsertAsync"/>, so a crash between the write and its bookkeeping
+    /// can lose neither a pre-image nor the fact that a record was new.
     /// </summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> SnapshotAsync(
+    Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(
         string model,
         IReadOnlyList<DestinationRecord> batch,
         CancellationToken cancellationToken);
@@ -34,10 +35,11 @@ public interface IDestination : IAsyncDisposable
 
     /// <summary>
     /// Undoes a run, items in the order given (children before parents): deletes created records and restores the
-    /// pre-images of updated ones. A record changed in the destination after <see cref="RollbackItem.WrittenAt"/> is
-    /// reported as a conflict and left alone unless <paramref name="force"/>.
+    /// pre-images of updated ones, then removes what the migration's prepare step created under its owner tag. A record
+    /// changed in the destination after <see cref="RollbackItem.WrittenAt"/> is reported as a conflict and left alone
+    /// unless forced.
     /// </summary>
-    Task<RollbackOutcome> RollbackAsync(IReadOnlyList<RollbackItem> items, bool force, CancellationToken cancellationToken);
+    Task<RollbackOutcome> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken);
 
     /// <summary>Reads records back by external id (reconciliation and the field-level diff); records that do not
     /// exist are left out; an empty <paramref name="fields"/> checks presence only.</summary>
@@ -68,19 +70,31 @@ public sealed record CustomFieldPlan(string Model, string Name, string Type, str
 /// <param name="FallbackOwnerEmail">User that receives records whose owner has no destination user, when set.</param>
 /// <param name="ExternalIdModule">The module of the run's external ids: what the destination creates for the plan is
 /// registered under it too, so a rollback can find and remove it.</param>
+/// <param name="OwnerTag">The migration's tag, part of the external id of everything the plan creates, so that a
+/// rollback removes only what this migration created, never what another migration of the tenant did.</param>
 public sealed record PreparePlan(
     IReadOnlyList<CustomFieldPlan> CustomFields,
     IReadOnlyList<NamedLookup> NamedRecords,
     IReadOnlyCollection<string> OwnerEmails,
     string? FallbackOwnerEmail,
-    string? ExternalIdModule = null);
+    string? ExternalIdModule,
+    string OwnerTag);
 
 /// <summary>Ids the load needs: named records and users by email; plus owners that matched no user.</summary>
+/// <param name="NamedRecordIds">Named records by <see cref="Key"/>.</param>
+/// <param name="UserIdsByEmail">Users by <see cref="UserKey"/> (unmatched owners map to the fallback user when one is set).</param>
+/// <param name="UnmatchedOwners">Owner e-mails that match no destination user.</param>
+/// <param name="CreatedCustomFields">Custom fields created now (<c>model.field</c>).</param>
+/// <param name="UserPartnerIdsByEmail">The contact record of each matched user (Odoo's res.users.partner_id), for
+/// message authors; empty where the destination has no such record.</param>
+/// <param name="FallbackOwnerProblem">Why the fallback owner cannot be used (not a destination user), when it cannot.</param>
 public sealed record PrepareOutcome(
     IReadOnlyDictionary<string, string> NamedRecordIds,
     IReadOnlyDictionary<string, string> UserIdsByEmail,
     IReadOnlyList<string> UnmatchedOwners,
-    IReadOnlyList<string> CreatedCustomFields)
+    IReadOnlyList<string> CreatedCustomFields,
+    IReadOnlyDictionary<string, string>? UserPartnerIdsByEmail = null,
+    string? FallbackOwnerProblem = null)
 {
     /// <summary>Key for <see cref="NamedRecordIds"/>: <c>model|name</c>, name compared case-insensitively.</summary>
     public static string Key(NamedLookup lookup)
@@ -94,6 +108,66 @@ public sealed record PrepareOutcome(
     {
         ArgumentNullException.ThrowIfNull(email);
         return email.Trim().ToUpperInvariant();
+    }
+}
+
+/// <summary>A destination user as matched by e-mail: the user's id and, where the destination has one, its contact record.</summary>
+public sealed record DestinationUser(string Id, string? PartnerId);
+
+/// <summary>
+/// Owners resolved against the destination's users, the same way for every destination: by e-mail, case-insensitively;
+/// an owner without a user goes to the fallback user when one is set, else it is listed as unmatched. A fallback that is
+/// not a destination user is reported, not thrown: the run stops before loading and says so.
+/// </summary>
+public static class OwnerMatching
+{
+    public static PrepareOutcome Resolve(
+        PreparePlan plan,
+        IReadOnlyDictionary<string, DestinationUser> usersByKey,
+        IReadOnlyDictionary<string, string> namedRecordIds,
+        IReadOnlyList<string> createdCustomFields)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(usersByKey);
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        var partners = new Dictionary<string, string>(StringComparer.Ordinal);
+        DestinationUser? fallback = null;
+        string? problem = null;
+        if (plan.FallbackOwnerEmail is { } fallbackEmail)
+        {
+            if (usersByKey.TryGetValue(PrepareOutcome.UserKey(fallbackEmail), out fallback))
+            {
+                resolved[PrepareOutcome.UserKey(fallbackEmail)] = fallback.Id;
+            }
+            else
+            {
+                problem = $"The fallback owner '{fallbackEmail}' is not a user of the destination: give the e-mail of an existing user, or create that user first.";
+            }
+        }
+
+        var unmatched = new List<string>();
+        foreach (var email in plan.OwnerEmails)
+        {
+            var key = PrepareOutcome.UserKey(email);
+            if (usersByKey.TryGetValue(key, out var user))
+            {
+                resolved[key] = user.Id;
+                if (user.PartnerId is { } partner)
+                {
+                    partners[key] = partner;
+                }
+            }
+            else
+            {
+                unmatched.Add(email);
+                if (fallback is not null)
+                {
+                    resolved[key] = fallback.Id;
+                }
+            }
+        }
+
+        return new PrepareOutcome(namedRecordIds, resolved, unmatched, createdCustomFields, partners, problem);
     }
 }
 

@@ -106,13 +106,18 @@ public sealed class CompiledMapping : ICompiledMapping
     private static string ExternalIdPrefix(string modulePrefix, string system, string objectKey) =>
         $"{modulePrefix}{Slug(system, 20)}_{Slug(objectKey, 30)}_";
 
-    private static string SafeId(string sourceId)
+    /// <summary>A slug of <paramref name="value"/> that stays distinct from the slug of any other value: one that had
+    /// to be altered gets a hash suffix.</summary>
+    public static string SafeName(string value, int max)
     {
-        var slug = Slug(sourceId, 60);
-        return ReferenceEquals(slug, sourceId) || slug == sourceId
+        ArgumentNullException.ThrowIfNull(value);
+        var slug = Slug(value, max);
+        return ReferenceEquals(slug, value) || slug == value
             ? slug
-            : slug + "_" + System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(sourceId.AsSpan())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..10];
+            : slug + "_" + System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..10];
     }
+
+    private static string SafeId(string sourceId) => SafeName(sourceId, 60);
 
     /// <summary>Transform inputs, reused per thread: mapping allocates only what it returns.</summary>
     [ThreadStatic]

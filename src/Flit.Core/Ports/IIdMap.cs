@@ -7,7 +7,19 @@ public enum IdMapOperation
     Updated,
 }
 
-/// <summary>One line of the run's memory: a source record and the destination record it became.</summary>
+/// <summary>One line of the migration's memory: a source record and the destination record it became.</summary>
+/// <param name="ObjectType">Mapping object key.</param>
+/// <param name="SourceId">Source record id.</param>
+/// <param name="DestinationId">Destination record id.</param>
+/// <param name="ExternalId">The record's external id.</param>
+/// <param name="Operation">Whether the migration created the record (its rollback deletes it) or updated one that was
+/// there before (its rollback restores the pre-image); decided at the first write and kept by every later one.</param>
+/// <param name="ContentHash">Hash of the mapped content last written: an equal hash on a later run means unchanged.</param>
+/// <param name="BatchId">Batch that last wrote it.</param>
+/// <param name="At">When the migration last wrote it (a later change in the destination is someone else's).</param>
+/// <param name="RunId">The run (attempt) that last wrote it: a resumed run re-sends its own records; a later run
+/// leaves unchanged ones alone.</param>
+/// <param name="PreImagePath">For updated records: the staged snapshot holding the values from before the first write.</param>
 public sealed record IdMapEntry(
     string ObjectType,
     string SourceId,
@@ -16,7 +28,9 @@ public sealed record IdMapEntry(
     IdMapOperation Operation,
     string ContentHash,
     string BatchId,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string RunId = "",
+    string? PreImagePath = null);
 
 /// <summary>
 /// (migration, object type, source id) → destination id. Writes are batched: one call per batch of records.

@@ -49,10 +49,10 @@ public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);
 public sealed record LoadPlan(IReadOnlyList<PhasePlan> Phases, long Records, long SkippedByRule);
 
 /// <summary>Counts of one loaded batch; failures are in the batch's outcome file.</summary>
-public sealed record BatchResult(string BatchId, int Created, int Updated, int Failed, int MissingParent, int Skipped, string OutcomePath);
+public sealed record BatchResult(string BatchId, int Created, int Updated, int Failed, int MissingParent, int Skipped, string OutcomePath, int Unchanged = 0);
 
 /// <summary>Reconciliation counts and where the diff and report are.</summary>
-public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches);
+public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches, long Unchanged = 0);
 
 /// <summary>Where the final reports are.</summary>
 public sealed record ReportResult(string JsonPath, string CsvPath, string ReadablePath);
@@ -68,5 +68,10 @@ public sealed record MigrationOutcome(
 /// <summary>Custom status: what ops and <c>flit status</c> see while the run goes on.</summary>
 public sealed record MigrationStatus(string Stage, int? Phase, int BatchesDone, int BatchesTotal, string? Detail);
 
-/// <summary>The input every activity receives: the request, the approved spec's hash, and the batch when loading.</summary>
-public sealed record ActivityInput(MigrationRequest Request, string? SpecHash = null, BatchWork? Batch = null, int? Phase = null);
+/// <summary>The input every activity receives: the request, the approved spec's hash, the batch when loading, and the
+/// run (the orchestration instance: one per attempt of a migration, the same for its resumes).</summary>
+public sealed record ActivityInput(MigrationRequest Request, string? SpecHash = null, BatchWork? Batch = null, int? Phase = null, string? RunId = null)
+{
+    /// <summary>The run's id; a request run outside a workflow counts as the migration's only run.</summary>
+    public string Run => RunId ?? Request.MigrationId;
+}

@@ -33,4 +33,11 @@ public sealed record MigrationRequest(
     public static readonly TimeSpan DefaultApprovalTimeout = TimeSpan.FromDays(7);
 
     public static readonly TimeSpan DefaultDeltaWindow = TimeSpan.FromHours(48);
+
+    /// <summary>The migration's tag in the destination: part of the external id of everything its prepare step creates,
+    /// so its rollback removes only that. A fixed-length hash first, so no tag is the start of another's; then the id,
+    /// for people reading it (safe in Odoo xmlid names and Dataverse keys).</summary>
+    public string OwnerTag =>
+        System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(MigrationId)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)[..10]
+        + "_" + Mapping.CompiledMapping.Slug(MigrationId, 20);
 }

@@ -14,7 +14,7 @@ public static class MigrationWorkflow
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        var input = new ActivityInput(request);
+        var input = new ActivityInput(request, RunId: context.InstanceId);
 
         context.SetCustomStatus(new MigrationStatus("staging", null, 0, 0, null));
         await context.CallActivityAsync<StageResult>(ActivityNames.Stage, input);
@@ -25,7 +25,7 @@ public static class MigrationWorkflow
         context.SetCustomStatus(new MigrationStatus("proposing", null, 0, 0, $"{audit.Findings} findings"));
         var proposal = await context.CallActivityAsync<ProposalResult>(ActivityNames.Propose, input);
 
-        var approval = await AwaitApprovalAsync(context, request, proposal);
+        var approval = await AwaitApprovalAsync(context, input, proposal);
         if (!approval.Approved)
         {
             context.SetCustomStatus(new MigrationStatus("not-approved", null, 0, 0, approval.Reason));
@@ -59,9 +59,10 @@ public static class MigrationWorkflow
         return new MigrationOutcome(request.MigrationId, "delta-window-open", $"until {closesAt:O}", reconciliation, report);
     }
 
-    private static async Task<ApprovalCheck> AwaitApprovalAsync(IWorkflowContext context, MigrationRequest request, ProposalResult proposal)
+    private static async Task<ApprovalCheck> AwaitApprovalAsync(IWorkflowContext context, ActivityInput start, ProposalResult proposal)
     {
-        var input = new ActivityInput(request, proposal.SpecHash);
+        var request = start.Request;
+        var input = start with { SpecHash = proposal.SpecHash };
         var check = await context.CallActivityAsync<ApprovalCheck>(ActivityNames.CheckApproval, input);
         if (check.Approved)
         {

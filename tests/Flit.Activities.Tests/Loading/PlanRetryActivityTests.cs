@@ -29,7 +29,7 @@ public sealed class PlanRetryActivityTests
             new("3", "acm_person.csv", 4, "p3", RecordFate.Failed, null, "bad email", false),
             new("4", "acm_person.csv", 5, "p4", RecordFate.Failed, null, "parent missing", true),
         ], []);
-        await using (var stream = await store.OpenWriteAsync(RunPaths.Outcome("m-1", outcome.BatchId), CancellationToken.None))
+        await using (var stream = await store.OpenWriteAsync(RunPaths.Outcome("m-1", "m-1", outcome.BatchId), CancellationToken.None))
         {
             await JsonSerializer.SerializeAsync(stream, outcome, JsonDefaults.Options);
         }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Flit.Core.Destinations;
+
+namespace Flit.Destinations.Odoo;
+
+/// <summary>What crm.lead's own rules would do to migrated data, and how the destination keeps it intact.</summary>
+public sealed partial class OdooDestination
+{
+    /// <summary>
+    /// Odoo has no lost stage: a lost opportunity is archived with probability 0 (what action_set_lost writes), and
+    /// both go in the same call as the rest.
+    /// </summary>
+    private static DestinationRecord AsOdooWonOrLost(DestinationRecord record) =>
+        record.Values.GetValueOrDefault("active") is false or "false" or "0" && !record.Values.ContainsKey("probability")
+            ? record with { Values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal) { ["active"] = false, ["probability"] = 0d } }
+            : record;
+
+    /// <summary>
+    /// A lead's email_from and phone write through to its partner when they differ (crm_lead.py inverses; up to 18 an
+    /// empty value too), which would overwrite a migrated contact. Such values are not sent — the lead shows its
+    /// contact's — and one that really differs is kept in the lead's description, with a warning.
+    /// </summary>
+    private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, string> warnings, CancellationToken cancellationToken)
+    {
+        static long? PartnerOf(DestinationRecord r) => r.Values.GetValueOrDefault("partner_id") switch
+        {
+            long id => id,
+            string text when long.TryParse(text, CultureInfo.InvariantCulture, out var id) => id,
+            _ => null,
+        };
+
+        var linked = records.Where(r => PartnerOf(r) is not null && (r.Values.ContainsKey("email_from") || r.Values.ContainsKey("phone"))).ToList();
+        if (linked.Count == 0)
+        {
+            return records;
+        }
+
+        var partners = ((List<object?>)(await client.ExecuteKwAsync("res.partner", "read", [linked.Select(r => (object?)PartnerOf(r)).Distinct().ToList(), new List<object?> { "email", "phone" }], Context(), cancellationToken))!)
+            .OfType<IReadOnlyDictionary<string, object?>>().ToDictionary(p => Convert.ToInt64(p["id"], CultureInfo.InvariantCulture));
+        static string? Text(object? value) => value is string { Length: > 0 } text ? text.Trim() : null;
+        return [.. records.Select(record =>
+        {
+            if (PartnerOf(record) is not { } partnerId || !partners.TryGetValue(partnerId, out var partner))
+            {
+                return record;
+            }
+
+            var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+            var kept = new List<string>();
+            foreach (var (leadField, partnerField, label) in new[] { ("email_from", "email", "E-mail"), ("phone", "phone", "Phone") })
+            {
+                var contacts = Text(partner.GetValueOrDefault(partnerField));
+                if (!values.TryGetValue(leadField, out var value) || Text(value) == contacts)
+                {
+                    continue;
+                }
+
+                values.Remove(leadField);
+                if (Text(value) is { } own && !string.Equals(own.Replace(" ", string.Empty, StringComparison.Ordinal), contacts?.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+                {
+                    values["description"] = (values.GetValueOrDefault("description") as string ?? string.Empty) + $"<p>{label} on the source record: {System.Net.WebUtility.HtmlEncode(own)}</p>";
+                    kept.Add($"{leadField} '{own}' differs from its contact's '{contacts}'");
+                }
+            }
+
+            if (kept.Count > 0)
+            {
+                warnings[record.ExternalId] = $"{record.Location}: {string.Join("; ", kept)}: Odoo would overwrite the contact, so the lead shows the contact's value and keeps its own in the description.";
+            }
+
+            return record with { Values = values };
+        })];
+    }
+
+    /// <summary>date_closed as it must end after the load: the source's close date, or what an earlier write left.</summary>
+    /// <param name="Wanted">External id → the date_closed to write after the load.</param>
+    /// <param name="Before">External id → date_closed before the load, for leads that existed (null when empty).</param>
+    private sealed record ClosingDates(Dictionary<string, object?> Wanted, Dictionary<string, (long Id, string? Value)> Before);
+
+    /// <summary>
+    /// crm.lead's write() stamps date_closed with the current time whenever a lead is won or lost (facts: date_closed),
+    /// whatever the call says, so a repeated write (a resume, a re-run) would move it. The source's close date, when
+    /// the mapping gives one, is taken out of the load and written by itself afterwards (a write of date_closed alone
+    /// stamps nothing); for leads that already exist, the value before the load is remembered so it can be put back.
+    /// </summary>
+    private async Task<(List<DestinationRecord> Records, ClosingDates? Closing)> TakeClosingDatesAsync(List<DestinationRecord> records, Dictionary<string, long> existing, CancellationToken cancellationToken)
+    {
+        var wanted = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var stripped = records.Select(record =>
+        {
+            if (!record.Values.TryGetValue("date_closed", out var closed))
+            {
+                return record;
+            }
+
+            wanted[record.ExternalId] = closed;
+            return record with { Values = record.Values.Where(v => v.Key != "date_closed").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
+        }).ToList();
+
+        var before = new Dictionary<string, (long Id, string? Value)>(StringComparer.Ordinal);
+        var known = records.Where(r => existing.ContainsKey(r.ExternalId) && !wanted.ContainsKey(r.ExternalId)).ToDictionary(r => existing[r.ExternalId], r => r.ExternalId);
+        if (known.Count > 0)
+        {
+            foreach (var row in await ReadAsync("crm.lead", known.Keys, ["date_closed"], cancellationToken))
+            {
+                var id = OdooValues.Integer(row["id"]) ?? 0;
+                before[known[id]] = (id, row.GetValueOrDefault("date_closed") as string);
+            }
+        }
+
+        return (stripped, wanted.Count == 0 && before.Values.All(b => b.Value is null) ? null : new ClosingDates(wanted, before));
+    }
+
+    /// <summary>Writes the source close dates, and puts back a date_closed the load moved on a lead that was closed before.</summary>
+    private async Task RestoreClosingDatesAsync(ClosingDates closing, IReadOnlyList<UpsertOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var written = outcomes.Where(o => o.Status != UpsertStatus.Failed && o.DestinationId is not null).ToDictionary(o => o.ExternalId, o => long.Parse(o.DestinationId!, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var rows = new List<object?>();
+        foreach (var (externalId, value) in closing.Wanted.Where(w => written.ContainsKey(w.Key)))
+        {
+            rows.Add(new List<object?> { externalId, OdooValues.LoadText(new Dictionary<string, DestinationField> { ["date_closed"] = new("date_closed", "datetime", false) }, "date_closed", value) });
+        }
+
+        var reopened = closing.Before.Where(b => b.Value.Value is not null && written.ContainsKey(b.Key)).ToDictionary(b => b.Value.Id, b => (b.Key, b.Value.Value));
+        if (reopened.Count > 0)
+        {
+            foreach (var row in await ReadAsync("crm.lead", reopened.Keys, ["date_closed"], cancellationToken))
+            {
+                var (externalId, previous) = reopened[OdooValues.Integer(row["id"]) ?? 0];
+                // Still closed, but stamped again: the first write's date stays. Reopened leads keep Odoo's empty value.
+                if (row.GetValueOrDefault("date_closed") is string now && now != previous)
+                {
+                    rows.Add(new List<object?> { externalId, previous });
+                }
+            }
+        }
+
+        if (rows.Count > 0)
+        {
+            await LoadAllAsync("crm.lead", ["id", "date_closed"], rows, cancellationToken);
+        }
+    }
+
+    private async Task<List<IReadOnlyDictionary<string, object?>>> ReadAsync(string model, IEnumerable<long> ids, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
+        [.. ((List<object?>)(await client.ExecuteKwAsync(model, "read", [ids.Select(id => (object?)id).ToList(), fields.Select(f => (object?)f).ToList()], ArchivedToo(), cancellationToken))!)
+            .OfType<IReadOnlyDictionary<string, object?>>()];
+}
