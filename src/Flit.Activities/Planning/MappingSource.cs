@@ -20,16 +20,27 @@ public interface IMappingSource
 /// <summary>
 /// Loads the run's proposed spec from staging, checks it is the one approved (by hash), and compiles it with the
 /// source's time zone and date order, the owners' e-mails from the export, and the destination's schema.
-/// Compiled once per process and spec hash.
+/// Compiled once per process and spec hash; a compile that failed or was cancelled is forgotten, so the next call
+/// tries again instead of failing for the rest of the process.
 /// </summary>
 public sealed class StagedMappingSource(IStagingStore store, IStagedExports exports, IDestination destination) : IMappingSource
 {
     private readonly ConcurrentDictionary<(string, string), Lazy<Task<ICompiledMapping>>> _cache = new();
 
-    public Task<ICompiledMapping> GetAsync(MigrationRequest request, string specHash, CancellationToken cancellationToken)
+    public async Task<ICompiledMapping> GetAsync(MigrationRequest request, string specHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _cache.GetOrAdd((request.MigrationId, specHash), _ => new Lazy<Task<ICompiledMapping>>(() => CompileAsync(request, specHash, cancellationToken))).Value;
+        var key = (request.MigrationId, specHash);
+        var compile = _cache.GetOrAdd(key, _ => new Lazy<Task<ICompiledMapping>>(() => CompileAsync(request, specHash, cancellationToken)));
+        try
+        {
+            return await compile.Value;
+        }
+        catch
+        {
+            _cache.TryRemove(KeyValuePair.Create(key, compile));
+            throw;
+        }
     }
 
     private async Task<ICompiledMapping> CompileAsync(MigrationRequest request, string specHash, CancellationToken cancellationToken)

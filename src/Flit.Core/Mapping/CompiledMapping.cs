@@ -119,6 +119,8 @@ public sealed class CompiledMapping : ICompiledMapping
 
     private static string SafeId(string sourceId) => SafeName(sourceId, 60);
 
+    private sealed record SchemaColumns(RecordSchema Schema, int[][] Columns);
+
     /// <summary>Transform inputs, reused per thread: mapping allocates only what it returns.</summary>
     [ThreadStatic]
     private static string?[]? InputBuffer;
@@ -131,7 +133,9 @@ public sealed class CompiledMapping : ICompiledMapping
         private readonly IReadOnlyDictionary<string, string> _models;
         private readonly ConditionalWeakTable<RecordSchema, int[][]> _columns = [];
         private readonly string _externalIdPrefix;
-        private (RecordSchema Schema, int[][] Columns)? _lastSchema;
+        /// <summary>The last file schema seen and its column positions, as one object: parallel batches share this
+        /// mapper, and a reference is read and written whole (a struct pair could be read half old, half new).</summary>
+        private SchemaColumns? _lastSchema;
         private readonly (string Column, string Value, bool Equal)? _where;
 
         public ObjectMapper(ObjectMapping entry, string system, string prefix, TransformContext context, IReadOnlyDictionary<string, string> models, DestinationSchema? schema)
@@ -186,16 +190,16 @@ public sealed class CompiledMapping : ICompiledMapping
             }
 
             // Records of one file share a schema: remember the last one instead of a table lookup per record.
-            var last = _lastSchema;
+            var last = Volatile.Read(ref _lastSchema);
             int[][] columns;
-            if (last is { } hit && ReferenceEquals(hit.Schema, record.Schema))
+            if (last is not null && ReferenceEquals(last.Schema, record.Schema))
             {
-                columns = hit.Columns;
+                columns = last.Columns;
             }
             else
             {
                 columns = _columns.GetValue(record.Schema, Resolve);
-                _lastSchema = (record.Schema, columns);
+                Volatile.Write(ref _lastSchema, new SchemaColumns(record.Schema, columns));
             }
             var names = new string[_fields.Length + _entry.References.Count];
             var values = new object?[names.Length];
