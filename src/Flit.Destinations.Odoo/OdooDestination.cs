@@ -51,7 +51,8 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         ArgumentNullException.ThrowIfNull(plan);
         var created = await CreateCustomFieldsAsync(plan.CustomFields, plan.ExternalIdModule, plan.OwnerTag, cancellationToken);
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in plan.NamedRecords.GroupBy(n => n.Model, StringComparer.Ordinal))
+        await ResolveExternalIdsAsync(plan.NamedRecords.Where(n => n.ByExternalId), named, cancellationToken);
+        foreach (var group in plan.NamedRecords.Where(n => !n.ByExternalId).GroupBy(n => n.Model, StringComparer.Ordinal))
         {
             var nameField = group.Key == "ir.model" ? "model" : "name";
             var wanted = group.Select(n => n.Name.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -88,13 +89,31 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
             }
         }
 
-        var emails = plan.OwnerEmails.Append(plan.FallbackOwnerEmail).OfType<string>().Select(e => e.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var emails = plan.OwnerEmails.Concat(plan.AuthorEmails ?? []).Append(plan.FallbackOwnerEmail).OfType<string>().Select(e => e.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var users = await SearchReadAsync("res.users", [["email", "in", emails]], ["id", "email", "partner_id"], cancellationToken);
         var byEmail = users.Where(u => u["email"] is string).GroupBy(u => PrepareOutcome.UserKey((string)u["email"]!)).ToDictionary(
             g => g.Key,
             g => new DestinationUser(Convert.ToString(g.First()["id"], CultureInfo.InvariantCulture)!, OdooValues.Integer(g.First()["partner_id"] is IList<object?> { Count: > 0 } pair ? pair[0] : null)?.ToString(CultureInfo.InvariantCulture)),
             StringComparer.Ordinal);
         return OwnerMatching.Resolve(plan, byEmail, named, created);
+    }
+
+    /// <summary>Records of Odoo's own data by their xmlids (<c>mail.mt_note</c>), checked to be of the model asked for.</summary>
+    private async Task ResolveExternalIdsAsync(IEnumerable<NamedLookup> lookups, Dictionary<string, string> named, CancellationToken cancellationToken)
+    {
+        foreach (var group in lookups.GroupBy(l => Split(l.Name.Trim()).Module, StringComparer.Ordinal))
+        {
+            var wanted = group.ToList();
+            var rows = await SearchReadAsync("ir.model.data", [["module", "=", group.Key], ["name", "in", wanted.Select(w => (object?)Split(w.Name.Trim()).Name).Distinct().ToList()]], ["name", "model", "res_id"], cancellationToken);
+            foreach (var lookup in wanted)
+            {
+                var row = rows.FirstOrDefault(r => Equals(r["name"], Split(lookup.Name.Trim()).Name) && Equals(r["model"], lookup.Model));
+                if (row is not null && OdooValues.Integer(row["res_id"]) is { } id)
+                {
+                    named[PrepareOutcome.Key(lookup)] = id.ToString(CultureInfo.InvariantCulture);
+                }
+            }
+        }
     }
 
     public async Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)

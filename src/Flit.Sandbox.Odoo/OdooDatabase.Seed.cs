@@ -4,6 +4,10 @@ namespace Flit.Sandbox.Odoo;
 /// states, mail's subtypes, activity types and CRM stages.</summary>
 internal sealed partial class OdooDatabase
 {
+    /// <summary>An xmlid of Odoo's own data (module data is noupdate-free and never an import's).</summary>
+    private void ShippedXmlId(string module, string name, string model, long id) =>
+        _xmlids[(module, name)] = Insert("ir.model.data", new() { ["module"] = module, ["name"] = name, ["model"] = model, ["res_id"] = id, ["noupdate"] = false });
+
     private void Seed(OdooSandboxOptions options)
     {
         foreach (var model in _models.Keys.Order(StringComparer.Ordinal))
@@ -14,7 +18,8 @@ internal sealed partial class OdooDatabase
         // Every database has its company (base.main_company) with its own partner (base.main_partner), and every user
         // a partner of its own (res.users _inherits res.partner): records a migration must never take for contacts.
         var company = Insert("res.partner", new() { ["name"] = options.CompanyName, ["email"] = options.CompanyEmail, ["is_company"] = true, ["type"] = "contact", ["active"] = true });
-        Insert("res.company", new() { ["name"] = options.CompanyName, ["partner_id"] = company });
+        ShippedXmlId("base", "main_partner", "res.partner", company);
+        ShippedXmlId("base", "main_company", "res.company", Insert("res.company", new() { ["name"] = options.CompanyName, ["partner_id"] = company }));
         foreach (var user in options.Users)
         {
             var partner = Insert("res.partner", new() { ["name"] = user.Name, ["email"] = user.Email, ["type"] = "contact", ["active"] = true });
@@ -41,8 +46,8 @@ internal sealed partial class OdooDatabase
         }
 
         // What mail ships: mail.mt_comment ("Discussions") and mail.mt_note ("Note", internal).
-        Insert("mail.message.subtype", new() { ["name"] = "Discussions", ["internal"] = false, ["default"] = true });
-        Insert("mail.message.subtype", new() { ["name"] = "Note", ["internal"] = true, ["default"] = false });
+        ShippedXmlId("mail", "mt_comment", "mail.message.subtype", Insert("mail.message.subtype", new() { ["name"] = "Discussions", ["internal"] = false, ["default"] = true }));
+        ShippedXmlId("mail", "mt_note", "mail.message.subtype", Insert("mail.message.subtype", new() { ["name"] = "Note", ["internal"] = true, ["default"] = false }));
 
         foreach (var name in new[] { "To-Do", "Email", "Call", "Meeting" })
         {

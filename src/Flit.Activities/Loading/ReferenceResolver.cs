@@ -100,6 +100,13 @@ public static class ReferenceResolver
                     }
 
                     break;
+                case UserLookup { AsPartner: true } author:
+                    if (!(lookups.UserPartnerIdsByEmail ?? new Dictionary<string, string>()).TryGetValue(PrepareOutcome.UserKey(author.Email), out id))
+                    {
+                        warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the author '{author.Email}' is no user of the destination; left empty.");
+                    }
+
+                    break;
                 case UserLookup user:
                     if (!lookups.UserIdsByEmail.TryGetValue(PrepareOutcome.UserKey(user.Email), out id))
                     {

@@ -25,6 +25,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         // Every value that names a destination record or user, found by mapping the records once.
         var named = new HashSet<NamedLookup>();
         var owners = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var plan in mapping.Objects)
         {
             foreach (var record in exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken))
@@ -41,6 +42,9 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
                         case NamedLookup lookup:
                             named.Add(lookup with { Name = lookup.Name.Trim() });
                             break;
+                        case UserLookup { AsPartner: true } author:
+                            authors.Add(author.Email.Trim());
+                            break;
                         case UserLookup user:
                             owners.Add(user.Email.Trim());
                             break;
@@ -56,7 +60,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
             .OrderBy(f => f.Model, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var outcome = await destination.PrepareAsync(
-            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail, mapping.ExternalIdModule, request.OwnerTag),
+            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail, mapping.ExternalIdModule, request.OwnerTag, [.. authors.Order(StringComparer.OrdinalIgnoreCase)]),
             cancellationToken);
         await store.WriteJsonAsync(RunPaths.Lookups(request.MigrationId), outcome, cancellationToken);
 

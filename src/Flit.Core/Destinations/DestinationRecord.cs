@@ -32,22 +32,25 @@ public sealed record DestinationRecord(
 /// <param name="Required">When true the record cannot be loaded without it (it goes to the retry pass, then fails).</param>
 public sealed record RecordReference(string Field, string SourceObject, string SourceId, bool Required);
 
-/// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country).</summary>
-public sealed record NamedLookup(string Model, string Name)
+/// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country), or —
+/// <see cref="ByExternalId"/> — by the external id the destination's own data gives it (Odoo's <c>mail.mt_note</c>:
+/// names are translated, external ids are not).</summary>
+public sealed record NamedLookup(string Model, string Name, bool ByExternalId = false)
 {
-    /// <summary>Reference data the destination owns (countries, states, models): looked up, never created; a name it
-    /// does not know leaves the field empty with a warning instead of failing the record.</summary>
-    public static IReadOnlySet<string> FindOnlyModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "res.country", "res.country.state", "ir.model", "res.users" };
+    /// <summary>Reference data the destination owns (countries, states, models, message subtypes): looked up, never
+    /// created; a name it does not know leaves the field empty with a warning instead of failing the record.</summary>
+    public static IReadOnlySet<string> FindOnlyModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "res.country", "res.country.state", "ir.model", "res.users", "mail.message.subtype" };
 
-    public bool IsFindOnly => FindOnlyModels.Contains(Model);
+    public bool IsFindOnly => ByExternalId || FindOnlyModels.Contains(Model);
 }
 
 /// <summary>A value that is a file of the export (attachment bytes), by its path relative to the export folder;
 /// the load reads it just before sending, so batch files stay small.</summary>
 public sealed record FileContent(string RelativePath);
 
-/// <summary>A value that names a destination user by email (owners, assignees).</summary>
-public sealed record UserLookup(string Email);
+/// <summary>A value that names a destination user by email (owners, assignees); <see cref="AsPartner"/>: the user's
+/// contact record instead (a message's author), which a missing user leaves empty rather than failing the record.</summary>
+public sealed record UserLookup(string Email, bool AsPartner = false);
 
 /// <summary>
 /// What the destination did to one record in this call: created it, or wrote a record that was already there

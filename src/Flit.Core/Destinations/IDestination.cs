@@ -72,13 +72,16 @@ public sealed record CustomFieldPlan(string Model, string Name, string Type, str
 /// registered under it too, so a rollback can find and remove it.</param>
 /// <param name="OwnerTag">The migration's tag, part of the external id of everything the plan creates, so that a
 /// rollback removes only what this migration created, never what another migration of the tenant did.</param>
+/// <param name="AuthorEmails">Message authors: matched to users' contact records where they are users; one that is
+/// not is no owner problem (the message keeps the address).</param>
 public sealed record PreparePlan(
     IReadOnlyList<CustomFieldPlan> CustomFields,
     IReadOnlyList<NamedLookup> NamedRecords,
     IReadOnlyCollection<string> OwnerEmails,
     string? FallbackOwnerEmail,
     string? ExternalIdModule,
-    string OwnerTag);
+    string OwnerTag,
+    IReadOnlyCollection<string>? AuthorEmails = null);
 
 /// <summary>Ids the load needs: named records and users by email; plus owners that matched no user.</summary>
 /// <param name="NamedRecordIds">Named records by <see cref="Key"/>.</param>
@@ -142,6 +145,14 @@ public static class OwnerMatching
             else
             {
                 problem = $"The fallback owner '{fallbackEmail}' is not a user of the destination: give the e-mail of an existing user, or create that user first.";
+            }
+        }
+
+        foreach (var email in plan.AuthorEmails ?? [])
+        {
+            if (usersByKey.TryGetValue(PrepareOutcome.UserKey(email), out var author) && author.PartnerId is { } partner)
+            {
+                partners[PrepareOutcome.UserKey(email)] = partner;
             }
         }
 

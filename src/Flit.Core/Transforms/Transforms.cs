@@ -46,6 +46,8 @@ public static class Transforms
         ["priority"] = f => Priority(f),
         ["stage"] = f => Map(f, static s => new NamedLookup("crm.stage", s)),
         ["named"] = f => Map(f, s => new NamedLookup(Arg(f, "model"), s)),
+        // A record the destination's own data defines, by its external id (e.g. mail.mt_note): never created.
+        ["ref"] = f => Map(f, s => new NamedLookup(Arg(f, "model"), s, ByExternalId: true)),
         ["join"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Join(string.Join(' ', v.ToArray()), null))),
         ["firstName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Split(v[0]).First)),
         ["lastName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Split(v[0]).Last)),
@@ -53,6 +55,9 @@ public static class Transforms
         ["owner"] = _ => (v, c) => Owner(v[0], c),
         // mail.message.author_id is a partner, not a user: authors travel as email_from (their address) instead.
         ["ownerAddress"] = _ => (v, c) => Owner(v[0], c) is { Value: UserLookup user } ? TransformResult.Ok(user.Email) : Owner(v[0], c),
+        // A message's author: the user's contact record when the author is a destination user, else nothing (the
+        // message keeps the author's address in email_from); an author without an e-mail is no failure either.
+        ["author"] = _ => (v, c) => Owner(v[0], c) is { Value: UserLookup user } ? TransformResult.Ok(user with { AsPartner = true }) : TransformResult.Ok(null),
         ["ownerEmail"] = _ => (v, _) => Text(v[0]) is { } email ? TransformResult.Ok(new UserLookup(email)) : TransformResult.Ok(null),
         ["modelId"] = f => (_, _) => TransformResult.Ok(new NamedLookup("ir.model", Arg(f, "model"))),
         ["companyName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Join(v[0], null))),

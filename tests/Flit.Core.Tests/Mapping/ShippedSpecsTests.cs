@@ -121,4 +121,28 @@ public sealed class ShippedSpecsTests
         Assert.NotEmpty(compiled.Objects);
         Assert.Equal(compiled.Objects.Count, compiled.Objects.Select(o => o.Key).Distinct().Count());
     }
+
+    public static TheoryData<string> OdooPairs() => [.. MappingSpecLoader.ShippedPairs.Where(p => p.EndsWith("-odoo", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Odoo reserves message_type 'notification' for its own system messages (facts #15): every message a spec writes is
+    /// a comment (with the note subtype, what "Log note" writes, unless it is an e-mail) or an e-mail.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OdooPairs))]
+    public void ShippedSpec_OdooMessages_AreCommentsOrEmailsWithASubtype(string pair)
+    {
+        var spec = MappingSpecLoader.LoadShipped(pair);
+
+        foreach (var entry in spec.Migrated.Where(o => o.Target == "mail.message"))
+        {
+            var type = Assert.Single(entry.Fields, f => f.To == "message_type");
+            var types = type.Value is { } constant ? [constant] : type.Args.Values.ToArray();
+            Assert.All(types, t => Assert.Contains(t, new[] { "comment", "email" }));
+            var subtype = Assert.Single(entry.Fields, f => f.To == "subtype_id");
+            Assert.Equal("ref", subtype.Transform);
+            var subtypes = subtype.Value is { } value ? [value] : subtype.Args.Where(a => a.Key != "model").Select(a => a.Value).ToArray();
+            Assert.All(subtypes, s => Assert.Contains(s, new[] { "mail.mt_note", "mail.mt_comment" }));
+        }
+    }
 }
