@@ -130,7 +130,7 @@ public static class ExportFolder
 
         var found = relativePaths.Where(p => !p.Contains('/', StringComparison.Ordinal)).DefaultIfEmpty(relativePaths.First())
             .Order(StringComparer.OrdinalIgnoreCase).ToList();
-        var foundText = Listed(found, 8) + (relativePaths.Count > found.Count ? $" ({relativePaths.Count} files with those in sub-folders)" : string.Empty);
+        var foundText = Listed(found, 8) + (relativePaths.Count > found.Count ? $" ({relativePaths.Count} files counting sub-folders)" : string.Empty);
         var best = SourceLayouts.All
             .Where(l => l.System != layout.System)
             .Select(l => (Layout: l, Files: Matched(relativePaths, l)))
@@ -147,7 +147,7 @@ public static class ExportFolder
     private static List<string> Matched(IReadOnlyCollection<string> relativePaths, SourceLayout layout)
     {
         var accepted = layout.Objects.SelectMany(o => o.FileNames).Select(n => n.Replace('\\', '/')).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return [.. relativePaths.Where(accepted.Contains)];
+        return [.. relativePaths.Where(accepted.Contains).Order(StringComparer.OrdinalIgnoreCase)];
     }
 
     private static string PairsOf(SourceLayout layout)

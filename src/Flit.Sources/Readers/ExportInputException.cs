@@ -43,6 +43,10 @@ public class ExportInputException : Exception
     /// <summary>1-based column, or 0 when it concerns the whole line.</summary>
     public int Column { get; }
 
+    /// <summary>"1 record", "3 records".</summary>
+    internal static string Records(long count) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} record{(count == 1 ? string.Empty : "s")}");
+
     /// <summary>"file, line L, column C" with the parts that apply, for the start of messages.</summary>
     internal static string Where(string file, long line, int column) => (line, column) switch
     {

@@ -128,7 +128,7 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
                 {
                     throw new ExportFormatException(file, errorLine, position, _records, string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{ExportInputException.Where(file, errorLine, position)}: malformed JSON after {_records} records: {FirstSentence(error.Message)} Nothing of the file is used: correct it there or export it again."), error);
+                        $"{ExportInputException.Where(file, errorLine, position)}: malformed JSON after {ExportInputException.Records(_records)}: {FirstSentence(error.Message)} Nothing of the file is used: correct it there or export it again."), error);
                 }
 
                 problems.Report(new ReadProblem(file, errorLine, position, $"Malformed JSON: {FirstSentence(error.Message)} The line is skipped."));

@@ -127,7 +127,7 @@ internal static class XlsxExportReader
     private static ExportFormatException Damaged(string file, long row, long records, Exception e)
     {
         var where = row > 0 ? string.Create(CultureInfo.InvariantCulture, $"{file}, row {row}") : file;
-        var read = row > 0 ? string.Create(CultureInfo.InvariantCulture, $" after {records} records") : string.Empty;
+        var read = row > 0 ? $" after {ExportInputException.Records(records)}" : string.Empty;
         var what = e is InvalidPasswordException ? "the workbook is password-protected" : $"the workbook is damaged or not a workbook ({e.Message.TrimEnd('.')})";
         return new ExportFormatException(file, row, 0, records, string.Create(CultureInfo.InvariantCulture,
             $"{where}: cannot be read{read}: {what}. Open it in Excel and save it again as .xlsx (without a password), or export it again."), e);
