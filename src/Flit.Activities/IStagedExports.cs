@@ -1,10 +1,13 @@
 using Flit.Core.Records;
 using Flit.Core.Sources;
+using Flit.Core.Workflow;
 
 namespace Flit.Activities;
 
 /// <summary>Reads the staged exports of a run, object by object, streaming; read problems go to the sink.</summary>
 public interface IStagedExports
 {
-    IEnumerable<SourceRecord> Read(string migrationId, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken);
+    /// <summary>The records of one object of the run's staged exports, read as the request says (its encoding).</summary>
+    /// <exception cref="Flit.Sources.Readers.ExportInputException">When enumerated: a file that cannot be used.</exception>
+    IEnumerable<SourceRecord> Read(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken);
 }

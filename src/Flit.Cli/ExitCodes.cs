@@ -8,7 +8,7 @@ public static class ExitCodes
     /// <summary>Something unexpected failed; the message says what and the log has the details.</summary>
     public const int Error = 1;
 
-    /// <summary>The command line was wrong.</summary>
+    /// <summary>The command line was wrong: an unknown command, option, pair or encoding, a migration id outside the documented characters.</summary>
     public const int Usage = 2;
 
     /// <summary>No approval matches the mapping spec: nothing was written.</summary>
@@ -17,6 +17,7 @@ public static class ExitCodes
     /// <summary>The run finished but some records failed; the report lists each with its reason.</summary>
     public const int CompletedWithFailures = 4;
 
-    /// <summary>The input cannot be used as it is (missing files, unreadable exports, bad configuration).</summary>
+    /// <summary>The input cannot be used as it is: an empty export folder or one with no file of the pair's layout, a file
+    /// without its key column, a corrupt file, an undecidable encoding, bad configuration.</summary>
     public const int BadInput = 5;
 }

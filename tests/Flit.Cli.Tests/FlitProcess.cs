@@ -8,6 +8,8 @@ internal sealed class FlitProcess(string workingDirectory, IReadOnlyDictionary<s
 {
     private static readonly string FlitDll = Path.Combine(AppContext.BaseDirectory, "flit.dll");
 
+    public string WorkingDirectory => workingDirectory;
+
     public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         using var process = Start(args);

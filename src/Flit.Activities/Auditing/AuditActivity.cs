@@ -46,7 +46,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         });
         foreach (var obj in layout.Objects)
         {
-            foreach (var record in exports.Read(request.MigrationId, obj.Name, builder.Observe, cancellationToken))
+            foreach (var record in exports.Read(request, obj.Name, builder.Observe, cancellationToken))
             {
                 builder.Observe(record);
             }

@@ -49,7 +49,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
     private IEnumerable<SourceRecord> Select(MigrationRequest request, ObjectPlan plan, Dictionary<string, HashSet<string>> sampled, CancellationToken cancellationToken)
     {
         // Read problems are reported by the audit, which reads the same files; here they only cost a skip.
-        var records = exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken);
+        var records = exports.Read(request, plan.SourceObject, static _ => { }, cancellationToken);
         if (plan.Includes is { } includes)
         {
             records = records.Where(includes);

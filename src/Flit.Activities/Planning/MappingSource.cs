@@ -53,14 +53,14 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
         }
 
         var layout = SourceLayouts.Get(spec.Source);
-        var owners = ReadOwners(request.MigrationId, spec, layout, cancellationToken);
+        var owners = ReadOwners(request, spec, layout, cancellationToken);
         var context = new TransformContext(TimeZoneInfo.FindSystemTimeZoneById(layout.DefaultTimeZone), DateConventions.Of(layout), key => owners.GetValueOrDefault(key.Trim()));
         var models = spec.Migrated.Select(o => o.Target!).Distinct(StringComparer.Ordinal).ToList();
         var schema = await destination.DescribeAsync(models, cancellationToken);
         return CompiledMapping.Compile(spec, request.Tenant, context, schema);
     }
 
-    private Dictionary<string, string?> ReadOwners(string migrationId, MappingSpec spec, SourceLayout layout, CancellationToken cancellationToken)
+    private Dictionary<string, string?> ReadOwners(MigrationRequest request, MappingSpec spec, SourceLayout layout, CancellationToken cancellationToken)
     {
         var owners = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (spec.Owners is not { } directory || layout.Object(directory.Object) is null)
@@ -68,7 +68,7 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
             return owners;
         }
 
-        foreach (var record in exports.Read(migrationId, directory.Object, static _ => { }, cancellationToken))
+        foreach (var record in exports.Read(request, directory.Object, static _ => { }, cancellationToken))
         {
             owners[(record[directory.Key] ?? record.SourceId).Trim()] = Transforms.Text(record[directory.Email]);
         }

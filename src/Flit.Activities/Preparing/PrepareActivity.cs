@@ -28,7 +28,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var plan in mapping.Objects)
         {
-            foreach (var record in exports.Read(request.MigrationId, plan.SourceObject, static _ => { }, cancellationToken))
+            foreach (var record in exports.Read(request, plan.SourceObject, static _ => { }, cancellationToken))
             {
                 if (mapping.Map(plan.Key, record).Record is not { } mapped)
                 {

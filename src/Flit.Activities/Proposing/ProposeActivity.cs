@@ -36,7 +36,7 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         {
             var columns = new Dictionary<string, (long Filled, List<string> Sample)>(StringComparer.OrdinalIgnoreCase);
             long rows = 0;
-            foreach (var record in exports.Read(request.MigrationId, obj.Name, static _ => { }, cancellationToken).Take(SampleRecords))
+            foreach (var record in exports.Read(request, obj.Name, static _ => { }, cancellationToken).Take(SampleRecords))
             {
                 rows++;
                 for (var i = 0; i < record.Count; i++)

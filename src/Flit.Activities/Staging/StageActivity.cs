@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Flit.Core.Mapping;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
+using Flit.Sources.Layouts;
+using Flit.Sources.Readers;
 
 namespace Flit.Activities.Staging;
 
@@ -16,18 +19,23 @@ public sealed class StageActivity(IStagingStore store, TimeProvider time)
         ArgumentNullException.ThrowIfNull(input);
         var request = input.Request;
         var prefix = request.ExportPrefix.TrimEnd('/') + "/";
-        var files = new List<StagedFile>();
+        var items = new List<string>();
         await foreach (var item in store.ListAsync(prefix, cancellationToken))
         {
-            var relative = item.Path[prefix.Length..];
-            var target = $"{RunPaths.Exports(request.MigrationId)}/{relative}";
-            files.Add(await CopyAsync(item.Path, target, relative, cancellationToken));
+            items.Add(item.Path);
         }
 
-        if (files.Count == 0)
+        // Refused before anything is staged: an empty drop, or one holding no file of the pair's layout, would
+        // otherwise audit as "0 records" and carry on.
+        var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Pair).Source);
+        ExportFolder.EnsureReadable(prefix, [.. items.Select(p => p[prefix.Length..])], layout, request.Pair);
+
+        var files = new List<StagedFile>();
+        foreach (var path in items)
         {
-            throw new InvalidOperationException(
-                $"No export files under '{prefix}'. Upload the client's exports there (or pass --exports to flit) before starting.");
+            var relative = path[prefix.Length..];
+            var target = $"{RunPaths.Exports(request.MigrationId)}/{relative}";
+            files.Add(await CopyAsync(path, target, relative, cancellationToken));
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Flit.Core.Mapping;
+using Flit.Core.Workflow;
+using Flit.Sources.Readers;
 
 namespace Flit.Cli.Commands;
 
@@ -12,17 +15,60 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<string> Migration() => new("--migration", "-m")
+    public static Option<string> Migration()
     {
-        Description = "Migration id (letters, digits, '-', '_').",
-        Required = true,
-    };
+        var option = new Option<string>("--migration", "-m")
+        {
+            Description = $"Migration id ({MigrationIds.Rule}).",
+            Required = true,
+        };
+        option.Validators.Add(result =>
+        {
+            if (MigrationIds.Problem(result.GetValueOrDefault<string>()) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        return option;
+    }
 
-    public static Option<string> Pair() => new("--pair")
+    public static Option<string> Pair() => ValidPair(new Option<string>("--pair")
     {
-        Description = "Mapping pair: arkcase-odoo, casemanager-odoo, oncourse-odoo, actimo-odoo, actimo-dynamics.",
+        Description = $"Mapping pair: {string.Join(", ", MappingSpecLoader.ShippedPairs)}.",
         Required = true,
-    };
+    });
+
+    /// <summary>Refuses at parse time a pair no spec ships for (exit 2, the pairs listed).</summary>
+    public static Option<string> ValidPair(Option<string> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            var pair = result.GetValueOrDefault<string>();
+            if (!MappingSpecLoader.ShippedPairs.Contains(pair?.Trim().ToLowerInvariant() ?? string.Empty))
+            {
+                result.AddError($"Unknown pair '{pair}'. Pairs: {string.Join(", ", MappingSpecLoader.ShippedPairs)}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The encoding of export files that carry no byte order mark, when detection cannot tell (or guesses wrong).</summary>
+    public static Option<string?> Encoding()
+    {
+        var option = new Option<string?>("--encoding")
+        {
+            Description = $"Text encoding of export files without a byte order mark, when it is not detected (UTF-8, UTF-16, UTF-32, Windows-1252 are): a .NET or IANA name such as {string.Join(", ", ExportEncodings.Examples)}.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } name && !ExportEncodings.TryResolve(name, out _))
+            {
+                result.AddError($"Unknown encoding '{name}'. Use a .NET or IANA name, for example {string.Join(", ", ExportEncodings.Examples)}.");
+            }
+        });
+        return option;
+    }
 
     public static Option<DirectoryInfo> Exports() => new("--exports")
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Flit.Activities;
 using Flit.Cli.Hosting;
+using Flit.Sources.Readers;
 using Spectre.Console;
 
 namespace Flit.Cli.Commands;
@@ -60,22 +61,42 @@ internal static class FlitCommands
         return command;
     }
 
-    /// <summary>Turns errors meant for people into a message and an exit code; everything else is a bug and keeps its stack.</summary>
+    /// <summary>
+    /// Turns errors meant for people into a message on stderr and an exit code, without a stack trace: usage errors,
+    /// and every export that cannot be used (exit 5), also when an activity of the workflow met it. Everything else is
+    /// a bug and keeps its stack.
+    /// </summary>
     internal static async Task<int> Guarded(Func<Task<int>> action)
     {
         try
         {
             return await action();
         }
-        catch (UserFacingException e)
+        catch (Exception e) when (UserError(e) is { } error)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
-            return e.ExitCode;
+            await Console.Error.WriteLineAsync(error.Message);
+            return error.ExitCode;
         }
         catch (OperationCanceledException)
         {
             AnsiConsole.MarkupLine("[yellow]Stopped. `flit resume` continues where the run left off.[/]");
             return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>The error meant for people in <paramref name="e"/>, looking through wrappers (aggregates, inner exceptions).</summary>
+    internal static (string Message, int ExitCode)? UserError(Exception e)
+    {
+        switch (e)
+        {
+            case UserFacingException user:
+                return (user.Message, user.ExitCode);
+            case ExportInputException input:
+                return (input.Message, ExitCodes.BadInput);
+            case AggregateException aggregate:
+                return aggregate.InnerExceptions.Select(UserError).FirstOrDefault(found => found is not null);
+            default:
+                return e.InnerException is { } inner ? UserError(inner) : null;
         }
     }
 }

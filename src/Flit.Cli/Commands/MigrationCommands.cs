@@ -11,6 +11,8 @@ using Flit.Core.Audit;
 using Flit.Core.Mapping;
 using Flit.Core.Workflow;
 using Flit.Samples;
+using Flit.Sources.Layouts;
+using Flit.Sources.Readers;
 using Flit.Storage.Local;
 using Spectre.Console;
 
@@ -54,10 +56,12 @@ internal static class MigrationCommands
         var migration = CommonOptions.Migration();
         var pair = CommonOptions.Pair();
         var exports = CommonOptions.Exports();
-        var command = new Command("audit", "Audit an export: inventory, findings, custom-field plan, disclosures, rebuild packages.") { migration, pair, exports };
+        var encoding = CommonOptions.Encoding();
+        var command = new Command("audit", "Audit an export: inventory, findings, custom-field plan, disclosures, rebuild packages.") { migration, pair, exports, encoding };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, "rehearsal", [], ct);
+            CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
+            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct);
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
             var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile).RunAsync(input, ct);
             var report = AuditWriter.FromJson(await File.ReadAllTextAsync(host.Store.LocalPath(result.ReportPath), ct));
@@ -80,10 +84,12 @@ internal static class MigrationCommands
         var migration = CommonOptions.Migration();
         var pair = CommonOptions.Pair();
         var exports = CommonOptions.Exports();
-        var command = new Command("propose", "Propose the mapping (default spec + a target for every uncovered column) and print the spec hash to approve.") { migration, pair, exports };
+        var encoding = CommonOptions.Encoding();
+        var command = new Command("propose", "Propose the mapping (default spec + a target for every uncovered column) and print the spec hash to approve.") { migration, pair, exports, encoding };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, "rehearsal", [], ct);
+            CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
+            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct);
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
             var result = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"Spec to approve: [bold]{result.SpecHash}[/] ({result.Proposals} proposals)");
@@ -140,13 +146,15 @@ internal static class MigrationCommands
         var sampleSize = new Option<int>("--sample-size") { Description = "Records per object in sample mode.", DefaultValueFactory = _ => 200 };
         var fallback = new Option<string?>("--fallback-owner") { Description = "Destination user (e-mail) for records whose owner has no destination user." };
         var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
-        var command = new Command("run", "Run a migration (needs an approval of the exact spec it runs).") { migration, pair, exports, mode, batch, sampleSize, fallback, Target, Tenant, Users, parallel };
+        var encoding = CommonOptions.Encoding();
+        var command = new Command("run", "Run a migration (needs an approval of the exact spec it runs).") { migration, pair, exports, mode, batch, sampleSize, fallback, Target, Tenant, Users, parallel, encoding };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var id = parse.GetValue(migration)!;
             var tenant = parse.GetValue(Tenant)!;
+            CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
             var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch), parse.GetValue(sampleSize),
-                FallbackOwnerEmail: parse.GetValue(fallback));
+                FallbackOwnerEmail: parse.GetValue(fallback), Encoding: parse.GetValue(encoding));
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var previous = await workspace.TryLoadRequestAsync(id, ct);
@@ -241,7 +249,7 @@ internal static class MigrationCommands
 
     public static Command Demo()
     {
-        var pair = new Option<string>("--pair") { Description = "Pair to demonstrate.", DefaultValueFactory = _ => "arkcase-odoo" };
+        var pair = CommonOptions.ValidPair(new Option<string>("--pair") { Description = "Pair to demonstrate.", DefaultValueFactory = _ => "arkcase-odoo" });
         var records = new Option<int>("--records") { Description = "Size of the generated export.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
         var demoTarget = new Option<string?>("--target") { Description = "sandbox (Odoo pairs' default) or rehearsal (Dynamics' default)." };
@@ -293,13 +301,20 @@ internal static class MigrationCommands
         return command;
     }
 
-    private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string target, IReadOnlyList<string> users, CancellationToken ct)
+    /// <summary>Audit and propose need no destination: they run against the rehearsal one.</summary>
+    private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string? encoding, CancellationToken ct)
     {
         var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
-        var request = new MigrationRequest(id, parse.GetValue(Tenant) ?? "client", pair, $"drop/client/{id}", RunMode.Sample);
-        MappingSpecLoader.LoadShipped(pair);
-        return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, target, users), TimeProvider.System, ct);
+        var request = new MigrationRequest(id, parse.GetValue(Tenant) ?? "client", pair, $"drop/client/{id}", RunMode.Sample, Encoding: encoding);
+        return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, "rehearsal", []), TimeProvider.System, ct);
     }
+
+    /// <summary>
+    /// Refuses an exports folder the pair can read nothing from before anything is copied into the drop (the stage
+    /// activity checks the drop again, for hosts that are handed a drop).
+    /// </summary>
+    private static void CheckExports(string folder, string pair) =>
+        ExportFolder.EnsureReadable(folder, SourceLayouts.Get(MappingSpecLoader.LoadShipped(pair).Source), pair.Trim().ToLowerInvariant());
 
     private static async Task<ActivityInput> StageAsync(LocalMigrationHost host, string? exportsFolder, CancellationToken ct)
     {

@@ -21,9 +21,10 @@ public sealed class Workspace
 
     public string MigrationFolder(string migrationId)
     {
-        if (string.IsNullOrWhiteSpace(migrationId) || migrationId.IndexOfAny(['/', '\\', ':']) >= 0 || migrationId.Contains("..", StringComparison.Ordinal))
+        // The id becomes a folder name: anything else could leave the workspace ("..", "/").
+        if (MigrationIds.Problem(migrationId) is { } problem)
         {
-            throw new ArgumentException($"'{migrationId}' is not a usable migration id: use letters, digits, '-' and '_'.", nameof(migrationId));
+            throw new UserFacingException(problem, ExitCodes.Usage);
         }
 
         return Path.Combine(Root, "migrations", migrationId);

@@ -104,7 +104,15 @@ public sealed class AuditBuilder
     public void Observe(ReadProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        Add(FindingKinds.Unreadable, Severity.Warning, "Lines or values the readers could not read", new FindingRecord("(file)", string.Empty, problem.File, problem.Line, problem.Column, problem.Message));
+        var at = new FindingRecord("(file)", string.Empty, problem.File, problem.Line, problem.Column, problem.Message);
+        if (problem.Kind == ReadProblemKind.MissingRequiredColumn)
+        {
+            // Blocking like an empty required value: here every record of the file lacks it.
+            Add(FindingKinds.MissingRequiredColumn, Severity.Blocking, "Required columns missing from a file (none of its records has the value)", at);
+            return;
+        }
+
+        Add(FindingKinds.Unreadable, Severity.Warning, "Lines or values the readers could not read", at);
     }
 
     public void Observe(SourceRecord record)

@@ -6,6 +6,7 @@ public static class FindingKinds
     public const string DuplicateEmail = "duplicate-email";
     public const string MissingEmail = "missing-email";
     public const string MissingRequired = "missing-required";
+    public const string MissingRequiredColumn = "missing-required-column";
     public const string DanglingReference = "dangling-reference";
     public const string UnmatchedOwner = "unmatched-owner";
     public const string OwnerWithoutEmail = "owner-without-email";

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Flit.Core.Workflow;
 
 /// <summary>Sample mode loads a representative slice and ends with the field-level diff; full mode loads everything.</summary>
@@ -18,6 +20,9 @@ public enum RunMode
 /// <param name="ApprovalTimeout">How long the run waits for a person to approve the mapping.</param>
 /// <param name="DeltaWindow">How long full mode keeps the delta-pickup window open.</param>
 /// <param name="FallbackOwnerEmail">Destination user for records whose owner has no destination user.</param>
+/// <param name="Encoding">The text encoding of the export files that have no byte order mark (a .NET or IANA name such
+/// as <c>shift_jis</c>), or null to detect it. Left out of the JSON when null, so the inputs of runs journaled before
+/// it existed hash the same.</param>
 public sealed record MigrationRequest(
     string MigrationId,
     string Tenant,
@@ -28,7 +33,8 @@ public sealed record MigrationRequest(
     int SampleSize = 200,
     TimeSpan? ApprovalTimeout = null,
     TimeSpan? DeltaWindow = null,
-    string? FallbackOwnerEmail = null)
+    string? FallbackOwnerEmail = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Encoding = null)
 {
     public static readonly TimeSpan DefaultApprovalTimeout = TimeSpan.FromDays(7);
 

@@ -76,7 +76,7 @@ internal static class CsvExportReader
 
                     if (problem is { Reason: CsvMalformedReason.UnterminatedQuote })
                     {
-                        throw new ExportLayoutException(file, $"{file}, line {lineNumber}: the header has a quote that is never closed. Expected a header line of column names separated by '{Printable(separator)}'.");
+                        throw new ExportLayoutException(file, lineNumber, 0, $"{file}, line {lineNumber}: the header has a quote that is never closed. Expected a header line of column names separated by '{Printable(separator)}'.");
                     }
 
                     headerLine = lineNumber;

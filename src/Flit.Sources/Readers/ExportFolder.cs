@@ -1,4 +1,6 @@
+using Flit.Core.Mapping;
 using Flit.Core.Sources;
+using Flit.Sources.Layouts;
 
 namespace Flit.Sources.Readers;
 
@@ -80,6 +82,86 @@ public static class ExportFolder
         var unknown = topLevel.Keys.Where(n => !claimed.Contains(n)).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return new ExportFolderContents(files, unknown, missing, ignored);
     }
+
+    /// <summary>
+    /// Refuses an export folder from which <paramref name="layout"/> can read nothing: an empty folder, or one holding
+    /// no file of the layout (an ArkCase export started as an Oncourse migration would otherwise audit as "0 records").
+    /// The message lists what was found and the known layout it looks like.
+    /// </summary>
+    /// <param name="folder">The export folder.</param>
+    /// <param name="layout">The layout of the migration's pair.</param>
+    /// <param name="pair">The pair, for the message.</param>
+    /// <exception cref="ExportFolderException">Nothing to read.</exception>
+    public static void EnsureReadable(string folder, SourceLayout layout, string pair)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new ExportFolderException(folder, $"The export folder '{folder}' does not exist.");
+        }
+
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => System.IO.Path.GetRelativePath(folder, f).Replace('\\', '/'))
+            .ToList();
+        EnsureReadable(folder, files, layout, pair);
+    }
+
+    /// <summary>The same check over a listing (a blob prefix's paths), before anything is staged.</summary>
+    /// <param name="folder">How the folder is named in messages.</param>
+    /// <param name="relativePaths">Every file of the folder, relative to it, with <c>/</c> separators.</param>
+    /// <param name="layout">The layout of the migration's pair.</param>
+    /// <param name="pair">The pair, for the message.</param>
+    /// <exception cref="ExportFolderException">Nothing to read.</exception>
+    public static void EnsureReadable(string folder, IReadOnlyCollection<string> relativePaths, SourceLayout layout, string pair)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(relativePaths);
+        ArgumentNullException.ThrowIfNull(layout);
+        var expected = string.Join(", ", layout.Objects.Select(o => o.FileNames[0]));
+        if (relativePaths.Count == 0)
+        {
+            throw new ExportFolderException(folder, $"The export folder {folder} is empty. The pair {pair} expects {layout.DisplayName} export files: {expected}.");
+        }
+
+        if (Matched(relativePaths, layout).Count > 0)
+        {
+            return;
+        }
+
+        var found = relativePaths.Where(p => !p.Contains('/', StringComparison.Ordinal)).DefaultIfEmpty(relativePaths.First())
+            .Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var foundText = Listed(found, 8) + (relativePaths.Count > found.Count ? $" ({relativePaths.Count} files counting sub-folders)" : string.Empty);
+        var best = SourceLayouts.All
+            .Where(l => l.System != layout.System)
+            .Select(l => (Layout: l, Files: Matched(relativePaths, l)))
+            .Where(m => m.Files.Count > 0)
+            .OrderByDescending(m => m.Files.Count)
+            .FirstOrDefault();
+        var looksLike = best.Layout is { } other
+            ? $"This looks like {WithArticle(other.DisplayName)} export ({Listed(best.Files, 5)}): {PairsOf(other)}."
+            : $"None of them is a file of a known export layout ({string.Join(", ", SourceLayouts.All.Select(l => l.DisplayName))}).";
+        throw new ExportFolderException(folder, $"The export folder {folder} holds no file of the {layout.DisplayName} export that the pair {pair} reads. Found: {foundText}. {looksLike} The pair {pair} expects {expected}.");
+    }
+
+    /// <summary>The files of a listing that some object of <paramref name="layout"/> accepts, in listing order.</summary>
+    private static List<string> Matched(IReadOnlyCollection<string> relativePaths, SourceLayout layout)
+    {
+        var accepted = layout.Objects.SelectMany(o => o.FileNames).Select(n => n.Replace('\\', '/')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. relativePaths.Where(accepted.Contains).Order(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    private static string PairsOf(SourceLayout layout)
+    {
+        var pairs = MappingSpecLoader.ShippedPairs.Where(p => MappingSpecLoader.LoadShipped(p).Source == layout.System).ToList();
+        return pairs.Count == 0
+            ? $"no pair reads {layout.DisplayName} exports yet"
+            : $"migrate it with the pair {string.Join(" or ", pairs)}";
+    }
+
+    private static string WithArticle(string name) => ("AEIOU".Contains(char.ToUpperInvariant(name[0]), StringComparison.Ordinal) ? "an " : "a ") + name;
+
+    private static string Listed(List<string> names, int max) =>
+        string.Join(", ", names.Take(max)) + (names.Count > max ? $" and {names.Count - max} more" : string.Empty);
 
     private static string? Find(string folder, string relative, Dictionary<string, string> topLevel)
     {

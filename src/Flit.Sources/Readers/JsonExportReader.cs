@@ -87,6 +87,7 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private Mode _mode = Mode.Start;
+    private long _records;
     private readonly List<(string Name, string? Value)> _fields = [];
 
     private enum Mode
@@ -98,7 +99,11 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
         Done,
     }
 
-    /// <summary>The next object; malformed JSON is reported, then skipped to the next line (JSON Lines) or ends the file.</summary>
+    /// <summary>
+    /// The next object. A malformed line of JSON Lines is reported and skipped, as a bad CSV line is; JSON whose
+    /// structure breaks (inside the top-level array or object) leaves nothing to resume from, so it stops the file.
+    /// </summary>
+    /// <exception cref="ExportFormatException">The document is malformed beyond one line, or is not records at all.</exception>
     public bool TryNext(out List<(string Name, string? Value)> fields, out long line)
     {
         fields = _fields;
@@ -106,22 +111,27 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
         {
             try
             {
-                return Next(out line);
+                if (Next(out line))
+                {
+                    _records++;
+                    return true;
+                }
+
+                return false;
             }
             catch (JsonException error)
             {
                 var (errorLine, column) = tokens.ErrorPosition(error);
                 var lines = _mode == Mode.Lines || (_mode == Mode.Start && _fields.Count > 0);
-                problems.Report(new ReadProblem(file, errorLine, (int)Math.Min(column, int.MaxValue), string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Malformed JSON: {FirstSentence(error.Message)} {(lines ? "The line is skipped." : "The rest of the file cannot be read.")}")));
+                var position = (int)Math.Min(column, int.MaxValue);
                 if (!lines)
                 {
-                    _mode = Mode.Done;
-                    line = 0;
-                    return false;
+                    throw new ExportFormatException(file, errorLine, position, _records, string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{ExportInputException.Where(file, errorLine, position)}: malformed JSON after {ExportInputException.Records(_records)}: {FirstSentence(error.Message)} Nothing of the file is used: correct it there or export it again."), error);
                 }
 
+                problems.Report(new ReadProblem(file, errorLine, position, $"Malformed JSON: {FirstSentence(error.Message)} The line is skipped."));
                 _mode = Mode.Lines;
                 tokens.SkipPastLine(errorLine);
             }
@@ -155,9 +165,8 @@ internal sealed class JsonObjectStream(JsonTokenizer tokens, string file, IReadP
 
                     if (tokens.TokenType != JsonTokenType.StartObject)
                     {
-                        problems.Report(new ReadProblem(file, tokens.TokenLine, (int)tokens.TokenColumn, $"Found a {Describe(tokens.TokenType)} at the top level. {Expected}."));
-                        _mode = Mode.Done;
-                        return false;
+                        var at = ExportInputException.Where(file, tokens.TokenLine, (int)tokens.TokenColumn);
+                        throw new ExportFormatException(file, tokens.TokenLine, (int)tokens.TokenColumn, _records, $"{at}: the JSON document is a {Describe(tokens.TokenType)}, not records. {Expected}.");
                     }
 
                     line = tokens.TokenLine;

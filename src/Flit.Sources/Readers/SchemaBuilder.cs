@@ -69,9 +69,22 @@ internal static class SchemaBuilder
         var keyIndex = schema.IndexOf(layout.KeyColumn);
         if (keyIndex < 0)
         {
-            throw new ExportLayoutException(file, string.Create(
+            // Without the key no record has a source id: nothing of the file can be migrated or referenced.
+            throw new ExportLayoutException(file, headerLine, 0, string.Create(
                 CultureInfo.InvariantCulture,
-                $"{file}: the key column of '{layout.Name}' is missing. Expected a header named one of {HeaderNames.Quote(HeaderNames.AcceptedKeyNames(layout))} (case, spacing and punctuation are ignored); found {HeaderNames.Quote(headers.Select(h => h.Header.Trim()))}."));
+                $"{ExportInputException.Where(file, headerLine, 0)}: the key column of '{layout.Name}' is missing. Expected a header named one of {HeaderNames.Quote(HeaderNames.AcceptedKeyNames(layout))} (case, spacing and punctuation are ignored); found {HeaderNames.Quote(headers.Select(h => h.Header.Trim()))}."));
+        }
+
+        // A missing required column is the client's to fix or to accept (the audit blocks on it), not a reason to
+        // refuse the rest of the file.
+        foreach (var column in layout.Columns.Where(c => c.Required && c.Name != layout.KeyColumn && schema.IndexOf(c.Name) < 0))
+        {
+            problems.Report(new ReadProblem(file, headerLine, 0, string.Create(
+                CultureInfo.InvariantCulture,
+                $"The required column '{column.Name}' of '{layout.Name}' is missing, so no record of the file has it. Expected a header named one of {HeaderNames.Quote(column.AllNames)}."))
+            {
+                Kind = ReadProblemKind.MissingRequiredColumn,
+            });
         }
 
         return new FileSchema(schema, keyIndex);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
@@ -11,42 +12,193 @@ internal sealed record DetectedEncoding(Encoding Encoding, int PreambleLength)
 }
 
 /// <summary>
-/// Decides a file's encoding: a BOM wins; otherwise the whole file is validated as UTF-8 in chunks, and any invalid
-/// sequence anywhere makes it Windows-1252 (what Excel's plain "CSV" writes in the US and EU). Deciding from the first
-/// kilobytes only would misread a file whose first accented character comes late.
+/// Decides a file's encoding, and refuses a file it cannot decide rather than turn it into wrong text:
+/// <list type="number">
+/// <item>a byte order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) wins, even over an encoding the user named;</item>
+/// <item>else the encoding the user named (<c>--encoding</c>);</item>
+/// <item>else UTF-16 or UTF-32 without BOM, recognised from where the zero bytes fall (ASCII delimiters and digits
+/// are one byte and one, two or three zero bytes);</item>
+/// <item>else UTF-8 when the whole file is valid UTF-8 (validated in chunks: a first accented character may come late);</item>
+/// <item>else Windows-1252 (what Excel's plain "CSV" writes in the US and EU) — unless the text it gives looks like
+/// mojibake (see <see cref="MojibakeScan"/>): bytes of a double-byte encoding (Shift_JIS, EUC-KR, GBK) or of another
+/// single-byte code page, which Windows-1252 would turn into plausible-looking rubbish without a word.</item>
+/// </list>
+/// Whatever the choice, the file must then decode strictly, to text without control characters; otherwise it is
+/// refused with its name, the line and column, and what it looks like.
 /// </summary>
 internal static class TextEncodingDetector
 {
     private const int ChunkSize = 64 * 1024;
+    private const int SniffBytes = 4096;
 
-    public static Encoding Windows1252 { get; } = GetWindows1252();
+    private static readonly SearchValues<byte> ControlBytes = SearchValues.Create(ControlRange().Select(c => (byte)c).ToArray());
 
-    public static DetectedEncoding Detect(Stream stream)
+    public static Encoding Windows1252 { get; } = ExportEncodings.Resolve("windows-1252");
+
+    /// <summary>Decides the encoding of a seekable stream positioned anywhere; it is read from its start.</summary>
+    /// <param name="stream">The file's bytes.</param>
+    /// <param name="file">The file's name, for messages.</param>
+    /// <param name="declared">The encoding the user named, or null to detect it.</param>
+    /// <exception cref="ExportEncodingException">The file does not decode to plausible text.</exception>
+    public static DetectedEncoding Detect(Stream stream, string file, Encoding? declared = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        stream.Seek(0, SeekOrigin.Begin);
+        var head = new byte[SniffBytes];
+        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var sniffed = head.AsSpan(0, length);
+
+        DetectedEncoding detected;
+        string reason;
+        if (FromByteOrderMark(sniffed) is { } marked)
+        {
+            (detected, reason) = (marked, "from its byte order mark");
+        }
+        else if (declared is not null)
+        {
+            (detected, reason) = (new DetectedEncoding(declared, 0), "as named with --encoding");
+        }
+        else if (FromZeroBytes(sniffed) is { } wide)
+        {
+            (detected, reason) = (wide, "from the pattern of its zero bytes");
+        }
+        else
+        {
+            switch (ScanUtf8(stream))
+            {
+                case Utf8Scan.Valid:
+                    return new DetectedEncoding(new UTF8Encoding(false), 0);
+                case Utf8Scan.ValidWithControlCharacters:
+                    (detected, reason) = (new DetectedEncoding(new UTF8Encoding(false), 0), "as it is valid UTF-8");
+                    break;
+                default:
+                    return DecideWindows1252(stream, file);
+            }
+        }
+
+        EnsurePlausible(stream, file, detected, reason);
+        return detected;
+    }
+
+    /// <summary>BOMs, UTF-32 first: FF FE 00 00 is UTF-32 LE, not UTF-16 LE starting with a NUL character.</summary>
+    internal static DetectedEncoding? FromByteOrderMark(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]))
+        {
+            return new DetectedEncoding(new UTF32Encoding(bigEndian: false, byteOrderMark: false), 4);
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            return new DetectedEncoding(new UTF32Encoding(bigEndian: true, byteOrderMark: false), 4);
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return new DetectedEncoding(new UTF8Encoding(false), 3);
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return new DetectedEncoding(new UnicodeEncoding(bigEndian: false, byteOrderMark: false), 2);
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return new DetectedEncoding(new UnicodeEncoding(bigEndian: true, byteOrderMark: false), 2);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// UTF-16 and UTF-32 without BOM from the share of zero bytes at each position modulo 4. Exports are full of
+    /// ASCII (delimiters, digits, e-mails): in UTF-32 LE its characters are <c>c 0 0 0</c>, in UTF-16 LE <c>c 0</c>.
+    /// Text in one of the 8-bit encodings has no zero byte at all.
+    /// </summary>
+    internal static DetectedEncoding? FromZeroBytes(ReadOnlySpan<byte> head)
+    {
+        var units = head.Length / 4;
+        if (units < 2)
+        {
+            return null;
+        }
+
+        var zeros = new int[4];
+        for (var i = 0; i < units * 4; i++)
+        {
+            if (head[i] == 0)
+            {
+                zeros[i % 4]++;
+            }
+        }
+
+        double Share(int residue) => (double)zeros[residue] / units;
+        if (Share(2) >= 0.9 && Share(3) >= 0.9 && Share(0) < 0.5)
+        {
+            return new DetectedEncoding(new UTF32Encoding(bigEndian: false, byteOrderMark: false), 0);
+        }
+
+        if (Share(0) >= 0.9 && Share(1) >= 0.9 && Share(3) < 0.5)
+        {
+            return new DetectedEncoding(new UTF32Encoding(bigEndian: true, byteOrderMark: false), 0);
+        }
+
+        var odd = (Share(1) + Share(3)) / 2;
+        var even = (Share(0) + Share(2)) / 2;
+        if (odd >= 0.3 && even <= 0.05)
+        {
+            return new DetectedEncoding(new UnicodeEncoding(bigEndian: false, byteOrderMark: false), 0);
+        }
+
+        if (even >= 0.3 && odd <= 0.05)
+        {
+            return new DetectedEncoding(new UnicodeEncoding(bigEndian: true, byteOrderMark: false), 0);
+        }
+
+        return null;
+    }
+
+    private enum Utf8Scan
+    {
+        Invalid,
+        Valid,
+        ValidWithControlCharacters,
+    }
+
+    /// <summary>Validates the whole stream as UTF-8 and looks for control characters on the way.</summary>
+    private static Utf8Scan ScanUtf8(Stream stream)
+    {
+        stream.Seek(0, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + 4);
         try
         {
-            var filled = FillAtLeast(stream, buffer.AsSpan(0, ChunkSize), 4);
-            var head = buffer.AsSpan(0, filled);
-            if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            var controls = false;
+            var pending = 0;
+            while (true)
             {
-                return new DetectedEncoding(new UTF8Encoding(false), 3);
-            }
+                var read = stream.Read(buffer, pending, ChunkSize + 4 - pending);
+                var length = pending + read;
 
-            if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
-            {
-                return new DetectedEncoding(new UnicodeEncoding(bigEndian: false, byteOrderMark: false), 2);
-            }
+                // A sequence split across chunks is carried over to the next one instead of being judged half-read;
+                // at the end, an incomplete sequence is invalid.
+                var complete = read == 0 ? length : CompletePrefixLength(buffer.AsSpan(0, length));
+                var chunk = buffer.AsSpan(0, complete);
+                if (!Utf8.IsValid(chunk))
+                {
+                    return Utf8Scan.Invalid;
+                }
 
-            if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
-            {
-                return new DetectedEncoding(new UnicodeEncoding(bigEndian: true, byteOrderMark: false), 2);
-            }
+                controls = controls || chunk.IndexOfAny(ControlBytes) >= 0 || HasC1Control(chunk);
+                if (read == 0)
+                {
+                    return controls ? Utf8Scan.ValidWithControlCharacters : Utf8Scan.Valid;
+                }
 
-            return IsValidUtf8(stream, buffer, filled)
-                ? new DetectedEncoding(new UTF8Encoding(false), 0)
-                : new DetectedEncoding(Windows1252, 0);
+                pending = length - complete;
+                buffer.AsSpan(complete, pending).CopyTo(buffer);
+            }
         }
         finally
         {
@@ -54,29 +206,21 @@ internal static class TextEncodingDetector
         }
     }
 
-    /// <summary>Validates the rest of the stream; <paramref name="pending"/> bytes at the start of the buffer are unread input.</summary>
-    private static bool IsValidUtf8(Stream stream, byte[] buffer, int pending)
+    /// <summary>U+0080–U+009F in UTF-8 (C2 80 – C2 9F): what Latin-1 text mistakenly converted to UTF-8 holds.</summary>
+    private static bool HasC1Control(ReadOnlySpan<byte> utf8)
     {
-        while (true)
+        for (var i = utf8.IndexOf((byte)0xC2); i >= 0 && i + 1 < utf8.Length; )
         {
-            var read = stream.Read(buffer, pending, buffer.Length - pending);
-            var length = pending + read;
-            if (read == 0)
+            if (utf8[i + 1] is >= 0x80 and <= 0x9F)
             {
-                // At the end, an incomplete sequence is invalid.
-                return Utf8.IsValid(buffer.AsSpan(0, length));
+                return true;
             }
 
-            // A sequence split across chunks is carried over to the next one instead of being judged half-read.
-            var complete = CompletePrefixLength(buffer.AsSpan(0, length));
-            if (!Utf8.IsValid(buffer.AsSpan(0, complete)))
-            {
-                return false;
-            }
-
-            pending = length - complete;
-            buffer.AsSpan(complete, pending).CopyTo(buffer);
+            var next = utf8[(i + 1)..].IndexOf((byte)0xC2);
+            i = next < 0 ? -1 : i + 1 + next;
         }
+
+        return false;
     }
 
     /// <summary>Length of <paramref name="bytes"/> without a trailing lead byte whose continuation bytes are still to come.</summary>
@@ -97,26 +241,235 @@ internal static class TextEncodingDetector
         return bytes.Length;
     }
 
-    private static int FillAtLeast(Stream stream, Span<byte> buffer, int minimum)
+    /// <summary>Windows-1252, unless its text looks like mojibake or holds control characters.</summary>
+    private static DetectedEncoding DecideWindows1252(Stream stream, string file)
     {
-        var filled = 0;
-        while (filled < minimum)
+        var scan = new MojibakeScan();
+        (long Line, int Column, char Char)? control = null;
+        var position = new TextPosition();
+        foreach (var chunk in Decode(stream, 0, Windows1252))
         {
-            var read = stream.Read(buffer[filled..]);
+            foreach (var c in chunk.Span)
+            {
+                position.Advance(c);
+                scan.Observe(c, position);
+                if (control is null && IsControl(c))
+                {
+                    control = (position.Line, position.Column, c);
+                }
+            }
+        }
+
+        if (scan.Signs > 0)
+        {
+            var doubleByte = DoubleByteCandidates(stream);
+            if (doubleByte.Count > 0 || scan.LooksLikeAnotherCodePage)
+            {
+                var looksLike = doubleByte.Count > 0
+                    ? $"a double-byte encoding: it decodes as {string.Join(" and as ", doubleByte)}"
+                    : "another single-byte code page (for example windows-1251 for Cyrillic, windows-1253 for Greek, iso-8859-2 for Central European languages)";
+                throw new ExportEncodingException(file, scan.FirstLine, scan.FirstColumn, string.Create(CultureInfo.InvariantCulture,
+                    $"{ExportInputException.Where(file, scan.FirstLine, scan.FirstColumn)}: the file is not UTF-8, and read as Windows-1252 it gives mojibake such as \"{scan.Sample}\". It looks like {looksLike}. Say which encoding it is with --encoding NAME (for example {SuggestedNames(doubleByte)}); if it really is Windows-1252, --encoding windows-1252."));
+            }
+        }
+
+        if (control is { } found)
+        {
+            throw new ExportEncodingException(file, found.Line, found.Column, string.Create(CultureInfo.InvariantCulture,
+                $"{ExportInputException.Where(file, found.Line, found.Column)}: the file is not UTF-8, and read as Windows-1252 it holds the control character U+{(int)found.Char:X4}, which exported text does not contain: it is in another encoding, or not a text file. Say which encoding it is with --encoding NAME (for example {string.Join(", ", ExportEncodings.Examples)})."));
+        }
+
+        return new DetectedEncoding(Windows1252, 0);
+    }
+
+    private static readonly (string Name, int CodePage)[] DoubleByteEncodings = [("shift_jis", 932), ("euc-kr", 51949), ("ks_c_5601-1987", 949), ("gbk", 936)];
+
+    /// <summary>The double-byte encodings that decode the whole file without an invalid byte and give CJK text.</summary>
+    private static List<string> DoubleByteCandidates(Stream stream)
+    {
+        var candidates = new List<string>();
+        foreach (var (name, codePage) in DoubleByteEncodings)
+        {
+            if (name == "ks_c_5601-1987" && candidates.Contains("euc-kr"))
+            {
+                continue; // Windows' superset of EUC-KR: named only when plain EUC-KR does not do
+            }
+
+            var strict = Encoding.GetEncoding(codePage, EncoderFallback.ReplacementFallback, DecoderFallback.ExceptionFallback);
+            try
+            {
+                var cjk = 0L;
+                foreach (var chunk in Decode(stream, 0, strict))
+                {
+                    foreach (var c in chunk.Span)
+                    {
+                        if (c is (>= '\u3040' and <= '\u30FF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uAC00' and <= '\uD7A3') or (>= '\uFF00' and <= '\uFFEF'))
+                        {
+                            cjk++;
+                        }
+                    }
+                }
+
+                if (cjk > 0)
+                {
+                    candidates.Add(name);
+                }
+            }
+            catch (UndecodableBytesException)
+            {
+                // Not this encoding: a byte sequence it does not define. The next candidate is tried.
+            }
+        }
+
+        return candidates;
+    }
+
+    private static string SuggestedNames(List<string> doubleByte) =>
+        string.Join(", ", doubleByte.Concat(ExportEncodings.Examples.Where(e => e is "shift_jis" or "euc-kr" or "gbk" or "windows-1251" or "iso-8859-2")).Distinct(StringComparer.Ordinal));
+
+    /// <summary>Decodes the whole file strictly; refuses invalid bytes and control characters with their position.</summary>
+    private static void EnsurePlausible(Stream stream, string file, DetectedEncoding detected, string reason)
+    {
+        var name = ExportEncodings.DisplayName(detected.Encoding);
+        var strict = Encoding.GetEncoding(detected.Encoding.CodePage, EncoderFallback.ReplacementFallback, DecoderFallback.ExceptionFallback);
+        var position = new TextPosition();
+        try
+        {
+            foreach (var chunk in Decode(stream, detected.PreambleLength, strict))
+            {
+                foreach (var c in chunk.Span)
+                {
+                    position.Advance(c);
+                    if (IsControl(c))
+                    {
+                        var hint = c == '\0' && detected.PreambleLength == 0 && detected.Encoding.CodePage is 65001 or 1252
+                            ? " (zero bytes between the characters: UTF-16 or UTF-32 whose layout could not be recognised?)"
+                            : string.Empty;
+                        throw new ExportEncodingException(file, position.Line, position.Column, string.Create(CultureInfo.InvariantCulture,
+                            $"{ExportInputException.Where(file, position.Line, position.Column)}: read as {name} ({reason}), the file holds the control character U+{(int)c:X4}, which exported text does not contain{hint}. The file is in another encoding, or not a text file. Say which encoding it is with --encoding NAME (for example {string.Join(", ", ExportEncodings.Examples)})."));
+                    }
+                }
+            }
+        }
+        catch (UndecodableBytesException e)
+        {
+            var (line, column) = PositionOf(stream, detected, e.Offset);
+            var bytes = e.Bytes.Length > 0 ? string.Join(' ', e.Bytes.Select(b => b.ToString("X2", CultureInfo.InvariantCulture))) : "at the end";
+            throw new ExportEncodingException(file, line, column, string.Create(CultureInfo.InvariantCulture,
+                $"{ExportInputException.Where(file, line, column)}: the bytes {bytes} are not valid {name} (chosen {reason}). The file is in another encoding, or damaged. Say which encoding it is with --encoding NAME (for example {string.Join(", ", ExportEncodings.Examples)})."));
+        }
+    }
+
+    /// <summary>Line and column of the character starting at byte <paramref name="offset"/> (an error path: the file is decoded again up to it).</summary>
+    private static (long Line, int Column) PositionOf(Stream stream, DetectedEncoding detected, long offset)
+    {
+        var position = new TextPosition();
+        var remaining = offset - detected.PreambleLength;
+        stream.Seek(detected.PreambleLength, SeekOrigin.Begin);
+        var decoder = detected.Encoding.GetDecoder();
+        var bytes = new byte[ChunkSize];
+        var chars = new char[detected.Encoding.GetMaxCharCount(ChunkSize)];
+        while (remaining > 0)
+        {
+            var read = stream.Read(bytes, 0, (int)Math.Min(bytes.Length, remaining));
             if (read == 0)
             {
                 break;
             }
 
-            filled += read;
+            remaining -= read;
+            var count = decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+            foreach (var c in chars.AsSpan(0, count))
+            {
+                position.Advance(c);
+            }
         }
 
-        return filled;
+        return (position.Line, position.Column + 1);
     }
 
-    private static Encoding GetWindows1252()
+    /// <summary>The decoded text of the stream from <paramref name="offset"/>, chunk by chunk.</summary>
+    /// <exception cref="UndecodableBytesException">With a strict encoding: where the first invalid sequence starts.</exception>
+    private static IEnumerable<ReadOnlyMemory<char>> Decode(Stream stream, long offset, Encoding encoding)
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(1252);
+        stream.Seek(offset, SeekOrigin.Begin);
+        var decoder = encoding.GetDecoder();
+        var bytes = new byte[ChunkSize];
+        var chars = new char[encoding.GetMaxCharCount(ChunkSize) + 4];
+        var chunkStart = offset;
+        while (true)
+        {
+            var read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            int count;
+            try
+            {
+                count = decoder.GetChars(bytes, 0, read, chars, 0, flush: read < bytes.Length);
+            }
+            catch (DecoderFallbackException e)
+            {
+                // Index is relative to this chunk (negative for bytes held over from the previous one).
+                throw new UndecodableBytesException(chunkStart + e.Index, e.BytesUnknown ?? [], e);
+            }
+
+            yield return chars.AsMemory(0, count);
+            if (read < bytes.Length)
+            {
+                yield break;
+            }
+
+            chunkStart += read;
+        }
+    }
+
+    /// <summary>
+    /// Control characters other than tab, CR and LF; vertical tab and form feed pass, as some exporters (FileMaker)
+    /// write them for line breaks inside a field. U+0080–U+009F count: no text holds them, and they are what
+    /// Windows-1252 makes of its five undefined bytes.
+    /// </summary>
+    internal static bool IsControl(char c) =>
+        c is (< ' ' and not ('\t' or '\n' or '\r' or '\v' or '\f')) or '\u007F' or (>= '\u0080' and <= '\u009F');
+
+    private static IEnumerable<int> ControlRange() => Enumerable.Range(0, 0x80).Where(b => IsControl((char)b));
+}
+
+/// <summary>A byte sequence a strict decoder does not accept, at an absolute offset of the file.</summary>
+internal sealed class UndecodableBytesException(long offset, byte[] bytes, Exception inner) : Exception("Undecodable bytes.", inner)
+{
+    public long Offset { get; } = offset;
+
+    public byte[] Bytes { get; } = bytes;
+}
+
+/// <summary>Line and column of the character last advanced over; CR, LF and CR LF each end one line, as the readers count.</summary>
+internal struct TextPosition
+{
+    private bool _afterCr;
+
+    public TextPosition()
+    {
+        Line = 1;
+    }
+
+    public long Line { get; private set; }
+
+    public int Column { get; private set; }
+
+    public void Advance(char c)
+    {
+        if (c == '\n' && _afterCr)
+        {
+            _afterCr = false;
+            return;
+        }
+
+        _afterCr = c == '\r';
+        if (c is '\r' or '\n')
+        {
+            Line++;
+            Column = 0;
+            return;
+        }
+
+        Column++;
     }
 }

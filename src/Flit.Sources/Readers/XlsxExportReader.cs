@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using ExcelDataReader;
+using ExcelDataReader.Exceptions;
 using Flit.Core.Records;
 using Flit.Core.Sources;
 
@@ -16,15 +19,16 @@ internal static class XlsxExportReader
     {
         _ = TextEncodingDetector.Windows1252; // legacy .xls needs the code page provider registered
         using var stream = Utf8Input.OpenFile(path);
-        using var reader = ExcelReaderFactory.CreateReader(stream);
-        SelectSheet(reader, layout.Name);
+        using var reader = Open(stream, file, layout.Name);
 
         FileSchema? schema = null;
         long headerLine = 0;
-        while (reader.Read())
+        long line = 0;
+        long records = 0;
+        while (Next(reader, file, line, records))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var line = (long)reader.Depth + 1;
+            line = (long)reader.Depth + 1;
             if (schema is null)
             {
                 var headers = new List<(string, int)>();
@@ -72,6 +76,7 @@ internal static class XlsxExportReader
 
             if (any)
             {
+                records++;
                 yield return RecordFactory.Create(schema, values, file, line, problems);
             }
         }
@@ -80,6 +85,52 @@ internal static class XlsxExportReader
         {
             problems.Report(new ReadProblem(file, 1, 0, $"The worksheet '{reader.Name}' has no header row. Expected a first non-empty row naming the columns."));
         }
+    }
+
+    private static IExcelDataReader Open(Stream stream, string file, string objectName)
+    {
+        IExcelDataReader? reader = null;
+        try
+        {
+            reader = ExcelReaderFactory.CreateReader(stream);
+            SelectSheet(reader, objectName);
+            return reader;
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            reader?.Dispose();
+            throw Damaged(file, 0, 0, e);
+        }
+    }
+
+    /// <summary>The next row; a workbook damaged further in fails here, naming the row after the last one read.</summary>
+    private static bool Next(IExcelDataReader reader, string file, long lastRow, long records)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw Damaged(file, lastRow + 1, records, e);
+        }
+    }
+
+    /// <summary>
+    /// What ExcelDataReader and the ZIP and XML layers under it throw for a file that is not a sound workbook:
+    /// a broken ZIP or compound document, malformed sheet XML, a truncated stream, a password.
+    /// </summary>
+    private static bool IsDamage(Exception e) =>
+        e is ExcelReaderException or InvalidDataException or XmlException or EndOfStreamException or DecoderFallbackException
+            or NotSupportedException or ArgumentException or IndexOutOfRangeException or FormatException;
+
+    private static ExportFormatException Damaged(string file, long row, long records, Exception e)
+    {
+        var where = row > 0 ? string.Create(CultureInfo.InvariantCulture, $"{file}, row {row}") : file;
+        var read = row > 0 ? $" after {ExportInputException.Records(records)}" : string.Empty;
+        var what = e is InvalidPasswordException ? "the workbook is password-protected" : $"the workbook is damaged or not a workbook ({e.Message.TrimEnd('.')})";
+        return new ExportFormatException(file, row, 0, records, string.Create(CultureInfo.InvariantCulture,
+            $"{where}: cannot be read{read}: {what}. Open it in Excel and save it again as .xlsx (without a password), or export it again."), e);
     }
 
     private static void SelectSheet(IExcelDataReader reader, string objectName)

@@ -99,4 +99,19 @@ public sealed class HandWrittenExportAuditTests : IDisposable
         Assert.True(dangling.SequenceEqual([("501", "acm_case_file.csv", "user nobody-acm"), ("901", "tasks.json", "case_file 777")]), Describe(report));
         Assert.Equal("501", Assert.Single(Single(report, FindingKinds.OwnerWithoutEmail).Records).SourceId);
     }
+
+    [Fact]
+    public void Audit_FileWithoutARequiredColumn_BlockingFindingNamesFileAndColumn()
+    {
+        Write("contacts.csv", "Contact ID,Last Name,Email\nC1,Lovelace,ada@acme.co.uk\nC2,Turing,alan@acme.co.uk\n", new UTF8Encoding(false));
+
+        var report = Audit("oncourse-odoo");
+
+        var finding = Single(report, FindingKinds.MissingRequiredColumn);
+        Assert.Equal(Severity.Blocking, finding.Severity);
+        var record = Assert.Single(finding.Records);
+        Assert.Equal(("contacts.csv", 1L), (record.File, record.Line));
+        Assert.Contains("The required column 'First Name' of 'contact' is missing", record.Value, StringComparison.Ordinal);
+        Assert.Equal(2, report.Inventory.Single(i => i.Object == "contact").Records);
+    }
 }

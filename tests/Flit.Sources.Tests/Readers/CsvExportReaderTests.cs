@@ -172,9 +172,24 @@ public sealed class CsvExportReaderTests : IDisposable
 
         var error = Assert.Throws<ExportLayoutException>(() => TestLayouts.Read(path));
 
-        Assert.Equal("people.csv", error.File);
+        Assert.Equal(("people.csv", 1L), (error.File, error.Line));
         Assert.Contains("'Person ID', 'cm_person_id', 'id'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("people.csv", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("people.csv, line 1: the key column of 'person' is missing.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_MissingRequiredColumn_ReportedOnTheHeaderLineAndRecordsStillRead()
+    {
+        var layout = TestLayouts.Person() with { Columns = [.. TestLayouts.Person().Columns.Select(c => c.Name == "Email" ? c with { Required = true, Aliases = ["E-mail"] } : c)] };
+        var path = _folder.WriteUtf8("people.csv", "\nPerson ID,First Name\n1,Ada\n");
+
+        var (records, problems) = TestLayouts.Read(path, layout);
+
+        Assert.Equal(["1"], records.Select(r => r.SourceId));
+        var problem = Assert.Single(problems.Problems);
+        Assert.Equal(("people.csv", 2L, 0, ReadProblemKind.MissingRequiredColumn), (problem.File, problem.Line, problem.Column, problem.Kind));
+        Assert.Contains("The required column 'Email' of 'person' is missing", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("'Email', 'E-mail'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Flit.Core.Sources;
+using Flit.Sources.Readers;
 
 namespace Flit.Sources.Tests.Readers;
 
@@ -66,15 +67,40 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_MalformedArray_ReportsPositionAndKeepsRecordsBeforeIt()
+    public void Read_MalformedArray_StopsNamingFileLineColumnAndRecordsReadBefore()
     {
         var path = _folder.WriteUtf8("cases.json", "[\n{\"object_id_s\": \"1\"},\n{\"object_id_s\": 'bad'}\n]");
 
-        var (records, problems) = TestLayouts.Read(path, Case());
+        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, Case()));
 
-        Assert.Equal(["1"], records.Select(r => r.SourceId));
+        Assert.Equal(("cases.json", 3L, 17, 1L), (error.File, error.Line, error.Column, error.RecordsRead));
+        Assert.StartsWith("cases.json, line 3, column 17: malformed JSON after 1 record: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TruncatedArray_StopsAfterTheRecordsRead()
+    {
+        var path = _folder.WriteUtf8("cases.json", "[\n{\"object_id_s\": \"1\"},\n{\"object_id_s\": \"2\"},\n{\"object_id_s\": \"3\", \"title\": \"cut her");
+
+        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, Case()));
+
+        Assert.Equal(("cases.json", 2L), (error.File, error.RecordsRead));
+        Assert.Equal(4L, error.Line);
+        Assert.Contains("after 2 records", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_MissingRequiredProperty_ReportedAsMissingColumn()
+    {
+        var layout = Case() with { Columns = [.. Case().Columns, new ColumnLayout("status_lcs", ValueKind.Text, Required: true)] };
+        var path = _folder.WriteUtf8("cases.json", "[{\"object_id_s\": \"1\"}]");
+
+        var (records, problems) = TestLayouts.Read(path, layout);
+
+        Assert.Single(records);
         var problem = Assert.Single(problems.Problems);
-        Assert.Equal((3L, 17), (problem.Line, problem.Column));
+        Assert.Equal(ReadProblemKind.MissingRequiredColumn, problem.Kind);
+        Assert.Contains("'status_lcs'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ReaderPartsTests : IDisposable
         bytes[64 * 1024] = 0xA9;
         using var stream = new MemoryStream(bytes);
 
-        var detected = TextEncodingDetector.Detect(stream);
+        var detected = TextEncodingDetector.Detect(stream, "people.csv");
 
         Assert.True(detected.IsUtf8);
     }
@@ -44,7 +44,7 @@ public sealed class ReaderPartsTests : IDisposable
     {
         using var stream = new MemoryStream([(byte)'a', (byte)'b', 0xC3]);
 
-        Assert.Equal(1252, TextEncodingDetector.Detect(stream).Encoding.CodePage);
+        Assert.Equal(1252, TextEncodingDetector.Detect(stream, "people.csv").Encoding.CodePage);
     }
 
     [Fact]

@@ -84,6 +84,72 @@ public sealed class XlsxExportReaderTests : IDisposable
         Assert.Equal("Ada", Assert.Single(records).SourceId);
     }
 
+    private string PeopleWorkbook(int rows)
+    {
+        var body = string.Concat(Enumerable.Range(2, rows).Select(r => $"<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c><c r=\"B{r}\" t=\"s\"><v>1</v></c></row>"));
+        return WriteXlsx("people.xlsx", ["Person ID", "Ada"], ("Person", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>" + body));
+    }
+
+    [Fact]
+    public void Read_TruncatedWorkbook_RefusedNamingTheFile()
+    {
+        var path = PeopleWorkbook(50);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+
+        Assert.Equal("people.xlsx", error.File);
+        Assert.StartsWith("people.xlsx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("zip signature then rubbish")]
+    [InlineData("zip without a workbook")]
+    [InlineData("sheet XML cut short")]
+    [InlineData("compound document signature then rubbish")]
+    public void Read_DamagedWorkbook_RefusedNamingTheFile(string damage)
+    {
+        var path = Path.Combine(_folder.Path, "people.xlsx");
+        switch (damage)
+        {
+            case "zip signature then rubbish":
+                File.WriteAllBytes(path, [.. "PK\u0003\u0004"u8, .. Enumerable.Range(0, 600).Select(i => (byte)(i * 7))]);
+                break;
+            case "zip without a workbook":
+                using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+                {
+                    Add(zip, "hello.txt", "not a workbook");
+                }
+
+                break;
+            case "sheet XML cut short":
+                WriteXlsx("people.xlsx", ["Person ID", "Ada"], ("Person", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row><row r=\"3\"><c r=\"A3\"><v>3</v>"));
+                break;
+            default:
+                File.WriteAllBytes(path, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. Enumerable.Range(0, 600).Select(i => (byte)(i * 13))]);
+                break;
+        }
+
+        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+
+        Assert.Equal("people.xlsx", error.File);
+        Assert.StartsWith("people.xlsx", error.Message, StringComparison.Ordinal);
+        Assert.Contains("save it again as .xlsx", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_BinaryFileNamedXlsx_RefusedAsNotAWorkbook()
+    {
+        var path = _folder.Write("people.xlsx", [.. Enumerable.Range(0, 300).Select(i => (byte)(i % 32))]);
+
+        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+
+        Assert.StartsWith("people.xlsx is not a readable Excel workbook", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.1, "0.1")]
     [InlineData(5.0, "5")]
