@@ -21,7 +21,7 @@ public sealed class StagedMappingSourceTests
 
     private sealed class NoExports : IStagedExports
     {
-        public IEnumerable<SourceRecord> Read(string migrationId, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken) => [];
+        public IEnumerable<SourceRecord> Read(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken) => [];
     }
 
     [Fact]
