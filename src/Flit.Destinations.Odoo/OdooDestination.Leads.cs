@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flit.Core.Destinations;
+using Flit.Core.Records;
 
 namespace Flit.Destinations.Odoo;
 
@@ -20,7 +21,7 @@ public sealed partial class OdooDestination
     /// empty value too), which would overwrite a migrated contact. Such values are not sent — the lead shows its
     /// contact's — and one that really differs is kept in the lead's description, with a warning.
     /// </summary>
-    private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, string> warnings, CancellationToken cancellationToken)
+    private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, RecordIssue> warnings, CancellationToken cancellationToken)
     {
         static long? PartnerOf(DestinationRecord r) => r.Values.GetValueOrDefault("partner_id") switch
         {
@@ -46,7 +47,7 @@ public sealed partial class OdooDestination
             }
 
             var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
-            var kept = new List<string>();
+            var kept = new List<(string Field, string Text)>();
             foreach (var (leadField, partnerField, label) in new[] { ("email_from", "email", "E-mail"), ("phone", "phone", "Phone") })
             {
                 var contacts = Text(partner.GetValueOrDefault(partnerField));
@@ -59,13 +60,13 @@ public sealed partial class OdooDestination
                 if (Text(value) is { } own && !string.Equals(own.Replace(" ", string.Empty, StringComparison.Ordinal), contacts?.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
                 {
                     values["description"] = (values.GetValueOrDefault("description") as string ?? string.Empty) + $"<p>{label} on the source record: {System.Net.WebUtility.HtmlEncode(own)}</p>";
-                    kept.Add($"{leadField} '{own}' differs from its contact's '{contacts}'");
+                    kept.Add((leadField, $"{leadField} '{own}' differs from its contact's '{contacts}'"));
                 }
             }
 
             if (kept.Count > 0)
             {
-                warnings[record.ExternalId] = $"{record.Location}: {string.Join("; ", kept)}: Odoo would overwrite the contact, so the lead shows the contact's value and keeps its own in the description.";
+                warnings[record.ExternalId] = new RecordIssue(IssueKinds.DestinationAdjusted, kept.Count == 1 ? kept[0].Field : "email_from, phone", $"{record.Location}: {string.Join("; ", kept.Select(k => k.Text))}: Odoo would overwrite the contact, so the lead shows the contact's value and keeps its own in the description.");
             }
 
             return record with { Values = values };

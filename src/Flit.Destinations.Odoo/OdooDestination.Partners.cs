@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flit.Core.Destinations;
+using Flit.Core.Records;
 
 namespace Flit.Destinations.Odoo;
 
@@ -55,7 +56,7 @@ public sealed partial class OdooDestination
     /// updated, not duplicated; their pre-images were taken by <see cref="SnapshotAsync"/> before this call. A record
     /// whose e-mail is a user's or a company's is created as a contact of its own, with a warning saying why.
     /// </summary>
-    private async Task<List<DestinationRecord>> UpdateMatchedPartnersAsync(IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, Dictionary<string, string> warnings, CancellationToken cancellationToken)
+    private async Task<List<DestinationRecord>> UpdateMatchedPartnersAsync(IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, Dictionary<string, RecordIssue> warnings, CancellationToken cancellationToken)
     {
         var (matched, protectedMatches) = await MatchPartnersByEmailAsync(records, cancellationToken);
         var remaining = new List<DestinationRecord>();
@@ -75,7 +76,7 @@ public sealed partial class OdooDestination
 
             if (protectedMatches.TryGetValue(record.ExternalId, out var owner))
             {
-                warnings[record.ExternalId] = $"{record.Location}: the e-mail '{record.Values.GetValueOrDefault("email")}' belongs to {owner} in Odoo, which a migration never changes: created as a contact of its own.";
+                warnings[record.ExternalId] = new RecordIssue(IssueKinds.DestinationAdjusted, "email", $"{record.Location}: the e-mail '{record.Values.GetValueOrDefault("email")}' belongs to {owner} in Odoo, which a migration never changes: created as a contact of its own.");
             }
 
             remaining.Add(record);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Flit.Core.Destinations;
+using Flit.Core.Records;
 using Flit.Destinations.Odoo.Rpc;
 
 namespace Flit.Destinations.Odoo;
@@ -122,7 +123,7 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         var fields = await FieldsAsync(model, refresh: false, cancellationToken);
         var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
         var outcomes = new List<UpsertOutcome>(batch.Count);
-        var warnings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var warnings = new Dictionary<string, RecordIssue>(StringComparer.Ordinal);
         var toLoad = batch.ToList();
         if (model == "res.partner")
         {

@@ -76,7 +76,7 @@ public sealed class OdooDestinationTests : IAsyncLifetime
         Assert.Equal(("ada@acme.test", "+44 1"), (partner.Values["email"], partner.Values["phone"]));
         Assert.Equal("ada@acme.test", written.Values["email_from"]);
         Assert.Contains("ada.private@home.test", written.Values["description"] as string, StringComparison.Ordinal);
-        Assert.Contains("differs from its contact's", lead.Warning, StringComparison.Ordinal);
+        Assert.Contains("differs from its contact's", lead.Warning!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

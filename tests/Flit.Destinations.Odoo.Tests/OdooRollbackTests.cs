@@ -146,8 +146,8 @@ public sealed class OdooRollbackTests : IAsyncLifetime
         var outcomes = await destination.UpsertAsync("res.partner", batch, CancellationToken.None);
 
         Assert.All(outcomes, o => Assert.Equal(UpsertStatus.Created, o.Status));
-        Assert.Contains("the Odoo user 'Ann Lee'", outcomes[0].Warning, StringComparison.Ordinal);
-        Assert.Contains("the company 'My Company'", outcomes[1].Warning, StringComparison.Ordinal);
+        Assert.Contains("the Odoo user 'Ann Lee'", outcomes[0].Warning!.Message, StringComparison.Ordinal);
+        Assert.Contains("the company 'My Company'", outcomes[1].Warning!.Message, StringComparison.Ordinal);
         var partners = JsonNode.Parse(_sandbox.Dump())!["res.partner"]!.AsArray();
         Assert.Equal(partnersBefore, new JsonArray([.. partners.Take(partners.Count - 2).Select(p => p!.DeepClone())]).ToJsonString());
     }

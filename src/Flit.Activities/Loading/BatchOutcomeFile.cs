@@ -8,9 +8,10 @@ public sealed record BatchOutcomeFile(
     int Phase,
     bool IsRetry,
     IReadOnlyList<RecordOutcome> Records,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<RecordWarning> Warnings);
 
-/// <summary>One record's fate: loaded (created/updated), skipped by rule, or failed with its reason.</summary>
+/// <summary>One record's fate: loaded (created/updated), skipped by rule, or failed with its reason; the kind and field
+/// of a skip or failure are what reports group by (see <see cref="Core.Records.IssueKinds"/>).</summary>
 public sealed record RecordOutcome(
     string SourceId,
     string File,
@@ -19,7 +20,20 @@ public sealed record RecordOutcome(
     RecordFate Fate,
     string? DestinationId,
     string? Reason,
-    bool MissingParent);
+    bool MissingParent,
+    string? Kind = null,
+    string? Field = null);
+
+/// <summary>What was left out or changed about a record that loaded (or was held back), with where it came from.</summary>
+public sealed record RecordWarning(string SourceObject, string SourceId, string File, long Line, string Kind, string? Field, string Message)
+{
+    public static RecordWarning Of(Core.Destinations.DestinationRecord record, Core.Records.RecordIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(issue);
+        return new(record.SourceObject, record.SourceId, record.Location.File, record.Location.Line, issue.Kind, issue.Field, issue.Message);
+    }
+}
 
 /// <summary>Where a source record ended.</summary>
 public enum RecordFate

@@ -36,19 +36,23 @@ public sealed class LoadBatchActivity(
 
         var outcomes = new List<RecordOutcome>(records.Count);
         var mapped = new List<DestinationRecord>(records.Count);
-        var warnings = new List<string>();
+        var warnings = new List<RecordWarning>();
         foreach (var record in records)
         {
             var result = mapping.Map(batch.SourceObject, record);
-            warnings.AddRange(result.Warnings ?? []);
+            foreach (var warning in result.Warnings ?? [])
+            {
+                warnings.Add(new RecordWarning(batch.SourceObject, record.SourceId, record.Location.File, record.Location.Line, warning.Kind, warning.Field, warning.Message));
+            }
+
             if (result.Record is { } destinationRecord)
             {
                 mapped.Add(destinationRecord);
             }
             else
             {
-                var fate = result.SkipReason is null ? RecordFate.Failed : RecordFate.Skipped;
-                outcomes.Add(Outcome(record.SourceId, record.Location, null, fate, null, result.SkipReason ?? result.Failure, false));
+                var fate = result.Skip is null ? RecordFate.Failed : RecordFate.Skipped;
+                outcomes.Add(Outcome(record.SourceId, record.Location, null, fate, null, result.Skip ?? result.Failure, false));
             }
         }
 
@@ -77,7 +81,7 @@ public sealed class LoadBatchActivity(
         // chain of any depth resolves here. When a round loads nothing, what is left waits for the retry pass —
         // or, on the retry pass, loads without its optional links or fails.
         var pending = mapped;
-        var resolvedWarnings = new List<string>();
+        var resolvedWarnings = new List<RecordWarning>();
         var finalRound = false;
         while (pending.Count > 0)
         {
@@ -125,7 +129,7 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.Fate == RecordFate.Unchanged));
     }
 
-    private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<string> warnings, CancellationToken cancellationToken)
+    private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
         // One destination call per request batch size; the ID map is written after each call so a crash loses
         // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
@@ -160,7 +164,7 @@ public sealed class LoadBatchActivity(
         Ownership ownership,
         IReadOnlyList<DestinationRecord> sent,
         IReadOnlyList<UpsertOutcome> upserts,
-        List<string> warnings,
+        List<RecordWarning> warnings,
         CancellationToken cancellationToken)
     {
         var byExternalId = sent.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
@@ -187,10 +191,12 @@ public sealed class LoadBatchActivity(
 
             if (upsert.Warning is { } warning)
             {
-                warnings.Add(warning);
+                warnings.Add(RecordWarning.Of(record, warning));
             }
 
-            var reason = fate == RecordFate.Failed ? upsert.Error ?? "The destination refused the record without a message." : null;
+            var reason = fate == RecordFate.Failed
+                ? new RecordIssue(upsert.MissingParent ? IssueKinds.MissingParent : IssueKinds.DestinationRefused, null, upsert.Error ?? "The destination refused the record without a message.")
+                : null;
             outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, fate, upsert.DestinationId, reason, upsert.MissingParent));
         }
 
@@ -274,13 +280,13 @@ public sealed class LoadBatchActivity(
             }
 
             var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
-            string? failure = null;
+            RecordIssue? failure = null;
             foreach (var (field, value) in files)
             {
                 var path = $"{RunPaths.Exports(migrationId)}/{((FileContent)value!).RelativePath.TrimStart('/')}";
                 if (!await store.ExistsAsync(path, cancellationToken))
                 {
-                    failure = $"{record.Location}: {field}: the file '{((FileContent)value).RelativePath}' is not in the export";
+                    failure = new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: the file '{((FileContent)value).RelativePath}' is not in the export");
                     break;
                 }
 
@@ -308,6 +314,6 @@ public sealed class LoadBatchActivity(
         return await store.ReadJsonAsync<PrepareOutcome>(RunPaths.Lookups(migrationId), cancellationToken);
     }
 
-    private static RecordOutcome Outcome(string sourceId, SourceLocation location, string? externalId, RecordFate fate, string? destinationId, string? reason, bool missingParent) =>
-        new(sourceId, location.File, location.Line, externalId, fate, destinationId, reason, missingParent);
+    private static RecordOutcome Outcome(string sourceId, SourceLocation location, string? externalId, RecordFate fate, string? destinationId, RecordIssue? issue, bool missingParent) =>
+        new(sourceId, location.File, location.Line, externalId, fate, destinationId, issue?.Message, missingParent, issue?.Kind, issue?.Field);
 }

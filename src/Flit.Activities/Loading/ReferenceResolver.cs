@@ -1,13 +1,14 @@
 using Flit.Core.Destinations;
 using Flit.Core.Ports;
+using Flit.Core.Records;
 
 namespace Flit.Activities.Loading;
 
 /// <summary>A record that cannot be sent yet (or at all), with the reason a person will read.</summary>
-public sealed record UnresolvedRecord(DestinationRecord Record, string Reason, bool MissingParent);
+public sealed record UnresolvedRecord(DestinationRecord Record, RecordIssue Reason, bool MissingParent);
 
 /// <summary>What resolution produced: records ready to send, and records held back with their reason.</summary>
-public sealed record ResolvedBatch(IReadOnlyList<DestinationRecord> Ready, IReadOnlyList<UnresolvedRecord> HeldBack, IReadOnlyList<string> Warnings);
+public sealed record ResolvedBatch(IReadOnlyList<DestinationRecord> Ready, IReadOnlyList<UnresolvedRecord> HeldBack, IReadOnlyList<RecordWarning> Warnings);
 
 /// <summary>
 /// Turns references and lookup markers into destination ids: links to migrated records through the ID map, named
@@ -32,11 +33,11 @@ public static class ReferenceResolver
         ArgumentNullException.ThrowIfNull(lookups);
         var ready = new List<DestinationRecord>(records.Count);
         var held = new List<UnresolvedRecord>();
-        var warnings = new List<string>();
+        var warnings = new List<RecordWarning>();
         foreach (var record in records)
         {
             var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
-            string? problem = null;
+            RecordIssue? problem = null;
             var missingParent = false;
             foreach (var reference in record.References)
             {
@@ -50,20 +51,20 @@ public static class ReferenceResolver
                 var what = $"{reference.Field} → {reference.SourceObject} '{reference.SourceId}' is not in the destination";
                 if (!finalAttempt)
                 {
-                    problem = what + " yet (parent missing; retried after its phase)";
+                    problem = new RecordIssue(IssueKinds.MissingParent, reference.Field, what + " yet (parent missing; retried after its phase)");
                     missingParent = true;
                     break;
                 }
 
                 if (reference.Required)
                 {
-                    problem = what + " (its parent failed or does not exist in the export)";
+                    problem = new RecordIssue(IssueKinds.MissingParent, reference.Field, what + " (its parent failed or does not exist in the export)");
                     missingParent = true;
                     break;
                 }
 
                 values.Remove(reference.Field);
-                warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {what}; loaded without the link.");
+                warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.LinkDropped, reference.Field, $"{record.SourceObject} '{record.SourceId}' ({record.Location}): {what}; loaded without the link.")));
             }
 
             problem ??= ResolveLookups(values, lookups, record, warnings);
@@ -80,7 +81,7 @@ public static class ReferenceResolver
         return new ResolvedBatch(ready, held, warnings);
     }
 
-    private static string? ResolveLookups(Dictionary<string, object?> values, PrepareOutcome lookups, DestinationRecord record, List<string> warnings)
+    private static RecordIssue? ResolveLookups(Dictionary<string, object?> values, PrepareOutcome lookups, DestinationRecord record, List<RecordWarning> warnings)
     {
         List<KeyValuePair<string, object?>>? resolved = null;
         foreach (var (field, value) in values)
@@ -93,24 +94,24 @@ public static class ReferenceResolver
                     {
                         if (!named.IsFindOnly)
                         {
-                            return $"{field}: {named.Model} '{named.Name}' was not prepared in the destination.";
+                            return new RecordIssue(IssueKinds.LookupNotPrepared, field, $"{field}: {named.Model} '{named.Name}' was not prepared in the destination.");
                         }
 
-                        warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the destination has no {named.Model} '{named.Name}'; left empty.");
+                        warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.LookupNotFound, field, $"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the destination has no {named.Model} '{named.Name}'; left empty.")));
                     }
 
                     break;
                 case UserLookup { AsPartner: true } author:
                     if (!(lookups.UserPartnerIdsByEmail ?? new Dictionary<string, string>()).TryGetValue(PrepareOutcome.UserKey(author.Email), out id))
                     {
-                        warnings.Add($"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the author '{author.Email}' is no user of the destination; left empty.");
+                        warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.AuthorNotAUser, field, $"{record.SourceObject} '{record.SourceId}' ({record.Location}): {field}: the author '{author.Email}' is no user of the destination; left empty.")));
                     }
 
                     break;
                 case UserLookup user:
                     if (!lookups.UserIdsByEmail.TryGetValue(PrepareOutcome.UserKey(user.Email), out id))
                     {
-                        return $"{field}: owner '{user.Email}' matches no destination user and no fallback user is set.";
+                        return new RecordIssue(IssueKinds.OwnerUnmatched, field, $"{field}: owner '{user.Email}' matches no destination user and no fallback user is set.");
                     }
 
                     break;

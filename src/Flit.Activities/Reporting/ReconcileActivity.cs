@@ -18,7 +18,7 @@ public sealed record Reconciliation(
     IReadOnlyList<ObjectCounts> Objects,
     IReadOnlyList<PresenceCheck> Presence,
     IReadOnlyList<FieldDifference> Diff,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<RecordWarning> Warnings);
 
 /// <summary>How many records the ID map says were written, and how many the destination holds by external id.</summary>
 public sealed record PresenceCheck(string SourceObject, string TargetModel, long Expected, long Found, IReadOnlyList<string> MissingExternalIds);

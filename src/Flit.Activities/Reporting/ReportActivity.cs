@@ -97,7 +97,7 @@ public sealed class ReportActivity(IStagingStore store)
             text.Append(culture, $"\n## Warnings ({reconciliation.Warnings.Count})\n\n");
             foreach (var warning in reconciliation.Warnings.Take(200))
             {
-                text.Append("- ").Append(warning).Append('\n');
+                text.Append("- ").Append(warning.Message).Append('\n');
             }
         }
 

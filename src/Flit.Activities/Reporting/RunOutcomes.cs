@@ -15,7 +15,7 @@ public sealed record ObjectCounts(string SourceObject, string TargetModel, long 
 /// </summary>
 public sealed class RunOutcomes
 {
-    private RunOutcomes(IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> final, IReadOnlyList<string> warnings)
+    private RunOutcomes(IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> final, IReadOnlyList<RecordWarning> warnings)
     {
         Final = final;
         Warnings = warnings;
@@ -23,7 +23,7 @@ public sealed class RunOutcomes
 
     public IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> Final { get; }
 
-    public IReadOnlyList<string> Warnings { get; }
+    public IReadOnlyList<RecordWarning> Warnings { get; }
 
     /// <summary>Reads the outcome files under <paramref name="outcomes"/> (a run's, see <see cref="RunPaths.Outcomes(string, string)"/>).</summary>
     public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string outcomes, CancellationToken cancellationToken)

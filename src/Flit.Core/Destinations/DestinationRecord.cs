@@ -78,7 +78,7 @@ public sealed record UpsertOutcome(
     string? DestinationId,
     string? Error = null,
     bool MissingParent = false,
-    string? Warning = null);
+    RecordIssue? Warning = null);
 
 /// <summary>What a destination record held before the migration first wrote it: the values a rollback restores.</summary>
 /// <param name="Values">Field values in the form the destination's write takes back.</param>

@@ -204,7 +204,7 @@ public sealed class CompiledMapping : ICompiledMapping
             var names = new string[_fields.Length + _entry.References.Count];
             var values = new object?[names.Length];
             var count = 0;
-            List<string>? warnings = null;
+            List<RecordIssue>? warnings = null;
             for (var i = 0; i < _fields.Length; i++)
             {
                 var (field, transform) = _fields[i];
@@ -234,10 +234,10 @@ public sealed class CompiledMapping : ICompiledMapping
                     var at = field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString();
                     if (field.Required)
                     {
-                        return MapOutcome.Failed($"{at}: {field.To}: {result.Error}");
+                        return MapOutcome.Failed(IssueKinds.RequiredValue, field.To, $"{at}: {field.To}: {result.Error}");
                     }
 
-                    (warnings ??= []).Add($"{at}: {field.To} left empty: {result.Error}");
+                    (warnings ??= []).Add(new RecordIssue(IssueKinds.ValueLeftEmpty, field.To, $"{at}: {field.To} left empty: {result.Error}"));
                     continue;
                 }
 
@@ -246,7 +246,7 @@ public sealed class CompiledMapping : ICompiledMapping
                     if (field.Required)
                     {
                         var from = field.From.Count > 0 ? string.Join(" + ", field.From) : "its constant";
-                        return MapOutcome.Failed($"{(field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString())}: {field.To} is required but {from} is empty");
+                        return MapOutcome.Failed(IssueKinds.RequiredValue, field.To, $"{(field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString())}: {field.To} is required but {from} is empty");
                     }
 
                     continue;
@@ -265,7 +265,7 @@ public sealed class CompiledMapping : ICompiledMapping
                 {
                     if (reference.Required)
                     {
-                        return MapOutcome.Failed($"{record.Where(reference.From)}: {reference.To} is required but {reference.From} is empty");
+                        return MapOutcome.Failed(IssueKinds.RequiredValue, reference.To, $"{record.Where(reference.From)}: {reference.To} is required but {reference.From} is empty");
                     }
 
                     continue;
@@ -277,11 +277,12 @@ public sealed class CompiledMapping : ICompiledMapping
                     var type = record[by.Column]?.Trim() ?? string.Empty;
                     if (!by.Map.TryGetValue(type, out target))
                     {
-                        (warnings ??= []).Add($"{record.Where(by.Column)}: parent type '{type}' is not migrated ({string.Join(", ", by.Map.Keys)}); {reference.To} left empty");
                         if (reference.Required)
                         {
-                            return MapOutcome.Failed($"{record.Where(by.Column)}: parent type '{type}' is not one this spec migrates ({string.Join(", ", by.Map.Keys)})");
+                            return MapOutcome.Failed(IssueKinds.UnknownParentType, reference.To, $"{record.Where(by.Column)}: parent type '{type}' is not one this spec migrates ({string.Join(", ", by.Map.Keys)})");
                         }
+
+                        (warnings ??= []).Add(new RecordIssue(IssueKinds.UnknownParentType, reference.To, $"{record.Where(by.Column)}: parent type '{type}' is not migrated ({string.Join(", ", by.Map.Keys)}); {reference.To} left empty"));
 
                         continue;
                     }

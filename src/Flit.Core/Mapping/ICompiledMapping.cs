@@ -30,13 +30,13 @@ public sealed record ObjectPlan(
 
 /// <summary>What mapping one source record produced: a record to send (with warnings about values left out), a skip
 /// by rule, or a failure naming the file, line and column.</summary>
-public sealed record MapOutcome(DestinationRecord? Record, string? SkipReason, string? Failure, IReadOnlyList<string>? Warnings = null)
+public sealed record MapOutcome(DestinationRecord? Record, RecordIssue? Skip, RecordIssue? Failure, IReadOnlyList<RecordIssue>? Warnings = null)
 {
-    public static MapOutcome Mapped(DestinationRecord record, IReadOnlyList<string>? warnings = null) => new(record, null, null, warnings);
+    public static MapOutcome Mapped(DestinationRecord record, IReadOnlyList<RecordIssue>? warnings = null) => new(record, null, null, warnings);
 
-    public static MapOutcome Skipped(string reason) => new(null, reason, null);
+    public static MapOutcome Skipped(string reason) => new(null, new RecordIssue(IssueKinds.SkippedByRule, null, reason), null);
 
-    public static MapOutcome Failed(string reason) => new(null, null, reason);
+    public static MapOutcome Failed(string kind, string? field, string reason) => new(null, null, new RecordIssue(kind, field, reason));
 }
 
 /// <summary>The approved mapping spec, compiled for the load: the seam between the activities and the mapping engine.</summary>

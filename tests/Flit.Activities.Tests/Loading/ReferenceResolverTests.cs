@@ -49,7 +49,7 @@ public sealed class ReferenceResolverTests
 
         var held = Assert.Single(batch.HeldBack);
         Assert.True(held.MissingParent);
-        Assert.Contains("'404'", held.Reason, StringComparison.Ordinal);
+        Assert.Contains("'404'", held.Reason.Message, StringComparison.Ordinal);
         Assert.Empty(batch.Ready);
     }
 
@@ -60,7 +60,7 @@ public sealed class ReferenceResolverTests
 
         var ready = Assert.Single(batch.Ready);
         Assert.False(ready.Values.ContainsKey("partner_id"));
-        Assert.Contains("acm_case_file.csv, line 3", Assert.Single(batch.Warnings), StringComparison.Ordinal);
+        Assert.Contains("acm_case_file.csv, line 3", Assert.Single(batch.Warnings).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +81,6 @@ public sealed class ReferenceResolverTests
 
         var held = Assert.Single(batch.HeldBack);
         Assert.False(held.MissingParent);
-        Assert.Contains("ghost@acme.test", held.Reason, StringComparison.Ordinal);
+        Assert.Contains("ghost@acme.test", held.Reason.Message, StringComparison.Ordinal);
     }
 }

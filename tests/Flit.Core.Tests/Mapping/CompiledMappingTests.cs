@@ -45,7 +45,7 @@ public sealed class CompiledMappingTests
 
         Assert.NotNull(outcome.Record);
         Assert.False(outcome.Record!.Values.ContainsKey("x_arkcase_birth_date"));
-        Assert.Contains("acm_person.csv, line 12, column 4", Assert.Single(outcome.Warnings!), StringComparison.Ordinal);
+        Assert.Contains("acm_person.csv, line 12, column 4", Assert.Single(outcome.Warnings!).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class CompiledMappingTests
         var outcome = CreateSut().Map("organization", record);
 
         Assert.Null(outcome.Record);
-        Assert.Contains("acm_organization.csv, line 12, column 2: name is required", outcome.Failure, StringComparison.Ordinal);
+        Assert.Contains("acm_organization.csv, line 12, column 2: name is required", outcome.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class CompiledMappingTests
 
         var sut = CreateSut();
 
-        Assert.NotNull(sut.Map("case", record).SkipReason);
+        Assert.NotNull(sut.Map("case", record).Skip);
         Assert.NotNull(sut.Map("foia_request", record).Record);
     }
 
