@@ -75,14 +75,18 @@ public sealed partial class OdooDestination
 
     /// <summary>date_closed as it must end after the load: the source's close date, or what an earlier write left.</summary>
     /// <param name="Wanted">External id → the date_closed to write after the load.</param>
-    /// <param name="Before">External id → date_closed before the load, for leads that existed (null when empty).</param>
-    private sealed record ClosingDates(Dictionary<string, object?> Wanted, Dictionary<string, (long Id, string? Value)> Before);
+    /// <param name="Before">Lead id → its external id, whether it was closed (won or lost) and its date_closed, for leads
+    /// that existed before the load.</param>
+    private sealed record ClosingDates(Dictionary<string, object?> Wanted, Dictionary<long, (string ExternalId, bool Closed, string? Value)> Before);
+
+    private static readonly string[] ClosingFields = ["date_closed", "active", "probability"];
 
     /// <summary>
-    /// crm.lead's write() stamps date_closed with the current time whenever a lead is won or lost (facts: date_closed),
-    /// whatever the call says, so a repeated write (a resume, a re-run) would move it. The source's close date, when
-    /// the mapping gives one, is taken out of the load and written by itself afterwards (a write of date_closed alone
-    /// stamps nothing); for leads that already exist, the value before the load is remembered so it can be put back.
+    /// crm.lead's write() stamps date_closed with the time of the write whenever a lead is marked lost, and when it
+    /// moves into a won stage (facts: date_closed), whatever the call says — so a repeated write (a resume, a re-run)
+    /// would move it. The source's close date, when the mapping gives one, is taken out of the load and written by
+    /// itself afterwards (a write of date_closed alone stamps nothing); for leads that already exist, what they held
+    /// before the load is remembered so it can be put back.
     /// </summary>
     private async Task<(List<DestinationRecord> Records, ClosingDates? Closing)> TakeClosingDatesAsync(List<DestinationRecord> records, Dictionary<string, long> existing, CancellationToken cancellationToken)
     {
@@ -98,40 +102,47 @@ public sealed partial class OdooDestination
             return record with { Values = record.Values.Where(v => v.Key != "date_closed").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
         }).ToList();
 
-        var before = new Dictionary<string, (long Id, string? Value)>(StringComparer.Ordinal);
+        var before = new Dictionary<long, (string ExternalId, bool Closed, string? Value)>();
         var known = records.Where(r => existing.ContainsKey(r.ExternalId) && !wanted.ContainsKey(r.ExternalId)).ToDictionary(r => existing[r.ExternalId], r => r.ExternalId);
         if (known.Count > 0)
         {
-            foreach (var row in await ReadAsync("crm.lead", known.Keys, ["date_closed"], cancellationToken))
+            foreach (var row in await ReadAsync("crm.lead", known.Keys, ClosingFields, cancellationToken))
             {
                 var id = OdooValues.Integer(row["id"]) ?? 0;
-                before[known[id]] = (id, row.GetValueOrDefault("date_closed") as string);
+                before[id] = (known[id], IsClosed(row), row.GetValueOrDefault("date_closed") as string);
             }
         }
 
-        return (stripped, wanted.Count == 0 && before.Values.All(b => b.Value is null) ? null : new ClosingDates(wanted, before));
+        return (stripped, wanted.Count == 0 && before.Count == 0 ? null : new ClosingDates(wanted, before));
     }
 
-    /// <summary>Writes the source close dates, and puts back a date_closed the load moved on a lead that was closed before.</summary>
+    /// <summary>Won (probability 100) or lost (archived), as crm.lead's own rules see it.</summary>
+    private static bool IsClosed(IReadOnlyDictionary<string, object?> lead) =>
+        lead.GetValueOrDefault("active") is false || lead.GetValueOrDefault("probability") is double p and >= 100 || lead.GetValueOrDefault("probability") is long q and >= 100;
+
+    /// <summary>
+    /// Writes the source close dates, and puts back the date_closed of a lead that was closed before the load and still
+    /// is (even an empty one): the load only stamped it again. A lead that changed state keeps what Odoo wrote.
+    /// </summary>
     private async Task RestoreClosingDatesAsync(ClosingDates closing, IReadOnlyList<UpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var written = outcomes.Where(o => o.Status != UpsertStatus.Failed && o.DestinationId is not null).ToDictionary(o => o.ExternalId, o => long.Parse(o.DestinationId!, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var written = outcomes.Where(o => o.Status != UpsertStatus.Failed && o.DestinationId is not null).Select(o => o.ExternalId).ToHashSet(StringComparer.Ordinal);
+        var dateField = new Dictionary<string, DestinationField> { ["date_closed"] = new("date_closed", "datetime", false) };
         var rows = new List<object?>();
-        foreach (var (externalId, value) in closing.Wanted.Where(w => written.ContainsKey(w.Key)))
+        foreach (var (externalId, value) in closing.Wanted.Where(w => written.Contains(w.Key)))
         {
-            rows.Add(new List<object?> { externalId, OdooValues.LoadText(new Dictionary<string, DestinationField> { ["date_closed"] = new("date_closed", "datetime", false) }, "date_closed", value) });
+            rows.Add(new List<object?> { externalId, OdooValues.LoadText(dateField, "date_closed", value) });
         }
 
-        var reopened = closing.Before.Where(b => b.Value.Value is not null && written.ContainsKey(b.Key)).ToDictionary(b => b.Value.Id, b => (b.Key, b.Value.Value));
-        if (reopened.Count > 0)
+        var stillClosed = closing.Before.Where(b => b.Value.Closed && written.Contains(b.Value.ExternalId)).ToDictionary(b => b.Key, b => b.Value);
+        if (stillClosed.Count > 0)
         {
-            foreach (var row in await ReadAsync("crm.lead", reopened.Keys, ["date_closed"], cancellationToken))
+            foreach (var row in await ReadAsync("crm.lead", stillClosed.Keys, ClosingFields, cancellationToken))
             {
-                var (externalId, previous) = reopened[OdooValues.Integer(row["id"]) ?? 0];
-                // Still closed, but stamped again: the first write's date stays. Reopened leads keep Odoo's empty value.
-                if (row.GetValueOrDefault("date_closed") is string now && now != previous)
+                var (externalId, _, previous) = stillClosed[OdooValues.Integer(row["id"]) ?? 0];
+                if (IsClosed(row) && row.GetValueOrDefault("date_closed") as string != previous)
                 {
-                    rows.Add(new List<object?> { externalId, previous });
+                    rows.Add(new List<object?> { externalId, previous ?? string.Empty });
                 }
             }
         }

@@ -181,13 +181,9 @@ internal sealed partial class OdooDatabase
             CheckRequired(model, updated);
             SyncLeadContact(model, updated, changes.Keys, uid);
             _records[model][id] = updated;
-            if (model == "crm.lead" && (changes.ContainsKey("stage_id") || changes.ContainsKey("probability") || changes.ContainsKey("active")))
+            if (model == "crm.lead")
             {
-                var won = updated.GetValueOrDefault("stage_id") is long stage && _records["crm.stage"].TryGetValue(stage, out var s) && s.GetValueOrDefault("is_won") is true;
-                if (won || updated.GetValueOrDefault("probability") is >= 100d || updated.GetValueOrDefault("active") is false)
-                {
-                    updated["date_closed"] = Now();
-                }
+                StampClosingDate(before, updated, changes);
             }
 
             if (OdooModels.MailThread.Contains(model) && !Flag(context, "tracking_disable") && !Flag(context, "mail_notrack"))
@@ -197,6 +193,43 @@ internal sealed partial class OdooDatabase
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// crm.lead.write() as Odoo 17 has it (crm_lead.py): a move to a won stage sets probability 100 and stamps
+    /// date_closed with the time of the write — unless the lead was in a won stage already; any write of probability
+    /// ≥ 100 or of active=False (a lost lead, every time) stamps it too; a positive probability, or a move to a stage
+    /// that is not won, clears it. create() stamps nothing.
+    /// </summary>
+    private void StampClosingDate(Dictionary<string, object?> before, Dictionary<string, object?> lead, Dictionary<string, object?> changes)
+    {
+        bool IsWon(object? stage) => stage is long id && _records["crm.stage"].TryGetValue(id, out var s) && s.GetValueOrDefault("is_won") is true;
+        var stageUpdated = changes.TryGetValue("stage_id", out var newStage) && !Equals(before.GetValueOrDefault("stage_id"), newStage);
+        var stageIsWon = stageUpdated && IsWon(newStage);
+        if (stageIsWon)
+        {
+            lead["probability"] = 100d;
+        }
+
+        var probability = stageIsWon ? 100d : changes.GetValueOrDefault("probability") as double? ?? 0d;
+        object? closed;
+        if (probability >= 100 || changes.GetValueOrDefault("active") is false)
+        {
+            closed = Now();
+        }
+        else if (probability > 0 || (stageUpdated && !stageIsWon && !changes.ContainsKey("probability")))
+        {
+            closed = null;
+        }
+        else
+        {
+            return;
+        }
+
+        if (!(stageIsWon && IsWon(before.GetValueOrDefault("stage_id"))))
+        {
+            lead["date_closed"] = closed;
+        }
     }
 
     /// <summary>
