@@ -35,6 +35,11 @@ public sealed class LoadBatchActivity(
         }
 
         var outcomes = new List<RecordOutcome>(records.Count);
+        if (batch.Repeats)
+        {
+            return await ReportRepeatsAsync(input, batch, records, cancellationToken);
+        }
+
         var mapped = new List<DestinationRecord>(records.Count);
         var warnings = new List<RecordWarning>();
         foreach (var record in records)
@@ -127,6 +132,16 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.Fate == RecordFate.Skipped),
             path,
             outcomes.Count(o => o.Fate == RecordFate.Unchanged));
+    }
+
+    /// <summary>Rows whose source id an earlier row of the object had: each is skipped, saying where the one loaded is.</summary>
+    private async Task<BatchResult> ReportRepeatsAsync(ActivityInput input, BatchWork batch, IReadOnlyList<SourceRecord> repeats, CancellationToken cancellationToken)
+    {
+        var outcomes = repeats.Select(r => Outcome(r.SourceId, r.Location, null, RecordFate.Skipped, null,
+            new RecordIssue(IssueKinds.DuplicateSourceId, null, $"{r.Location}: an earlier row of {batch.SourceObject} has the source id '{r.SourceId}' too; the first is loaded, this one is not (fix the export to load both)."), false)).ToList();
+        var path = RunPaths.Outcome(input.Request.MigrationId, input.Run, batch.BatchId);
+        await store.WriteJsonAsync(path, new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, []), cancellationToken);
+        return new BatchResult(batch.BatchId, 0, 0, 0, 0, outcomes.Count, path);
     }
 
     private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)

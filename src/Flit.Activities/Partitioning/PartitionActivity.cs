@@ -32,8 +32,14 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
 
         foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
-            var records = Select(request, plan, sampled, cancellationToken);
+            var repeats = new List<SourceRecord>();
+            var records = FirstOfEachId(Select(request, plan, sampled, cancellationToken), plan, repeats);
             var batches = await WriteBatchesAsync(request, plan, records, cancellationToken);
+            if (repeats.Count > 0)
+            {
+                batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject + 1, 0, repeats, cancellationToken) with { Repeats = true });
+            }
+
             total += batches.Sum(b => (long)b.Records);
             if (!phases.TryGetValue((int)plan.Phase, out var list))
             {
@@ -67,6 +73,37 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
 
         var taken = sampled.TryGetValue(plan.Key, out var existing) ? existing : sampled[plan.Key] = new HashSet<string>(StringComparer.Ordinal);
         return TakeSample(records, plan, sampled, taken, request.SampleSize);
+    }
+
+    /// <summary>
+    /// The first row of each source id goes to the load; a later row with the same id (two contacts exported under
+    /// one id) would overwrite it or race it in a parallel batch, so it is set aside, to be reported with where the
+    /// first one is. Memory grows by a hash per record, not by records.
+    /// </summary>
+    private static IEnumerable<SourceRecord> FirstOfEachId(IEnumerable<SourceRecord> records, ObjectPlan plan, List<SourceRecord> repeats)
+    {
+        if (plan.DistinctBy is not null)
+        {
+            return records;
+        }
+
+        return Filter();
+
+        IEnumerable<SourceRecord> Filter()
+        {
+            var seen = new HashSet<ulong>();
+            foreach (var record in records)
+            {
+                if (seen.Add(System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(record.SourceId.AsSpan()))))
+                {
+                    yield return record;
+                }
+                else
+                {
+                    repeats.Add(record);
+                }
+            }
+        }
     }
 
     /// <summary>One record per computed id (e.g. one company per distinct organisation name); memory grows with
@@ -168,7 +205,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
 
     private async Task<BatchWork> WriteBatchAsync(MigrationRequest request, ObjectPlan plan, int bucket, int part, List<SourceRecord> records, CancellationToken cancellationToken)
     {
-        var batchId = $"{(int)plan.Phase}-{plan.Key}-{bucket:D3}-{part:D4}";
+        var batchId = bucket > MaxBatchesPerObject ? $"{(int)plan.Phase}-{plan.Key}-repeats" : $"{(int)plan.Phase}-{plan.Key}-{bucket:D3}-{part:D4}";
         var path = RunPaths.Batch(request.MigrationId, (int)plan.Phase, plan.Key, batchId, retry: false);
         await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
         {

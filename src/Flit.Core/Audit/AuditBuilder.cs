@@ -138,7 +138,7 @@ public sealed class AuditBuilder
         state.Files.Add(record.Location.File);
         if (!state.Ids.Add(Key(record.SourceId)))
         {
-            Add(FindingKinds.DuplicateSourceId, Severity.Blocking, "Source ids that appear twice in one object (the later record would overwrite the earlier)", At(record, 0, record.SourceId));
+            Add(FindingKinds.DuplicateSourceId, Severity.Blocking, "Source ids that appear twice in one object (the first row is loaded, later ones are reported and not loaded)", At(record, 0, record.SourceId));
         }
 
         if (!_plans.TryGetValue(record.Schema, out var plan))

@@ -16,6 +16,9 @@ public static class IssueKinds
     /// <summary>A rule of the spec leaves the record out (a filter, a repeat of a computed id, a record folded into another).</summary>
     public const string SkippedByRule = "skipped-by-rule";
 
+    /// <summary>A later row of an object repeats an earlier row's source id: the first is loaded, the later one not.</summary>
+    public const string DuplicateSourceId = "duplicate-source-id";
+
     /// <summary>A value the spec requires is empty or unreadable.</summary>
     public const string RequiredValue = "required-value";
 

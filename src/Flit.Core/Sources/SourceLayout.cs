@@ -55,14 +55,20 @@ public sealed record ColumnLayout(
 /// <param name="KeyColumn">Column holding the record's stable source id.</param>
 /// <param name="Columns">Documented columns.</param>
 /// <param name="Description">What the object is in the source product.</param>
+/// <param name="RowKeyColumns">When the export repeats the key by design (Actimo writes a message once per
+/// recipient), the columns that, with the key, identify a row: the record's id is then the key and these, joined.</param>
 public sealed record ObjectLayout(
     string Name,
     IReadOnlyList<string> FileNames,
     ExportFormat Format,
     string KeyColumn,
     IReadOnlyList<ColumnLayout> Columns,
-    string Description)
+    string Description,
+    IReadOnlyList<string>? RowKeyColumns = null)
 {
+    /// <summary>The key as people read it: the key column, and the row key columns when there are.</summary>
+    public string KeyDescription => RowKeyColumns is { Count: > 0 } parts ? string.Join(" + ", new[] { KeyColumn }.Concat(parts)) : KeyColumn;
+
     public ColumnLayout? Column(string name) =>
         Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 }

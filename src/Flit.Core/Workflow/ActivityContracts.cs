@@ -39,8 +39,9 @@ public sealed record ApprovalEvent(string SpecHash, string ApprovedBy, DateTimeO
 /// <summary>What prepare did: custom fields, named records, owners, snapshots.</summary>
 public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, int UnmatchedOwners, int Snapshots);
 
-/// <summary>One batch to load: small (a staged batch file reference and counts).</summary>
-public sealed record BatchWork(string BatchId, string SourceObject, string TargetModel, int Phase, string BatchPath, int Records, bool IsRetry);
+/// <summary>One batch to load: small (a staged batch file reference and counts). A batch of <paramref name="Repeats"/>
+/// holds rows whose source id an earlier row of the object already had: they are reported, not loaded.</summary>
+public sealed record BatchWork(string BatchId, string SourceObject, string TargetModel, int Phase, string BatchPath, int Records, bool IsRetry, bool Repeats = false);
 
 /// <summary>The batches of one phase, loaded in parallel.</summary>
 public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);

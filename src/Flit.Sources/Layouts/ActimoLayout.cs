@@ -36,7 +36,7 @@ public static class ActimoLayout
         Obj("training_enrollment", ["training_enrollments.xlsx", "training_enrollments.csv"], ExportFormat.Xlsx, "Enrollment ID", "Training enrollments (inferred layout).",
             Col("Enrollment ID", K.Text, true), Col("Course", K.Text, true), Ref("User", "staff", true), Col("Enrolled At", K.DateTime), Col("Completed At", K.DateTime),
             Col("Status", K.Picklist), Col("Quiz Score", K.Decimal)),
-        Obj("message", ["messages.csv"], ExportFormat.Csv, "Message ID", "Announcements and news posts, one row per recipient.",
+        Obj("message", ["messages.csv"], ExportFormat.Csv, "Message ID", ["Recipient ID"], "Announcements and news posts, one row per recipient: the Message ID repeats on every recipient's row.",
             Col("Message ID", K.Text, true), Col("Title"), Col("Body", K.Html, true), Ref("Sender", "staff"), Ref("Recipient ID", "staff", true),
             Col("Sent At", K.DateTime, true), Col("Media", K.FilePath)),
         Obj("group_post", ["group_posts.csv", "social_wall.csv"], ExportFormat.Csv, "Post ID", "Group chats and social wall posts.",

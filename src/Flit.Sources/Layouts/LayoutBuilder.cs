@@ -13,4 +13,8 @@ internal static class LayoutBuilder
 
     public static ObjectLayout Obj(string name, string[] files, ExportFormat format, string key, string description, params ColumnLayout[] columns) =>
         new(name, files, format, key, columns, description);
+
+    /// <summary>An object whose export repeats the key by design: <paramref name="rowKey"/> completes it.</summary>
+    public static ObjectLayout Obj(string name, string[] files, ExportFormat format, string key, string[] rowKey, string description, params ColumnLayout[] columns) =>
+        new(name, files, format, key, columns, description, rowKey);
 }

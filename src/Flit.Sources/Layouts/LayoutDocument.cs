@@ -80,7 +80,7 @@ public static class LayoutDocument
         text.Append("| object | files | format | key | description |\n|---|---|---|---|---|\n");
         foreach (var obj in layout.Objects)
         {
-            text.Append(c, $"| `{obj.Name}` | {string.Join(", ", obj.FileNames.Select(f => $"`{f}`"))} | {obj.Format} | `{obj.KeyColumn}` | {obj.Description} |\n");
+            text.Append(c, $"| `{obj.Name}` | {string.Join(", ", obj.FileNames.Select(f => $"`{f}`"))} | {obj.Format} | `{obj.KeyDescription}` | {obj.Description} |\n");
         }
 
         foreach (var obj in layout.Objects)

@@ -21,6 +21,19 @@ internal static class RecordFactory
                 $"The key column '{schema.Schema.Columns[schema.KeyIndex]}' is empty. Expected the record's id; the record is kept with the id '{key}'.")));
         }
 
+        if (schema.RowKeyIndexes is { } parts)
+        {
+            // One row per recipient (say): the row's own id is the key and the rest of the row key, so each row is a
+            // record of its own rather than a repeat of the first.
+            foreach (var index in parts)
+            {
+                if (index >= 0 && values[index]?.Trim() is { Length: > 0 } part)
+                {
+                    key += "/" + part;
+                }
+            }
+        }
+
         return new SourceRecord(schema.Schema, key, values, new SourceLocation(file, line));
     }
 

@@ -4,10 +4,12 @@ using Flit.Core.Sources;
 
 namespace Flit.Sources.Readers;
 
-/// <summary>The schema of one file plus where its key column sits.</summary>
+/// <summary>The schema of one file plus where its key columns sit.</summary>
 /// <param name="Schema">Canonical columns, shared by every record of the file.</param>
 /// <param name="KeyIndex">Schema index of the layout's key column.</param>
-internal sealed record FileSchema(RecordSchema Schema, int KeyIndex);
+/// <param name="RowKeyIndexes">For rows that repeat the key by design: schema indexes of the columns that complete it
+/// (-1 where the file lacks one).</param>
+internal sealed record FileSchema(RecordSchema Schema, int KeyIndex, int[]? RowKeyIndexes = null);
 
 /// <summary>Turns the headers found in a file into the canonical schema of its object.</summary>
 internal static class SchemaBuilder
@@ -87,6 +89,6 @@ internal static class SchemaBuilder
             });
         }
 
-        return new FileSchema(schema, keyIndex);
+        return new FileSchema(schema, keyIndex, layout.RowKeyColumns is { Count: > 0 } parts ? [.. parts.Select(schema.IndexOf)] : null);
     }
 }
