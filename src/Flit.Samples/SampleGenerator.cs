@@ -53,6 +53,9 @@ public static class SampleGenerator
         private readonly SampleOptions _options;
         private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (int Count, List<DirtyRecord> Records)> _dirt = new(StringComparer.Ordinal);
+
+        /// <summary>Dirt listed while the current row is built: its id is final only once the row is.</summary>
+        private readonly List<(List<DirtyRecord> List, int Index)> _rowDirt = [];
         private readonly Dictionary<string, List<string>> _recentEmails = new(StringComparer.Ordinal);
 
         public GenerationRun(SourceLayout layout, SamplePlan plan, int records, int seed, SampleOptions options)
@@ -117,6 +120,23 @@ public static class SampleGenerator
         }
 
         private string?[] Row(ObjectLayout obj, int index, Random random, string folder)
+        {
+            _rowDirt.Clear();
+            var values = BuildRow(obj, index, random, folder);
+            if (obj.RowKeyColumns is { Count: > 0 } parts)
+            {
+                // A row whose key repeats by design (one per recipient) is known by the key and its row key.
+                var suffix = string.Concat(parts.Select(p => obj.Columns.ToList().FindIndex(c => c.Name == p)).Where(i => i >= 0 && !string.IsNullOrWhiteSpace(values[i])).Select(i => "/" + values[i]!.Trim()));
+                foreach (var (list, at) in _rowDirt)
+                {
+                    list[at] = list[at] with { Id = list[at].Id + suffix };
+                }
+            }
+
+            return values;
+        }
+
+        private string?[] BuildRow(ObjectLayout obj, int index, Random random, string folder)
         {
             var values = new string?[obj.Columns.Count];
             var id = IdOf(obj, index);
@@ -505,6 +525,7 @@ public static class SampleGenerator
             if (entry.Records.Count < ListedDirtPerKind)
             {
                 entry.Records.Add(new DirtyRecord(obj, id, column));
+                _rowDirt.Add((entry.Records, entry.Records.Count - 1));
             }
 
             _dirt[kind] = (entry.Count + 1, entry.Records);

@@ -1,6 +1,15 @@
 namespace Flit.Activities.Loading;
 
 /// <summary>Every record of a batch and what became of it; the retry pass and the report read these.</summary>
+/// <param name="BatchId">The batch.</param>
+/// <param name="SourceObject">The mapping key its records loaded as.</param>
+/// <param name="TargetModel">Destination model.</param>
+/// <param name="Phase">Load phase.</param>
+/// <param name="IsRetry">A retry-pass batch (its outcomes replace the first pass's).</param>
+/// <param name="Records">Every record's fate.</param>
+/// <param name="Warnings">What was left out or changed about records that loaded.</param>
+/// <param name="LayoutObject">The export object the rows were read from (the accounting of every row read).</param>
+/// <param name="Derived">Records computed from another object's rows, not rows of <paramref name="LayoutObject"/>.</param>
 public sealed record BatchOutcomeFile(
     string BatchId,
     string SourceObject,
@@ -8,7 +17,9 @@ public sealed record BatchOutcomeFile(
     int Phase,
     bool IsRetry,
     IReadOnlyList<RecordOutcome> Records,
-    IReadOnlyList<RecordWarning> Warnings);
+    IReadOnlyList<RecordWarning> Warnings,
+    string? LayoutObject = null,
+    bool Derived = false);
 
 /// <summary>One record's fate: loaded (created/updated), skipped by rule, or failed with its reason; the kind and field
 /// of a skip or failure are what reports group by (see <see cref="Core.Records.IssueKinds"/>).</summary>

@@ -35,9 +35,9 @@ public sealed class LoadBatchActivity(
         }
 
         var outcomes = new List<RecordOutcome>(records.Count);
-        if (batch.Repeats)
+        if (batch.Skip is { } rule)
         {
-            return await ReportRepeatsAsync(input, batch, records, cancellationToken);
+            return await ReportSkippedAsync(input, batch, rule, records, cancellationToken);
         }
 
         var mapped = new List<DestinationRecord>(records.Count);
@@ -90,8 +90,8 @@ public sealed class LoadBatchActivity(
         var finalRound = false;
         while (pending.Count > 0)
         {
-            var parents = await LookupParentsAsync(migrationId, pending, cancellationToken);
-            var resolved = ReferenceResolver.Resolve(pending, parents, lookups, finalAttempt: finalRound);
+            var parents = await ParentLookup.LoadAsync(idMap, migrationId, pending, cancellationToken);
+            var resolved = ReferenceResolver.Resolve(pending, parents.ByObject, lookups, finalAttempt: finalRound);
             await UpsertAsync(input, batch, ownership, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
             var waiting = resolved.HeldBack.Where(h => h.MissingParent && !finalRound).Select(h => h.Record).ToList();
             foreach (var held in resolved.HeldBack.Where(h => !h.MissingParent || finalRound))
@@ -119,7 +119,7 @@ public sealed class LoadBatchActivity(
         }
 
         warnings.AddRange(resolvedWarnings);
-        var file = new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings);
+        var file = OutcomeFile(batch, outcomes, warnings);
         var path = RunPaths.Outcome(migrationId, input.Run, batch.BatchId);
         await store.WriteJsonAsync(path, file, cancellationToken);
 
@@ -134,13 +134,12 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.Fate == RecordFate.Unchanged));
     }
 
-    /// <summary>Rows whose source id an earlier row of the object had: each is skipped, saying where the one loaded is.</summary>
-    private async Task<BatchResult> ReportRepeatsAsync(ActivityInput input, BatchWork batch, IReadOnlyList<SourceRecord> repeats, CancellationToken cancellationToken)
+    /// <summary>Rows a rule of the spec leaves out: each is accounted for as skipped, with the rule and where it is.</summary>
+    private async Task<BatchResult> ReportSkippedAsync(ActivityInput input, BatchWork batch, RecordIssue rule, IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken)
     {
-        var outcomes = repeats.Select(r => Outcome(r.SourceId, r.Location, null, RecordFate.Skipped, null,
-            new RecordIssue(IssueKinds.DuplicateSourceId, null, $"{r.Location}: an earlier row of {batch.SourceObject} has the source id '{r.SourceId}' too; the first is loaded, this one is not (fix the export to load both)."), false)).ToList();
+        var outcomes = records.Select(r => Outcome(r.SourceId, r.Location, null, RecordFate.Skipped, null, rule with { Message = $"{r.Location}: {rule.Message}" }, false)).ToList();
         var path = RunPaths.Outcome(input.Request.MigrationId, input.Run, batch.BatchId);
-        await store.WriteJsonAsync(path, new BatchOutcomeFile(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, []), cancellationToken);
+        await store.WriteJsonAsync(path, OutcomeFile(batch, outcomes, []), cancellationToken);
         return new BatchResult(batch.BatchId, 0, 0, 0, 0, outcomes.Count, path);
     }
 
@@ -263,24 +262,6 @@ public sealed class LoadBatchActivity(
         }
     }
 
-    private async Task<Dictionary<string, IReadOnlyDictionary<string, IdMapEntry>>> LookupParentsAsync(
-        string migrationId,
-        IReadOnlyList<DestinationRecord> records,
-        CancellationToken cancellationToken)
-    {
-        var wanted = records
-            .SelectMany(r => r.References)
-            .GroupBy(r => r.SourceObject, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(r => r.SourceId).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var parents = new Dictionary<string, IReadOnlyDictionary<string, IdMapEntry>>(StringComparer.Ordinal);
-        foreach (var (sourceObject, ids) in wanted)
-        {
-            parents[sourceObject] = await idMap.LookupAsync(migrationId, sourceObject, ids, cancellationToken);
-        }
-
-        return parents;
-    }
-
     /// <summary>Attachments travel as paths in batch files; their bytes are read only now, just before sending.</summary>
     private async Task<List<DestinationRecord>> AttachFilesAsync(string migrationId, List<DestinationRecord> records, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -328,6 +309,9 @@ public sealed class LoadBatchActivity(
     {
         return await store.ReadJsonAsync<PrepareOutcome>(RunPaths.Lookups(migrationId), cancellationToken);
     }
+
+    private static BatchOutcomeFile OutcomeFile(BatchWork batch, List<RecordOutcome> outcomes, List<RecordWarning> warnings) =>
+        new(batch.BatchId, batch.SourceObject, batch.TargetModel, batch.Phase, batch.IsRetry, outcomes, warnings, batch.LayoutObject ?? batch.SourceObject, batch.Derived);
 
     private static RecordOutcome Outcome(string sourceId, SourceLocation location, string? externalId, RecordFate fate, string? destinationId, RecordIssue? issue, bool missingParent) =>
         new(sourceId, location.File, location.Line, externalId, fate, destinationId, issue?.Message, missingParent, issue?.Kind, issue?.Field);

@@ -19,7 +19,7 @@ public sealed class PlanRetryActivity(IStagingStore store)
 
         // One retry batch per object and phase, so chains of parents (an organisation under an organisation under
         // another) resolve in the load's rounds instead of racing each other in parallel batches.
-        var retries = new SortedDictionary<(int Phase, string Object), (string Model, List<Core.Records.SourceRecord> Records)>();
+        var retries = new SortedDictionary<(int Phase, string Object), (BatchOutcomeFile First, List<Core.Records.SourceRecord> Records)>();
         await foreach (var item in store.ListAsync(RunPaths.Outcomes(migrationId, input.Run), cancellationToken))
         {
             var outcome = await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken);
@@ -40,14 +40,14 @@ public sealed class PlanRetryActivity(IStagingStore store)
             var key = (outcome.Phase, outcome.SourceObject);
             if (!retries.TryGetValue(key, out var entry))
             {
-                retries[key] = entry = (outcome.TargetModel, []);
+                retries[key] = entry = (outcome, []);
             }
 
             entry.Records.AddRange(records.Where(r => retryIds.Contains(r.SourceId)));
         }
 
         var phases = new SortedDictionary<int, List<BatchWork>>();
-        foreach (var ((phase, sourceObject), (model, records)) in retries)
+        foreach (var ((phase, sourceObject), (first, records)) in retries)
         {
             var batchId = $"retry-{phase}-{sourceObject}";
             var path = RunPaths.Batch(migrationId, phase, sourceObject, batchId, retry: true);
@@ -61,7 +61,7 @@ public sealed class PlanRetryActivity(IStagingStore store)
                 phases[phase] = list = [];
             }
 
-            list.Add(new BatchWork(batchId, sourceObject, model, phase, path, records.Count, true));
+            list.Add(new BatchWork(batchId, sourceObject, first.TargetModel, phase, path, records.Count, true, LayoutObject: first.LayoutObject, Derived: first.Derived));
         }
 
         return new LoadPlan([.. phases.Select(p => new PhasePlan(p.Key, p.Value))], retries.Values.Sum(r => (long)r.Records.Count), 0);

@@ -41,10 +41,9 @@ public static class ReferenceResolver
             var missingParent = false;
             foreach (var reference in record.References)
             {
-                if (parents.TryGetValue(reference.SourceObject, out var entries)
-                    && entries.TryGetValue(reference.SourceId, out var entry))
+                if (ParentLookup.Find(parents, reference) is { } found)
                 {
-                    values[reference.Field] = entry.DestinationId;
+                    values[reference.Field] = found.DestinationId;
                     continue;
                 }
 

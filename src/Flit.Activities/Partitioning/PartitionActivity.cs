@@ -1,109 +1,182 @@
 using Flit.Activities.Planning;
+using Flit.Activities.Sources;
 using Flit.Core.Mapping;
-using System.IO.Hashing;
-using System.Text;
 using Flit.Core.Ports;
 using Flit.Core.Records;
 using Flit.Core.Workflow;
+using Flit.Sources.Layouts;
 
 namespace Flit.Activities.Partitioning;
 
 /// <summary>
-/// Splits each migrated object into batch files, phase by phase. Records that share a parent land in the same
-/// batch (one worker), so parallel workers never write the same parent at once. In sample mode it takes a
-/// representative slice that follows parent links, so the sample's children find their parents.
+/// Splits the export into batch files, phase by phase. Every row read ends in a batch: rows that load go to their
+/// entry's batches (records sharing a parent in one batch, so parallel workers never write the same parent at once);
+/// rows a rule of the spec leaves out — a filter, a merge into an earlier row, a repeated source id, an object that is
+/// not migrated — go to skip batches, which the load reports row by row with the rule. So the report accounts for
+/// every row of every object of the layout. In sample mode it takes a representative slice closed over its links
+/// (<see cref="SampleSelection"/>), and only that.
 /// </summary>
-public sealed class PartitionActivity(IStagingStore store, IStagedExports exports, IMappingSource mappings)
+public sealed class PartitionActivity(IStagingStore store, IStagedExports staged, IMappingSource mappings)
 {
-    /// <summary>Batches per object are capped so the fan-out stays manageable for the orchestrator's history.</summary>
-    internal const int MaxBatchesPerObject = 256;
-
-    /// <summary>An activity loads this many destination calls' worth of records, one call per request batch size.</summary>
-    internal const int RecordsPerActivityInCalls = 4;
-
     public async Task<LoadPlan> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var request = input.Request;
         var mapping = await mappings.GetAsync(request, input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)), cancellationToken);
-        var sampled = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var phases = new SortedDictionary<int, List<BatchWork>>();
-        long total = 0;
+        var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
+        var exports = new JoinedExports(staged, spec);
+        var batches = request.Mode == RunMode.Full
+            ? await PartitionAllAsync(exports, request, spec, mapping, cancellationToken)
+            : await PartitionSampleAsync(exports, request, mapping, cancellationToken);
 
-        foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal))
-        {
-            var repeats = new List<SourceRecord>();
-            var records = FirstOfEachId(Select(request, plan, sampled, cancellationToken), plan, repeats);
-            var batches = await WriteBatchesAsync(request, plan, records, cancellationToken);
-            if (repeats.Count > 0)
-            {
-                batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject + 1, 0, repeats, cancellationToken) with { Repeats = true });
-            }
-
-            total += batches.Sum(b => (long)b.Records);
-            if (!phases.TryGetValue((int)plan.Phase, out var list))
-            {
-                phases[(int)plan.Phase] = list = [];
-            }
-
-            list.AddRange(batches);
-        }
-
-        return new LoadPlan([.. phases.Select(p => new PhasePlan(p.Key, p.Value))], total, 0);
+        var phases = batches.GroupBy(b => b.Phase).OrderBy(g => g.Key).Select(g => new PhasePlan(g.Key, [.. g])).ToList();
+        return new LoadPlan(phases, batches.Where(b => b.Skip is null).Sum(b => (long)b.Records), batches.Where(b => b.Skip is not null).Sum(b => (long)b.Records));
     }
 
-    private IEnumerable<SourceRecord> Select(MigrationRequest request, ObjectPlan plan, Dictionary<string, HashSet<string>> sampled, CancellationToken cancellationToken)
+    /// <summary>Every object of the layout, each read once: its rows dispatched to the entries that load them, the
+    /// rest to skip batches with the rule that leaves them out.</summary>
+    private async Task<List<BatchWork>> PartitionAllAsync(JoinedExports exports, MigrationRequest request, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
     {
-        // Read problems are reported by the audit, which reads the same files; here they only cost a skip.
+        var batches = new List<BatchWork>();
+        foreach (var layoutObject in SourceLayouts.Get(spec.Source).Objects)
+        {
+            var plans = mapping.Objects.Where(p => p.SourceObject == layoutObject.Name).ToList();
+            var entries = plans.Select(p => spec.Objects.First(o => o.Key == p.Key)).ToList();
+
+            // Rows of an object another entry loads (companies computed from contacts' organisation) are that entry's
+            // rows; the computed records are extra, read in a pass of their own.
+            var primary = plans.Where((p, i) => entries[i].IdFrom is null).ToList();
+            if (primary.Count == 0)
+            {
+                primary = plans;
+            }
+
+            batches.AddRange(await DispatchAsync(exports, request, layoutObject.Name, primary, entries, spec, cancellationToken));
+            foreach (var derived in plans.Except(primary))
+            {
+                var writer = new BatchWriter(store, request, Target(derived, layoutObject.Name, derived: true));
+                foreach (var record in Distinct(exports.Read(request, layoutObject.Name, static _ => { }, cancellationToken), derived.DistinctBy!))
+                {
+                    await writer.AddAsync(record, cancellationToken);
+                }
+
+                batches.AddRange(await writer.CompleteAsync(cancellationToken));
+            }
+        }
+
+        return batches;
+    }
+
+    private async Task<List<BatchWork>> DispatchAsync(JoinedExports exports, MigrationRequest request, string layoutObject, List<ObjectPlan> plans, List<ObjectMapping> entries, MappingSpec spec, CancellationToken cancellationToken)
+    {
+        var writers = plans.Select(p => new BatchWriter(store, request, Target(p, layoutObject, derived: false))).ToList();
+        var distinct = plans.Select(p => p.DistinctBy is null ? null : new HashSet<string>(StringComparer.Ordinal)).ToList();
+        var skips = new Dictionary<string, BatchWriter>(StringComparer.Ordinal);
+        var seen = new HashSet<ulong>();
+        // Skipped rows count with their object: in its entry's phase and model when it has one (an object that is not
+        // migrated at all in the first phase: its batches send nothing and depend on nothing).
+        var phase = plans.Count > 0 ? (int)plans[0].Phase : (int)LoadPhase.Companies;
+        var model = plans.Count > 0 ? plans[0].TargetModel : string.Empty;
+        var key = plans.Count == 1 ? plans[0].Key : layoutObject;
+        BatchWriter Skip(RecordIssue rule) =>
+            skips.TryGetValue(rule.Message, out var writer) ? writer
+            : skips[rule.Message] = new BatchWriter(store, request, new BatchTarget(key, model, phase, layoutObject, false, null, rule, $"skip{skips.Count}"));
+
+        var notMigrated = plans.Count == 0 ? NotMigratedRule(layoutObject, spec) : null;
+        foreach (var record in exports.Read(request, layoutObject, static _ => { }, cancellationToken))
+        {
+            if (notMigrated is not null)
+            {
+                await Skip(notMigrated).AddAsync(record, cancellationToken);
+                continue;
+            }
+
+            var index = plans.FindIndex(p => p.Includes?.Invoke(record) ?? true);
+            if (index < 0)
+            {
+                await Skip(FilterRule(entries)).AddAsync(record, cancellationToken);
+                continue;
+            }
+
+            if (distinct[index] is { } ids)
+            {
+                // One destination record per computed id (pipeline stages of one name are one Odoo stage).
+                var id = plans[index].DistinctBy!(record);
+                if (string.IsNullOrEmpty(id) || !ids.Add(id))
+                {
+                    await Skip(MergeRule(entries[index], id)).AddAsync(record, cancellationToken);
+                    continue;
+                }
+            }
+            else if (!seen.Add(BatchWriter.StableHash(record.SourceId)))
+            {
+                // A repeated source id would overwrite the first row, or race it in a parallel batch: the first wins.
+                await Skip(new RecordIssue(IssueKinds.DuplicateSourceId, null, $"an earlier row of {layoutObject} has the same source id; the first is loaded, this one is not (fix the export to load both).")).AddAsync(record, cancellationToken);
+                continue;
+            }
+
+            await writers[index].AddAsync(record, cancellationToken);
+        }
+
+        var batches = new List<BatchWork>();
+        foreach (var writer in writers.Concat(skips.Values))
+        {
+            batches.AddRange(await writer.CompleteAsync(cancellationToken));
+        }
+
+        return batches;
+    }
+
+    private static BatchTarget Target(ObjectPlan plan, string layoutObject, bool derived) =>
+        new(plan.Key, plan.TargetModel, (int)plan.Phase, layoutObject, derived, plan.GroupByColumn);
+
+    /// <summary>Why an object's rows are not loaded as records of their own: its entries' disclosures say it.</summary>
+    private static RecordIssue NotMigratedRule(string layoutObject, MappingSpec spec)
+    {
+        var reasons = spec.Objects.Where(o => o.Source == layoutObject && o.Disclosure is not null).Select(o => $"{o.SeedRow} ({o.Disposition.ToString().ToLowerInvariant()}): {o.Disclosure}").ToList();
+        return new RecordIssue(IssueKinds.SkippedByRule, null, reasons.Count > 0
+            ? "not loaded as a record of its own — " + string.Join(" ", reasons)
+            : $"the spec {spec.Pair} maps no entry onto {layoutObject}.");
+    }
+
+    private static RecordIssue FilterRule(IReadOnlyList<ObjectMapping> entries) =>
+        new(IssueKinds.SkippedByRule, null, "only rows where " + string.Join(" or ", entries.Select(e => $"{e.Where} (as {e.Target})")) + " are loaded"
+            + (entries.FirstOrDefault(e => e.Disclosure is not null)?.Disclosure is { } disclosure ? $" — {disclosure}" : "."));
+
+    private static RecordIssue MergeRule(ObjectMapping entry, string? id) =>
+        new(IssueKinds.SkippedByRule, null, string.IsNullOrEmpty(id)
+            ? $"no {entry.IdFrom} to build the {entry.Target} record from."
+            : $"merged into the earlier row with the same {entry.IdFrom}: one {entry.Target} record for all of them.");
+
+    /// <summary>The sample: a slice of every entry, closed over its links, written like a full run's batches.</summary>
+    private async Task<List<BatchWork>> PartitionSampleAsync(JoinedExports exports, MigrationRequest request, ICompiledMapping mapping, CancellationToken cancellationToken)
+    {
+        var selection = SampleSelection.Choose(mapping.Objects, plan => Read(exports, request, plan, cancellationToken), request.SampleSize);
+        var batches = new List<BatchWork>();
+        foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal))
+        {
+            var writer = new BatchWriter(store, request, Target(plan, plan.SourceObject, derived: false));
+            foreach (var record in selection.Of(plan, Read(exports, request, plan, cancellationToken)))
+            {
+                await writer.AddAsync(record, cancellationToken);
+            }
+
+            batches.AddRange(await writer.CompleteAsync(cancellationToken));
+        }
+
+        return batches;
+    }
+
+    /// <summary>An entry's records: its filter applied, one per computed id.</summary>
+    private static IEnumerable<SourceRecord> Read(JoinedExports exports, MigrationRequest request, ObjectPlan plan, CancellationToken cancellationToken)
+    {
         var records = exports.Read(request, plan.SourceObject, static _ => { }, cancellationToken);
         if (plan.Includes is { } includes)
         {
             records = records.Where(includes);
         }
 
-        if (plan.DistinctBy is { } distinctBy)
-        {
-            records = Distinct(records, distinctBy);
-        }
-
-        if (request.Mode == RunMode.Full)
-        {
-            return records;
-        }
-
-        var taken = sampled.TryGetValue(plan.Key, out var existing) ? existing : sampled[plan.Key] = new HashSet<string>(StringComparer.Ordinal);
-        return TakeSample(records, plan, sampled, taken, request.SampleSize);
-    }
-
-    /// <summary>
-    /// The first row of each source id goes to the load; a later row with the same id (two contacts exported under
-    /// one id) would overwrite it or race it in a parallel batch, so it is set aside, to be reported with where the
-    /// first one is. Memory grows by a hash per record, not by records.
-    /// </summary>
-    private static IEnumerable<SourceRecord> FirstOfEachId(IEnumerable<SourceRecord> records, ObjectPlan plan, List<SourceRecord> repeats)
-    {
-        if (plan.DistinctBy is not null)
-        {
-            return records;
-        }
-
-        return Filter();
-
-        IEnumerable<SourceRecord> Filter()
-        {
-            var seen = new HashSet<ulong>();
-            foreach (var record in records)
-            {
-                if (seen.Add(System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(record.SourceId.AsSpan()))))
-                {
-                    yield return record;
-                }
-                else
-                {
-                    repeats.Add(record);
-                }
-            }
-        }
+        return plan.DistinctBy is { } distinctBy ? Distinct(records, distinctBy) : records;
     }
 
     /// <summary>One record per computed id (e.g. one company per distinct organisation name); memory grows with
@@ -119,101 +192,4 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports export
             }
         }
     }
-
-    private static IEnumerable<SourceRecord> TakeSample(IEnumerable<SourceRecord> records, ObjectPlan plan, Dictionary<string, HashSet<string>> sampled, HashSet<string> taken, int size)
-    {
-        foreach (var record in records)
-        {
-            if (taken.Count >= size)
-            {
-                yield break;
-            }
-
-            // A child is eligible only when every parent it needs (of another object already sampled) is in the
-            // sample; one with a sampled optional parent is preferred, so links show in the diff. Others are taken
-            // by a stable hash of the id, so the slice spreads over the whole export, not just its head.
-            var required = true;
-            var linked = false;
-            foreach (var (parentObject, parentId, isRequired) in plan.Parents?.Invoke(record) ?? [])
-            {
-                if (parentObject == plan.Key || !sampled.TryGetValue(parentObject, out var parents))
-                {
-                    continue;
-                }
-
-                var present = parents.Contains(parentId);
-                linked |= present;
-                required &= present || !isRequired;
-            }
-
-            var include = required && (linked || StableHash(record.SourceId) % 4 == 0 || taken.Count < size / 4);
-            if (include && taken.Add(plan.DistinctBy?.Invoke(record) ?? record.SourceId))
-            {
-                yield return record;
-            }
-        }
-    }
-
-    private async Task<List<BatchWork>> WriteBatchesAsync(MigrationRequest request, ObjectPlan plan, IEnumerable<SourceRecord> records, CancellationToken cancellationToken)
-    {
-        // A bucket is chosen by the parent's id so siblings stay together; a full bucket is written out as one
-        // batch file, so memory holds at most one bucket's worth of records per bucket, never the whole object.
-        var buckets = new List<SourceRecord>?[MaxBatchesPerObject];
-        var parts = new int[MaxBatchesPerObject];
-        var batchSize = Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
-        var batches = new List<BatchWork>();
-        foreach (var record in records)
-        {
-            var key = (plan.GroupByColumn is null ? null : record[plan.GroupByColumn]) ?? record.SourceId;
-            var index = (int)(StableHash(key) % MaxBatchesPerObject);
-            var bucket = buckets[index] ??= [];
-            bucket.Add(record);
-            if (bucket.Count >= batchSize)
-            {
-                batches.Add(await WriteBatchAsync(request, plan, index, parts[index]++, bucket, cancellationToken));
-                bucket.Clear();
-            }
-        }
-
-        // What is left in the buckets is packed into full batches: a bucket stays whole (siblings together), but
-        // small buckets share a batch, so a small object is a few calls rather than one per bucket.
-        var packed = new List<SourceRecord>(batchSize);
-        var part = 0;
-        for (var index = 0; index < MaxBatchesPerObject; index++)
-        {
-            if (buckets[index] is not { Count: > 0 } rest)
-            {
-                continue;
-            }
-
-            if (packed.Count > 0 && packed.Count + rest.Count > batchSize)
-            {
-                batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject, part++, packed, cancellationToken));
-                packed = new List<SourceRecord>(batchSize);
-            }
-
-            packed.AddRange(rest);
-        }
-
-        if (packed.Count > 0)
-        {
-            batches.Add(await WriteBatchAsync(request, plan, MaxBatchesPerObject, part, packed, cancellationToken));
-        }
-
-        return batches;
-    }
-
-    private async Task<BatchWork> WriteBatchAsync(MigrationRequest request, ObjectPlan plan, int bucket, int part, List<SourceRecord> records, CancellationToken cancellationToken)
-    {
-        var batchId = bucket > MaxBatchesPerObject ? $"{(int)plan.Phase}-{plan.Key}-repeats" : $"{(int)plan.Phase}-{plan.Key}-{bucket:D3}-{part:D4}";
-        var path = RunPaths.Batch(request.MigrationId, (int)plan.Phase, plan.Key, batchId, retry: false);
-        await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
-        {
-            await BatchFile.WriteAsync(stream, records, cancellationToken);
-        }
-
-        return new BatchWork(batchId, plan.Key, plan.TargetModel, (int)plan.Phase, path, records.Count, false);
-    }
-
-    internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));
 }

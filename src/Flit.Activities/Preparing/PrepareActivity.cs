@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flit.Activities.Planning;
+using Flit.Activities.Sources;
 using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Ports;
@@ -21,6 +22,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var specHash = input.SpecHash ?? throw new ArgumentException("Prepare needs the approved spec hash.", nameof(input));
         var mapping = await mappings.GetAsync(request, specHash, cancellationToken);
         var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
+        var joined = new JoinedExports(exports, spec);
 
         // Every value that names a destination record or user, found by mapping the records once.
         var named = new HashSet<NamedLookup>();
@@ -28,7 +30,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var plan in mapping.Objects)
         {
-            foreach (var record in exports.Read(request, plan.SourceObject, static _ => { }, cancellationToken))
+            foreach (var record in joined.Read(request, plan.SourceObject, static _ => { }, cancellationToken))
             {
                 if (mapping.Map(plan.Key, record).Record is not { } mapped)
                 {

@@ -18,7 +18,8 @@ public sealed record Reconciliation(
     IReadOnlyList<ObjectCounts> Objects,
     IReadOnlyList<PresenceCheck> Presence,
     IReadOnlyList<FieldDifference> Diff,
-    IReadOnlyList<RecordWarning> Warnings);
+    IReadOnlyList<RecordWarning> Warnings,
+    IReadOnlyList<SourceAccounting>? Sources = null);
 
 /// <summary>How many records the ID map says were written, and how many the destination holds by external id.</summary>
 public sealed record PresenceCheck(string SourceObject, string TargetModel, long Expected, long Found, IReadOnlyList<string> MissingExternalIds);
@@ -60,7 +61,7 @@ public sealed class ReconcileActivity(
             diff.AddRange(await DiffSampleAsync(migrationId, mapping, group.Key.TargetModel, group.Select(g => g).Take(DiffSamplePerObject).ToList(), cancellationToken));
         }
 
-        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, presence, diff, outcomes.Warnings);
+        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, presence, diff, outcomes.Warnings, outcomes.Accounting());
         var path = RunPaths.Report(migrationId, "reconciliation.json");
         await store.WriteJsonAsync(path, reconciliation, cancellationToken);
 
@@ -123,7 +124,7 @@ public sealed class ReconcileActivity(
             return [];
         }
 
-        var parents = await ExpectedParentsAsync(migrationId, expected.Select(e => e.Record), cancellationToken);
+        var parents = await ParentLookup.LoadAsync(idMap, migrationId, expected.Select(e => e.Record), cancellationToken);
         var fields = expected.SelectMany(e => e.Record.Values.Keys).Concat(expected.SelectMany(e => e.Record.References.Select(r => r.Field)))
             .Distinct(StringComparer.Ordinal).ToList();
         var back = (await destination.ReadBackAsync(model, [.. expected.Select(e => e.Record.ExternalId)], fields, cancellationToken))
@@ -148,7 +149,7 @@ public sealed class ReconcileActivity(
 
     /// <summary>Expected values: scalars as mapped; links as the destination ids the ID map holds. Lookup markers
     /// (stages, owners) and file contents are resolved by the load, so they are left out of the diff.</summary>
-    private static IEnumerable<(string Field, object? Value)> ExpectedValues(DestinationRecord record, Dictionary<(string, string), string> parents)
+    private static IEnumerable<(string Field, object? Value)> ExpectedValues(DestinationRecord record, ParentLookup parents)
     {
         foreach (var (field, value) in record.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
@@ -160,25 +161,10 @@ public sealed class ReconcileActivity(
 
         foreach (var reference in record.References)
         {
-            if (parents.TryGetValue((reference.SourceObject, reference.SourceId), out var id))
+            if (parents.Find(reference) is { } parent)
             {
-                yield return (reference.Field, id);
+                yield return (reference.Field, parent.DestinationId);
             }
         }
-    }
-
-    private async Task<Dictionary<(string, string), string>> ExpectedParentsAsync(string migrationId, IEnumerable<DestinationRecord> records, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<(string, string), string>();
-        foreach (var group in records.SelectMany(r => r.References).GroupBy(r => r.SourceObject, StringComparer.Ordinal))
-        {
-            var entries = await idMap.LookupAsync(migrationId, group.Key, [.. group.Select(r => r.SourceId).Distinct(StringComparer.Ordinal)], cancellationToken);
-            foreach (var (sourceId, entry) in entries)
-            {
-                result[(group.Key, sourceId)] = entry.DestinationId;
-            }
-        }
-
-        return result;
     }
 }

@@ -31,6 +31,7 @@ public sealed class ReportActivity(IStagingStore store)
             reconciliation.SpecHash,
             reconciliation.At,
             reconciliation.Objects,
+            reconciliation.Sources,
             reconciliation.Presence,
             NotLoaded = notLoaded.Select(n => new { n.Batch.SourceObject, n.Record.SourceId, n.Record.File, n.Record.Line, n.Record.Fate, n.Record.Reason }),
             reconciliation.Diff,

@@ -9,6 +9,13 @@ namespace Flit.Activities.Reporting;
 public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped, long Unchanged = 0);
 
 /// <summary>
+/// Where the rows of one object of the export ended, whichever entries loaded them (FOIA requests and other cases are
+/// rows of one table): the count the audit's inventory has, accounted for. Records computed from the rows (companies
+/// from contacts' organisation) are extra and counted apart, as <see cref="Derived"/>.
+/// </summary>
+public sealed record SourceAccounting(string LayoutObject, long Rows, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Derived);
+
+/// <summary>
 /// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins),
 /// read from the batch outcome files. This is what makes "nothing lost" checkable: each source record that
 /// entered a batch is loaded, skipped by rule, or failed with its reason.
@@ -29,7 +36,9 @@ public sealed class RunOutcomes
     public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string outcomes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var final = new Dictionary<(string Object, string Id), (BatchOutcomeFile, RecordOutcome)>();
+        // A row is its object, id and place: a retry's outcome replaces the first pass's for the same row, while two
+        // rows that share an id (a repeat the partition set aside) stay two.
+        var final = new Dictionary<(string Object, string Id, string File, long Line), (BatchOutcomeFile, RecordOutcome)>();
         var files = new List<BatchOutcomeFile>();
         await foreach (var item in store.ListAsync(outcomes, cancellationToken))
         {
@@ -41,7 +50,7 @@ public sealed class RunOutcomes
         {
             foreach (var record in file.Records)
             {
-                final[(file.SourceObject, record.SourceId)] = (file, record);
+                final[(file.SourceObject, record.SourceId, record.File, record.Line)] = (file, record);
             }
         }
 
@@ -54,6 +63,25 @@ public sealed class RunOutcomes
         var warnings = files.OrderBy(f => f.BatchId, StringComparer.Ordinal).SelectMany(f => f.Warnings).ToList();
         return new RunOutcomes(ordered, warnings);
     }
+
+    /// <summary>Every row read, per object of the export.</summary>
+    public IReadOnlyList<SourceAccounting> Accounting() =>
+        [.. Final
+            .GroupBy(f => f.Batch.LayoutObject ?? f.Batch.SourceObject, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var rows = g.Where(f => !f.Batch.Derived).ToList();
+                return new SourceAccounting(
+                    g.Key,
+                    rows.Count,
+                    rows.LongCount(f => f.Record.Fate == RecordFate.Created),
+                    rows.LongCount(f => f.Record.Fate == RecordFate.Updated),
+                    rows.LongCount(f => f.Record.Fate == RecordFate.Unchanged),
+                    rows.LongCount(f => f.Record.Fate == RecordFate.Failed),
+                    rows.LongCount(f => f.Record.Fate == RecordFate.Skipped),
+                    g.LongCount(f => f.Batch.Derived));
+            })];
 
     public IReadOnlyList<ObjectCounts> Counts() =>
         [.. Final

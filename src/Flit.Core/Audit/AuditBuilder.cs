@@ -98,7 +98,9 @@ public sealed class AuditBuilder
     /// <summary>The first record holding an e-mail: a struct inside the table, not an object per record.</summary>
     private readonly record struct EmailHolder(string Object, string SourceId, string File, long Line, int Column);
 
-    private readonly record struct ColumnPlan(ColumnLayout? Layout, Check Check, bool Required, bool IsOwner);
+    /// <remarks>When: for a column whose kind depends on another column, that column's index, the text it must contain,
+    /// and the check then.</remarks>
+    private readonly record struct ColumnPlan(ColumnLayout? Layout, Check Check, bool Required, bool IsOwner, (int Column, string Contains, Check Check)? When = null);
 
     /// <summary>A line the readers could not read.</summary>
     public void Observe(ReadProblem problem)
@@ -176,6 +178,11 @@ public sealed class AuditBuilder
             }
 
             filled[i]++;
+            if (column.When is { } when && when.Column >= 0 && record[when.Column]?.Contains(when.Contains, StringComparison.OrdinalIgnoreCase) == true)
+            {
+                column = column with { Check = when.Check };
+            }
+
             CheckValue(record, i, column, value, objectName);
         }
 
@@ -442,12 +449,20 @@ public sealed class AuditBuilder
         return [.. schema.Columns.Select(name =>
         {
             var column = obj?.Column(name);
-            var check = column?.Kind switch
+            var check = CheckOf(column?.Kind, name == obj?.KeyColumn);
+            var isOwner = check == Check.Reference && _ownerColumns.Contains((schema.ObjectType, column!.Name));
+            var when = column?.KindWhen is { } rule ? (schema.IndexOf(rule.Column), rule.Contains, CheckOf(rule.Kind, false)) : ((int, string, Check)?)null;
+            return new ColumnPlan(column, check, column?.Required == true && name != obj!.KeyColumn, isOwner, when);
+        })];
+    }
+
+    private static Check CheckOf(ValueKind? kind, bool isKey) =>
+            kind switch
             {
                 ValueKind.Email => Check.Email,
                 ValueKind.Date => Check.Date,
                 ValueKind.DateTime => Check.DateTime,
-                ValueKind.Integer => name == obj!.KeyColumn ? Check.None : Check.Integer,
+                ValueKind.Integer => isKey ? Check.None : Check.Integer,
                 ValueKind.Decimal => Check.Decimal,
                 ValueKind.Boolean => Check.Boolean,
                 ValueKind.Html => Check.Html,
@@ -456,10 +471,6 @@ public sealed class AuditBuilder
                 ValueKind.Reference => Check.Reference,
                 _ => Check.None,
             };
-            var isOwner = check == Check.Reference && _ownerColumns.Contains((schema.ObjectType, column!.Name));
-            return new ColumnPlan(column, check, column?.Required == true && name != obj!.KeyColumn, isOwner);
-        })];
-    }
 
     private RebuildPackage Package(SourceRecord record)
     {

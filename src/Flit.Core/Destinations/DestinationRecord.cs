@@ -30,7 +30,14 @@ public sealed record DestinationRecord(
 /// <param name="SourceObject">Object of the referenced record.</param>
 /// <param name="SourceId">Source id of the referenced record.</param>
 /// <param name="Required">When true the record cannot be loaded without it (it goes to the retry pass, then fails).</param>
-public sealed record RecordReference(string Field, string SourceObject, string SourceId, bool Required);
+/// <param name="AlsoIn">Other objects the parent can be, comma-separated: entries that read the same export object
+/// (a FOIA request is a row of ArkCase's case table, loaded as its own entry), so a note on it finds it whichever
+/// entry loaded it.</param>
+public sealed record RecordReference(string Field, string SourceObject, string SourceId, bool Required, string? AlsoIn = null)
+{
+    /// <summary>Every object the referenced record can be, the named one first.</summary>
+    public IEnumerable<string> Objects => AlsoIn is null ? [SourceObject] : [SourceObject, .. AlsoIn.Split(',')];
+}
 
 /// <summary>A value that names a destination record by its display name (stage, team, tag, lost reason, country), or —
 /// <see cref="ByExternalId"/> — by the external id the destination's own data gives it (Odoo's <c>mail.mt_note</c>:

@@ -40,11 +40,16 @@ public sealed class CompiledMapping : ICompiledMapping
         ArgumentNullException.ThrowIfNull(context);
         var prefix = "flit_" + Slug(tenant, 40) + ".";
         var models = spec.Migrated.ToDictionary(o => o.Key, o => o.Target!, StringComparer.Ordinal);
+        // Entries that read the same export object into the same model are alternatives for each other's references.
+        var alsoIn = spec.Migrated.Where(o => o.IdFrom is null).ToDictionary(
+            o => o.Key,
+            o => string.Join(',', spec.Migrated.Where(s => s.Key != o.Key && s.Source == o.Source && s.Target == o.Target && s.IdFrom is null).Select(s => s.Key)) is { Length: > 0 } keys ? keys : null,
+            StringComparer.Ordinal);
         var mappers = new Dictionary<string, ObjectMapper>(StringComparer.Ordinal);
         var plans = new List<ObjectPlan>();
         foreach (var entry in spec.Migrated)
         {
-            var mapper = new ObjectMapper(entry, spec.Source, prefix, context, models, schema);
+            var mapper = new ObjectMapper(entry, spec.Source, prefix, context, models, schema, alsoIn);
             mappers[entry.Key] = mapper;
             var group = entry.References.FirstOrDefault(r => r.Object is not null && r.KeyTransform is null);
             plans.Add(new ObjectPlan(entry.Source, entry.Target!, entry.Phase, group?.From, group?.Object, entry.Key, mapper.DistinctBy, mapper.Parents, mapper.Includes));
@@ -136,17 +141,20 @@ public sealed class CompiledMapping : ICompiledMapping
         /// <summary>The last file schema seen and its column positions, as one object: parallel batches share this
         /// mapper, and a reference is read and written whole (a struct pair could be read half old, half new).</summary>
         private SchemaColumns? _lastSchema;
-        private readonly (string Column, string Value, bool Equal)? _where;
+        private readonly RowCondition? _where;
 
-        public ObjectMapper(ObjectMapping entry, string system, string prefix, TransformContext context, IReadOnlyDictionary<string, string> models, DestinationSchema? schema)
+        private readonly IReadOnlyDictionary<string, string?> _alsoIn;
+
+        public ObjectMapper(ObjectMapping entry, string system, string prefix, TransformContext context, IReadOnlyDictionary<string, string> models, DestinationSchema? schema, IReadOnlyDictionary<string, string?> alsoIn)
         {
+            _alsoIn = alsoIn;
             _entry = entry;
             _context = context;
             _models = models;
             _fields = [.. entry.Fields
                 .Where(f => schema is null || f.Custom is not null || schema.HasField(entry.Target!, f.To) || !schema.Models.ContainsKey(entry.Target!))
                 .Select(f => (f, Transforms.Transforms.Bind(f)))];
-            _where = ParseWhere(entry.Where);
+            _where = entry.Where is null ? null : RowCondition.Parse(entry.Where);
             _externalIdPrefix = ExternalIdPrefix(prefix, system, entry.Key);
             if (entry.IdFrom is { } idFrom)
             {
@@ -174,7 +182,7 @@ public sealed class CompiledMapping : ICompiledMapping
         }
 
         public bool Includes(SourceRecord record) =>
-            _where is not { } where || string.Equals(record[where.Column]?.Trim(), where.Value, StringComparison.OrdinalIgnoreCase) == where.Equal;
+            _where is null || _where.Matches(record);
 
         public MapOutcome Map(SourceRecord record)
         {
@@ -226,6 +234,20 @@ public sealed class CompiledMapping : ICompiledMapping
                     {
                         input[c] = indices[c] < 0 ? null : record[indices[c]];
                     }
+                }
+
+                if (width > 1 && !Transforms.Transforms.TakesSeveral(field.Transform))
+                {
+                    // Several columns for a one-value transform: the first that has a value (a default e-mail, else
+                    // the first e-mail among the contact methods folded in).
+                    var first = 0;
+                    while (first < width - 1 && string.IsNullOrWhiteSpace(input[first]))
+                    {
+                        first++;
+                    }
+
+                    input[0] = input[first];
+                    width = 1;
                 }
 
                 var result = width == 0 ? TransformResult.Ok(null) : transform(input.AsSpan(0, width), _context);
@@ -303,7 +325,7 @@ public sealed class CompiledMapping : ICompiledMapping
                     }
                 }
 
-                references.Add(new RecordReference(reference.To, target!, id, reference.Required));
+                references.Add(new RecordReference(reference.To, target!, id, reference.Required, _alsoIn.GetValueOrDefault(target!)));
             }
 
             var fieldValues = new FieldValues(names, values, count);
@@ -326,25 +348,6 @@ public sealed class CompiledMapping : ICompiledMapping
 
         private int[][] Resolve(RecordSchema schema) =>
             [.. _fields.Select(f => f.Field.From.Select(schema.IndexOf).ToArray())];
-
-        private static (string, string, bool)? ParseWhere(string? where)
-        {
-            if (where is null)
-            {
-                return null;
-            }
-
-            var not = where.IndexOf("!=", StringComparison.Ordinal);
-            if (not > 0)
-            {
-                return (where[..not].Trim(), where[(not + 2)..].Trim(), false);
-            }
-
-            var eq = where.IndexOf('=', StringComparison.Ordinal);
-            return eq > 0
-                ? (where[..eq].Trim(), where[(eq + 1)..].Trim(), true)
-                : throw new MappingSpecException($"'where: {where}' must be 'column=value' or 'column!=value'.");
-        }
     }
 
     /// <summary>

@@ -49,6 +49,8 @@ public sealed record OwnerDirectory(string Object, string Key, string Email);
 /// <param name="Name">Distinguishes two entries for the same source object (e.g. leads vs opportunities).</param>
 /// <param name="IdFrom">Column the record's id is computed from (instead of the source key), e.g. the organisation.</param>
 /// <param name="IdTransform">How the id is computed from <paramref name="IdFrom"/>: <c>companyKey</c> or <c>text</c>.</param>
+/// <param name="Joins">Values of other objects of the export folded into each record (ArkCase contact methods and
+/// postal addresses into their person), as extra columns <c>as.name</c> the fields and references can use.</param>
 public sealed record ObjectMapping(
     string SeedRow,
     string Source,
@@ -61,11 +63,29 @@ public sealed record ObjectMapping(
     string? Where = null,
     string? Name = null,
     string? IdFrom = null,
-    string? IdTransform = null)
+    string? IdTransform = null,
+    IReadOnlyList<JoinMapping>? Joins = null)
 {
     /// <summary>The object name used in external ids and the ID map: <see cref="Name"/> or the source object.</summary>
     public string Key => Name ?? Source;
 }
+
+/// <summary>
+/// Another object of the export folded into each record: its rows that point at the record (<paramref name="On"/>, the
+/// joined object's column holding this record's id: a person's contact methods) or the row the record points at
+/// (<paramref name="By"/>, this record's column holding the joined row's id: a person's default address).
+/// </summary>
+/// <param name="Object">The joined layout object.</param>
+/// <param name="On">One to many: the joined object's column that holds this record's source id.</param>
+/// <param name="By">One to one: this record's column that holds the joined row's source id.</param>
+/// <param name="As">Prefix of the columns the join adds (<c>as.name</c>).</param>
+/// <param name="Where">Only joined rows matching this <see cref="RowCondition"/>.</param>
+/// <param name="Columns">The columns added, by name.</param>
+public sealed record JoinMapping(string Object, string? On, string? By, string As, string? Where, IReadOnlyDictionary<string, JoinColumn> Columns);
+
+/// <summary>A column a join adds: the first joined row's value (<c>first</c>), or every joined row's values formatted
+/// and listed (<c>list</c>, one per line), of the rows matching <paramref name="Where"/>.</summary>
+public sealed record JoinColumn(IReadOnlyList<string> From, string Pick, string? Format = null, string? Where = null);
 
 /// <summary>One destination field and where its value comes from.</summary>
 /// <param name="To">Destination field.</param>

@@ -154,6 +154,8 @@ public static class MappingSpecLoader
 
         public List<ReferenceDocument> References { get; set; } = [];
 
+        public List<JoinDocument> Joins { get; set; } = [];
+
         public ObjectMapping ToMapping(string specName, int index)
         {
             var where = $"{specName}, objects[{index}] ({SeedRow ?? Source})";
@@ -183,7 +185,8 @@ public static class MappingSpecLoader
             return new ObjectMapping(SeedRow.Trim(), Source.Trim(), disposition, Target?.Trim(), phase,
                 [.. Fields.Select((f, i) => f.ToMapping($"{where}.fields[{i}]"))],
                 [.. References.Select((r, i) => r.ToMapping($"{where}.references[{i}]"))],
-                Disclosure?.Trim(), Where?.Trim(), Name?.Trim(), IdFrom?.Trim(), IdTransform?.Trim());
+                Disclosure?.Trim(), Where is null ? null : Checked(RowCondition.Parse(Where.Trim()).Text, where), Name?.Trim(), IdFrom?.Trim(), IdTransform?.Trim(),
+                Joins.Count == 0 ? null : [.. Joins.Select((j, i) => j.ToMapping($"{where}.joins[{i}]"))]);
         }
 
         public static ObjectDocument Of(ObjectMapping o) => new()
@@ -198,6 +201,7 @@ public static class MappingSpecLoader
             IdFrom = o.IdFrom,
             IdTransform = o.IdTransform,
             Disclosure = o.Disclosure,
+            Joins = [.. (o.Joins ?? []).Select(JoinDocument.Of)],
             Fields = [.. o.Fields.Select(FieldDocument.Of)],
             References = [.. o.References.Select(ReferenceDocument.Of)],
         };
@@ -267,6 +271,76 @@ public static class MappingSpecLoader
         public string? Label { get; set; }
 
         public List<string>? Selection { get; set; }
+    }
+
+    private static string Checked(string value, string where) => value.Length > 0 ? value : throw new MappingSpecException($"{where}: 'where' is empty.");
+
+    private sealed class JoinDocument
+    {
+        public string? Object { get; set; }
+
+        public string? On { get; set; }
+
+        public string? By { get; set; }
+
+        public string? As { get; set; }
+
+        public string? Where { get; set; }
+
+        public Dictionary<string, JoinColumnDocument> Columns { get; set; } = [];
+
+        public JoinMapping ToMapping(string where)
+        {
+            if (string.IsNullOrWhiteSpace(Object) || string.IsNullOrWhiteSpace(As) || (On is null) == (By is null) || Columns.Count == 0)
+            {
+                throw new MappingSpecException($"{where}: a join needs 'object', 'as', one of 'on' (the joined object's column holding this record's id) or 'by' (this record's column holding the joined row's id), and 'columns'.");
+            }
+
+            if (Where is not null)
+            {
+                RowCondition.Parse(Where);
+            }
+
+            return new JoinMapping(Object.Trim(), On?.Trim(), By?.Trim(), As.Trim(), Where?.Trim(), new SortedDictionary<string, JoinColumn>(
+                Columns.ToDictionary(c => c.Key, c => c.Value.ToColumn($"{where}.columns.{c.Key}")), StringComparer.Ordinal));
+        }
+
+        public static JoinDocument Of(JoinMapping j) => new()
+        {
+            Object = j.Object,
+            On = j.On,
+            By = j.By,
+            As = j.As,
+            Where = j.Where,
+            Columns = j.Columns.ToDictionary(c => c.Key, c => new JoinColumnDocument { From = [.. c.Value.From], Pick = c.Value.Pick, Format = c.Value.Format, Where = c.Value.Where }),
+        };
+    }
+
+    private sealed class JoinColumnDocument
+    {
+        public List<string> From { get; set; } = [];
+
+        public string? Pick { get; set; }
+
+        public string? Format { get; set; }
+
+        public string? Where { get; set; }
+
+        public JoinColumn ToColumn(string where)
+        {
+            var pick = Pick ?? "first";
+            if (From.Count == 0 || pick is not ("first" or "list"))
+            {
+                throw new MappingSpecException($"{where}: a join column needs 'from' and 'pick' first or list (got '{pick}').");
+            }
+
+            if (Where is not null)
+            {
+                RowCondition.Parse(Where);
+            }
+
+            return new JoinColumn(From, pick, Format, Where);
+        }
     }
 
     private sealed class ReferenceDocument

@@ -38,15 +38,21 @@ public enum ValueKind
 /// <param name="Required">Whether the source system always fills it (empty = a finding).</param>
 /// <param name="References">For <see cref="ValueKind.Reference"/>: the object whose source id this holds.</param>
 /// <param name="Aliases">Other headers real exports use for the same column.</param>
+/// <param name="KindWhen">A column whose values' shape depends on another column (ArkCase's contact value is an
+/// e-mail when its type says mail): checked as that kind on those rows.</param>
 public sealed record ColumnLayout(
     string Name,
     ValueKind Kind,
     bool Required = false,
     string? References = null,
-    IReadOnlyList<string>? Aliases = null)
+    IReadOnlyList<string>? Aliases = null,
+    ValueKindWhen? KindWhen = null)
 {
     public IReadOnlyList<string> AllNames => Aliases is null ? [Name] : [Name, .. Aliases];
 }
+
+/// <summary>The kind a column's value has on rows whose <paramref name="Column"/> contains <paramref name="Contains"/>.</summary>
+public sealed record ValueKindWhen(string Column, string Contains, ValueKind Kind);
 
 /// <summary>One object (file) of a source export.</summary>
 /// <param name="Name">Object name used throughout the engine, e.g. <c>person</c>.</param>

@@ -67,6 +67,9 @@ public static class Transforms
 
     public static IReadOnlyCollection<string> Names => Registry.Keys;
 
+    /// <summary>Transforms that combine several source columns; the others take the first column that has a value.</summary>
+    public static bool TakesSeveral(string name) => name is "join" or "template";
+
     public static bool IsKnown(string name) => Registry.ContainsKey(name);
 
     /// <summary>Binds a field's transform to its arguments; unknown names and bad arguments throw (spec errors).</summary>

@@ -39,9 +39,30 @@ public sealed record ApprovalEvent(string SpecHash, string ApprovedBy, DateTimeO
 /// <summary>What prepare did: custom fields, named records, owners, snapshots.</summary>
 public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, int UnmatchedOwners, int Snapshots);
 
-/// <summary>One batch to load: small (a staged batch file reference and counts). A batch of <paramref name="Repeats"/>
-/// holds rows whose source id an earlier row of the object already had: they are reported, not loaded.</summary>
-public sealed record BatchWork(string BatchId, string SourceObject, string TargetModel, int Phase, string BatchPath, int Records, bool IsRetry, bool Repeats = false);
+/// <summary>One batch to load: small (a staged batch file reference and counts).</summary>
+/// <param name="BatchId">Deterministic id (phase, object, bucket, part).</param>
+/// <param name="SourceObject">The mapping key the records load as.</param>
+/// <param name="TargetModel">Destination model.</param>
+/// <param name="Phase">Load phase.</param>
+/// <param name="BatchPath">The staged batch file.</param>
+/// <param name="Records">Records in it.</param>
+/// <param name="IsRetry">A retry-pass batch.</param>
+/// <param name="Skip">Rows a rule of the spec leaves out (a filter, a merge, a repeated id, an object not migrated):
+/// each is reported as skipped with this reason, nothing is sent.</param>
+/// <param name="LayoutObject">The export object the rows were read from, for the accounting of every row read.</param>
+/// <param name="Derived">Records computed from another object's rows (companies from contacts' organisation): they
+/// are extra records, not rows of <paramref name="LayoutObject"/>.</param>
+public sealed record BatchWork(
+    string BatchId,
+    string SourceObject,
+    string TargetModel,
+    int Phase,
+    string BatchPath,
+    int Records,
+    bool IsRetry,
+    Records.RecordIssue? Skip = null,
+    string? LayoutObject = null,
+    bool Derived = false);
 
 /// <summary>The batches of one phase, loaded in parallel.</summary>
 public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);

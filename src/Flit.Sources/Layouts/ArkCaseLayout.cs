@@ -38,7 +38,7 @@ public static class ArkCaseLayout
             Col("cm_default_organization", K.Boolean), Col("cm_description", K.LongText)),
         Obj("contact_method", ["acm_contact_method.csv"], ExportFormat.Csv, "cm_contact_method_id", "Phones, e-mails and URLs of persons and organizations.",
             Col("cm_contact_method_id", K.Integer, true), Col("cm_contact_type", K.Picklist, true), Col("cm_contact_sub_type", K.Picklist),
-            Col("cm_contact_value", K.Text, true), Col("cm_description"), Col("cm_contact_method_status", K.Picklist),
+            Col("cm_contact_value", K.Text, true) with { KindWhen = new("cm_contact_type", "mail", K.Email) }, Col("cm_description"), Col("cm_contact_method_status", K.Picklist),
             Ref("cm_person_id", "person"), Ref("cm_organization_id", "organization")),
         Obj("postal_address", ["acm_postal_address.csv"], ExportFormat.Csv, "cm_address_id", "Postal addresses.",
             Col("cm_address_id", K.Integer, true), Col("cm_address_type", K.Picklist), Col("cm_street_address"), Col("cm_street_address_extra"),

@@ -68,7 +68,8 @@ public sealed class CompiledMappingTests
         var mapped = CreateSut().Map("note", record).Record!;
 
         Assert.Equal("crm.lead", mapped.Values["model"]);
-        Assert.Equal(new RecordReference("res_id", "case", "900", true), Assert.Single(mapped.References));
+        // A FOIA request is a row of the case table too: the note finds its parent whichever entry loaded it.
+        Assert.Equal(new RecordReference("res_id", "case", "900", true, "foia_request"), Assert.Single(mapped.References));
         Assert.Equal("ann@agency.gov", mapped.Values["email_from"]);
         Assert.Equal(new DateTime(2024, 3, 10, 13, 15, 0, DateTimeKind.Utc), mapped.Values["date"]);
     }

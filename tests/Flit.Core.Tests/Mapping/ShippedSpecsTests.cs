@@ -45,9 +45,19 @@ public sealed class ShippedSpecsTests
                 .Concat(entry.References.Select(r => r.From))
                 .Concat(entry.References.Where(r => r.ObjectBy is not null).Select(r => r.ObjectBy!.Column))
                 .Concat(entry.IdFrom is null ? [] : [entry.IdFrom]);
+            var joined = (entry.Joins ?? []).SelectMany(j => j.Columns.Keys.Select(name => $"{j.As}.{name}")).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var column in columns)
             {
-                Assert.True(obj!.Column(column) is not null, $"{pair}/{entry.Key}: {entry.Source} has no column '{column}'");
+                Assert.True(obj!.Column(column) is not null || joined.Contains(column), $"{pair}/{entry.Key}: {entry.Source} has no column '{column}'");
+            }
+
+            foreach (var join in entry.Joins ?? [])
+            {
+                var other = layout.Object(join.Object);
+                Assert.True(other is not null, $"{pair}/{entry.Key}: joins unknown object '{join.Object}'");
+                Assert.True(join.On is null || other!.Column(join.On) is not null, $"{pair}/{entry.Key}: {join.Object} has no column '{join.On}'");
+                Assert.True(join.By is null || obj!.Column(join.By) is not null, $"{pair}/{entry.Key}: {entry.Source} has no column '{join.By}'");
+                Assert.All(join.Columns.Values.SelectMany(c => c.From), c => Assert.True(other!.Column(c) is not null, $"{pair}/{entry.Key}: {join.Object} has no column '{c}'"));
             }
 
             foreach (var reference in entry.References)
@@ -144,5 +154,35 @@ public sealed class ShippedSpecsTests
             var subtypes = subtype.Value is { } value ? [value] : subtype.Args.Where(a => a.Key != "model").Select(a => a.Value).ToArray();
             Assert.All(subtypes, s => Assert.Contains(s, new[] { "mail.mt_note", "mail.mt_comment" }));
         }
+    }
+
+    /// <summary>No documented object is silently dropped: every object of the pair's layout has an entry — mapped,
+    /// folded into another, or not migrated with the disclosure that says why.</summary>
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void ShippedSpec_AccountsForEveryObjectOfTheLayout(string pair)
+    {
+        var spec = MappingSpecLoader.LoadShipped(pair);
+        var layout = SourceLayouts.Get(spec.Source);
+
+        foreach (var obj in layout.Objects)
+        {
+            var entries = spec.Objects.Where(o => o.Source == obj.Name).ToList();
+            Assert.True(entries.Count > 0, $"{pair}: the layout's object '{obj.Name}' has no entry in the spec");
+            Assert.True(entries.Any(e => e.Disposition == Disposition.Migrate) || entries.Any(e => e.Disclosure is not null), $"{pair}: '{obj.Name}' is not migrated and no entry discloses why");
+        }
+    }
+
+    [Fact]
+    public void ArkCaseSpec_FoiaRequests_MapEveryFoColumnAndKnowTheRealClassName()
+    {
+        var spec = MappingSpecLoader.LoadShipped("arkcase-odoo");
+        var foia = spec.Objects.Single(o => o.Key == "foia_request");
+        var mapped = foia.Fields.SelectMany(f => f.From).ToHashSet(StringComparer.Ordinal);
+
+        var unmapped = SourceLayouts.Get("arkcase").Object("case_file")!.Columns.Where(c => c.Name.StartsWith("fo_", StringComparison.Ordinal) && !mapped.Contains(c.Name)).Select(c => c.Name);
+
+        Assert.Empty(unmapped);
+        Assert.Contains("gov.foia.model.FOIARequest", foia.Where, StringComparison.Ordinal);
     }
 }
