@@ -13,6 +13,9 @@ public static class RunPaths
 
     public static string RebuildPackages(string migrationId) => $"{Root(migrationId)}/audit/rebuild";
 
+    /// <summary>The audit's date-order decisions per file and column, which the run's transforms follow.</summary>
+    public static string DateOrders(string migrationId) => $"{Root(migrationId)}/audit/date-orders.json";
+
     public static string ProposedSpec(string migrationId) => $"{Root(migrationId)}/spec/proposed.yaml";
 
     public static string Review(string migrationId) => $"{Root(migrationId)}/spec/review.md";

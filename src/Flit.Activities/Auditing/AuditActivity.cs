@@ -24,6 +24,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         var report = Audit(request, cancellationToken);
         await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "json"), AuditWriter.ToJson(report), cancellationToken);
         await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "md"), AuditWriter.ToMarkdown(report), cancellationToken);
+        await store.WriteJsonAsync(RunPaths.DateOrders(request.MigrationId), report.DateOrders ?? [], cancellationToken);
         foreach (var package in report.RebuildPackages)
         {
             await store.WriteTextAsync($"{RunPaths.RebuildPackages(request.MigrationId)}/{package.Kind}-{CompiledMapping.Slug(package.Id, 60)}.json", AuditWriter.ToJson(package), cancellationToken);

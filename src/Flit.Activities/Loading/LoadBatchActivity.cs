@@ -5,6 +5,8 @@ using Flit.Activities.Partitioning;
 using Flit.Core.Destinations;
 using Flit.Core.Ports;
 using Flit.Core.Records;
+using Flit.Core.Sources;
+using Flit.Core.Values;
 using Flit.Core.Workflow;
 
 namespace Flit.Activities.Loading;
@@ -79,7 +81,7 @@ public sealed class LoadBatchActivity(
             return false;
         })];
 
-        mapped = await AttachFilesAsync(migrationId, mapped, outcomes, cancellationToken);
+        mapped = await AttachFilesAsync(migrationId, mapped, outcomes, warnings, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
 
         // Rounds: records whose parent is in this batch (self-references, chains) load once the parent has, so a
@@ -262,8 +264,13 @@ public sealed class LoadBatchActivity(
         }
     }
 
-    /// <summary>Attachments travel as paths in batch files; their bytes are read only now, just before sending.</summary>
-    private async Task<List<DestinationRecord>> AttachFilesAsync(string migrationId, List<DestinationRecord> records, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Attachments travel as paths in batch files; their bytes are read only now, just before sending. A path that would
+    /// leave the export folder is never read: the record loads without the file, with a warning. The content decides
+    /// the file's type where its signature contradicts the declared one (reported), and a name without an extension
+    /// gets the one its type implies.
+    /// </summary>
+    private async Task<List<DestinationRecord>> AttachFilesAsync(string migrationId, List<DestinationRecord> records, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
         var result = new List<DestinationRecord>(records.Count);
         foreach (var record in records)
@@ -279,17 +286,31 @@ public sealed class LoadBatchActivity(
             RecordIssue? failure = null;
             foreach (var (field, value) in files)
             {
-                var path = $"{RunPaths.Exports(migrationId)}/{((FileContent)value!).RelativePath.TrimStart('/')}";
+                var file = (FileContent)value!;
+                if (ExportPaths.Check(file.RelativePath, out var unsafePath) is not { } relative)
+                {
+                    values.Remove(field);
+                    warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: {unsafePath}; the record is loaded without the file.")));
+                    continue;
+                }
+
+                var path = $"{RunPaths.Exports(migrationId)}/{relative}";
                 if (!await store.ExistsAsync(path, cancellationToken))
                 {
-                    failure = new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: the file '{((FileContent)value).RelativePath}' is not in the export");
+                    failure = new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: the file '{relative}' is not in the export");
                     break;
                 }
 
-                await using var stream = await store.OpenReadAsync(path, cancellationToken);
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, cancellationToken);
-                values[field] = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+                byte[] content;
+                await using (var stream = await store.OpenReadAsync(path, cancellationToken))
+                using (var buffer = new MemoryStream())
+                {
+                    await stream.CopyToAsync(buffer, cancellationToken);
+                    content = buffer.ToArray();
+                }
+
+                values[field] = Convert.ToBase64String(content);
+                Retype(record, file, content, values, warnings);
             }
 
             if (failure is null)
@@ -303,6 +324,26 @@ public sealed class LoadBatchActivity(
         }
 
         return result;
+    }
+
+    private static void Retype(DestinationRecord record, FileContent file, byte[] content, Dictionary<string, object?> values, List<RecordWarning> warnings)
+    {
+        var sniffed = ContentTypes.Sniff(content);
+        var declared = file.TypeField is { } typeField ? values.GetValueOrDefault(typeField) as string : null;
+        var type = ContentTypes.Decide(declared, sniffed, out var contradicted);
+        if (file.TypeField is { } field)
+        {
+            values[field] = type;
+            if (contradicted)
+            {
+                warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.FileRetyped, field, $"{record.Location}: {field}: the export declares '{declared}' but the content of '{file.RelativePath}' is {type}; written as {type}.")));
+            }
+        }
+
+        if (file.NameField is { } nameField && values.GetValueOrDefault(nameField) is string name && ContentTypes.WithExtension(name, type) is var named && named != name)
+        {
+            values[nameField] = named;
+        }
     }
 
     private async Task<PrepareOutcome> ReadLookupsAsync(string migrationId, CancellationToken cancellationToken)

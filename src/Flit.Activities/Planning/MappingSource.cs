@@ -54,7 +54,8 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
 
         var layout = SourceLayouts.Get(spec.Source);
         var owners = ReadOwners(request, spec, layout, cancellationToken);
-        var context = new TransformContext(TimeZoneInfo.FindSystemTimeZoneById(layout.DefaultTimeZone), DateConventions.Of(layout), key => owners.GetValueOrDefault(key.Trim()));
+        var context = new TransformContext(TimeZoneInfo.FindSystemTimeZoneById(layout.DefaultTimeZone), DateConventions.Of(layout), key => owners.GetValueOrDefault(key.Trim()),
+            await ReadDateOrdersAsync(request.MigrationId, cancellationToken));
         var models = spec.Migrated.Select(o => o.Target!).Distinct(StringComparer.Ordinal).ToList();
         var schema = await destination.DescribeAsync(models, cancellationToken);
         return CompiledMapping.Compile(spec, request.Tenant, context, schema);
@@ -74,6 +75,37 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
         }
 
         return owners;
+    }
+
+    /// <summary>The date order the audit proved per file and column (the run reads each date as the audit did).</summary>
+    private async Task<IReadOnlyDictionary<(string File, string Column), DateOrder>?> ReadDateOrdersAsync(string migrationId, CancellationToken cancellationToken)
+    {
+        var path = RunPaths.DateOrders(migrationId);
+        if (!await store.ExistsAsync(path, cancellationToken))
+        {
+            return null;
+        }
+
+        var decisions = await store.ReadJsonAsync<List<Core.Audit.DateOrderDecision>>(path, cancellationToken);
+        var orders = new Dictionary<(string File, string Column), DateOrder>(FileColumnComparer.Instance);
+        foreach (var decision in decisions.Where(d => d.Proven))
+        {
+            orders[(decision.File, decision.Column)] = decision.Order;
+        }
+
+        return orders;
+    }
+
+    /// <summary>Files compare exactly; columns as the schema does, ignoring case.</summary>
+    private sealed class FileColumnComparer : IEqualityComparer<(string File, string Column)>
+    {
+        public static FileColumnComparer Instance { get; } = new();
+
+        public bool Equals((string File, string Column) x, (string File, string Column) y) =>
+            string.Equals(x.File, y.File, StringComparison.Ordinal) && string.Equals(x.Column, y.Column, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string File, string Column) obj) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.File), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Column));
     }
 
     /// <summary>The spec the run proposed (written by the propose activity).</summary>

@@ -148,12 +148,14 @@ public sealed class ReconcileActivity(
     }
 
     /// <summary>Expected values: scalars as mapped; links as the destination ids the ID map holds. Lookup markers
-    /// (stages, owners) and file contents are resolved by the load, so they are left out of the diff.</summary>
+    /// (stages, owners) and file contents are resolved by the load — with a file's type and name, which its content
+    /// decides — so they are left out of the diff.</summary>
     private static IEnumerable<(string Field, object? Value)> ExpectedValues(DestinationRecord record, ParentLookup parents)
     {
+        var typed = record.Values.Values.OfType<FileContent>().SelectMany(f => new[] { f.TypeField, f.NameField }).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var (field, value) in record.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
-            if (value is not NamedLookup and not UserLookup and not FileContent)
+            if (value is not NamedLookup and not UserLookup and not FileContent && !typed.Contains(field))
             {
                 yield return (field, value);
             }

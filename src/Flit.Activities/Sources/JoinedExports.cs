@@ -15,7 +15,8 @@ namespace Flit.Activities.Sources;
 /// </summary>
 public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : IStagedExports
 {
-    private readonly Dictionary<string, Dictionary<string, string?[]>> _indexes = new(StringComparer.Ordinal);
+    /// <summary>By join (each entry's own: two entries may join one object differently).</summary>
+    private readonly Dictionary<JoinMapping, Dictionary<string, string?[]>> _indexes = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<RecordSchema, RecordSchema> _schemas = [];
 
     public IEnumerable<SourceRecord> Read(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken)
@@ -68,8 +69,7 @@ public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : ISta
     /// many), or their own id (one to one, through the joining record's column <c>by</c>).</summary>
     private Dictionary<string, string?[]> Index(MigrationRequest request, JoinMapping join, CancellationToken cancellationToken)
     {
-        var cacheKey = $"{join.Object}|{join.As}";
-        if (_indexes.TryGetValue(cacheKey, out var cached))
+        if (_indexes.TryGetValue(join, out var cached))
         {
             return cached;
         }
@@ -106,7 +106,7 @@ public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : ISta
             }
         }
 
-        _indexes[cacheKey] = index;
+        _indexes[join] = index;
         return index;
     }
 }

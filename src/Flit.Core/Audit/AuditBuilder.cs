@@ -329,6 +329,12 @@ public sealed class AuditBuilder
 
     private void CheckFile(SourceRecord record, int i, string path)
     {
+        if (ExportPaths.Check(path, out var problem) is null)
+        {
+            Add(FindingKinds.UnsafeAttachmentPath, Severity.Warning, "Attachment paths that leave the export folder or cannot be resolved safely (the record loads without the file)", At(record, i, $"{path}: {problem}"));
+            return;
+        }
+
         var size = _options.FileSize(path);
         if (size is null)
         {
@@ -414,7 +420,10 @@ public sealed class AuditBuilder
                 .Select(f => new Finding(f.Kind, f.Severity, f.Message, f.Count, f.Records))],
             CustomFieldPlan(),
             [.. (_spec?.Objects ?? []).Where(o => o.Disclosure is not null).Select(o => new Disclosure(o.SeedRow, o.Source, o.Disposition.ToString(), o.Disclosure!))],
-            _packages);
+            _packages,
+            [.. _dateOrders.OrderBy(d => d.Key.File, StringComparer.Ordinal).ThenBy(d => d.Key.Column, StringComparer.Ordinal)
+                .Where(d => d.Value.DayFirstEvidence + d.Value.MonthFirstEvidence > 0)
+                .Select(d => new DateOrderDecision(d.Key.File, d.Key.Column, d.Value.Decide(_options.DateConvention), d.Value.DayFirstEvidence, d.Value.MonthFirstEvidence, d.Value.DayFirstEvidence != d.Value.MonthFirstEvidence))]);
     }
 
     /// <summary>The date order a file's column holds (for the load's transforms).</summary>
@@ -482,7 +491,7 @@ public sealed class AuditBuilder
 
         var layout = _layout.Object(record.ObjectType);
         var file = layout?.Columns.FirstOrDefault(c => c.Kind == ValueKind.FilePath) is { } fileColumn ? record[fileColumn.Name] : null;
-        if (file is not null && file.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) && _options.ReadText(file) is { } xml)
+        if (file is not null && file.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) && ExportPaths.Check(file, out _) is { } safe && _options.ReadText(safe) is { } xml)
         {
             definition["bpmn"] = BpmnPackage.Describe(xml);
         }

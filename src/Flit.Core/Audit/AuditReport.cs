@@ -34,6 +34,15 @@ public sealed record Disclosure(string SeedRow, string Object, string Dispositio
 /// <summary>A rebuild package: what cannot migrate, exported as JSON for the destination's admin.</summary>
 public sealed record RebuildPackage(string Kind, string Id, string Name, string SourceFile, long Line, IReadOnlyDictionary<string, object?> Definition);
 
+/// <summary>How one file's date column writes slash dates, as its values show: the run reads them the same way.</summary>
+/// <param name="File">Export file.</param>
+/// <param name="Column">Date column.</param>
+/// <param name="Order">The order the run uses.</param>
+/// <param name="DayFirstValues">Values only a day-first reading makes real (a first number above 12).</param>
+/// <param name="MonthFirstValues">Values only a month-first reading makes real.</param>
+/// <param name="Proven">False when no value decides it and the source's convention applies.</param>
+public sealed record DateOrderDecision(string File, string Column, Values.DateOrder Order, long DayFirstValues, long MonthFirstValues, bool Proven);
+
 /// <summary>The audit of one export: inventory, findings, the custom-field plan, disclosures and rebuild packages.</summary>
 public sealed record AuditReport(
     string System,
@@ -42,7 +51,8 @@ public sealed record AuditReport(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<PlannedField> CustomFields,
     IReadOnlyList<Disclosure> Disclosures,
-    IReadOnlyList<RebuildPackage> RebuildPackages)
+    IReadOnlyList<RebuildPackage> RebuildPackages,
+    IReadOnlyList<DateOrderDecision>? DateOrders = null)
 {
     public long Records => Inventory.Sum(i => i.Records);
 

@@ -59,6 +59,18 @@ public static class AuditWriter
             text.Append('\n');
         }
 
+        if (report.DateOrders is { Count: > 0 } orders)
+        {
+            text.Append("## How slash dates are read (decided per file and column from the values; the run reads them the same way)\n\n| file | column | order | day-first values | month-first values | |\n|---|---|---|---:|---:|---|\n");
+            foreach (var d in orders)
+            {
+                var order = d.Order == Values.DateOrder.DayFirst ? "day first" : "month first";
+                text.Append(c, $"| {Cell(d.File)} | {Cell(d.Column)} | {order} | {d.DayFirstValues} | {d.MonthFirstValues} | {(d.Proven ? "proven by the values" : "undecided: the source's convention")} |\n");
+            }
+
+            text.Append('\n');
+        }
+
         text.Append("## Custom fields to create before data\n\n| model | field | type | label | from |\n|---|---|---|---|---|\n");
         foreach (var f in report.CustomFields)
         {

@@ -19,6 +19,7 @@ public static class FindingKinds
     public const string MissingAttachment = "missing-attachment";
     public const string EmptyAttachment = "empty-attachment";
     public const string OversizeAttachment = "oversize-attachment";
+    public const string UnsafeAttachmentPath = "unsafe-attachment-path";
     public const string HtmlInText = "html-content";
     public const string NonLatinText = "non-latin-text";
     public const string Unreadable = "unreadable-line";

@@ -53,7 +53,11 @@ public sealed record NamedLookup(string Model, string Name, bool ByExternalId = 
 
 /// <summary>A value that is a file of the export (attachment bytes), by its path relative to the export folder;
 /// the load reads it just before sending, so batch files stay small.</summary>
-public sealed record FileContent(string RelativePath);
+/// <param name="RelativePath">Path inside the export, as the row gives it.</param>
+/// <param name="TypeField">The record's field for the file's MIME type: set from the content where the content's
+/// signature contradicts the declared type.</param>
+/// <param name="NameField">The record's field for the file name: given the extension its type implies when it has none.</param>
+public sealed record FileContent(string RelativePath, string? TypeField = null, string? NameField = null);
 
 /// <summary>A value that names a destination user by email (owners, assignees); <see cref="AsPartner"/>: the user's
 /// contact record instead (a message's author), which a missing user leaves empty rather than failing the record.</summary>

@@ -124,7 +124,8 @@ public sealed class CompiledMapping : ICompiledMapping
 
     private static string SafeId(string sourceId) => SafeName(sourceId, 60);
 
-    private sealed record SchemaColumns(RecordSchema Schema, int[][] Columns);
+    /// <summary>A file schema's column positions per field, and each field's transform context (its file's date order).</summary>
+    private sealed record SchemaColumns(RecordSchema Schema, int[][] Columns, TransformContext[] Contexts);
 
     /// <summary>Transform inputs, reused per thread: mapping allocates only what it returns.</summary>
     [ThreadStatic]
@@ -136,7 +137,7 @@ public sealed class CompiledMapping : ICompiledMapping
         private readonly TransformContext _context;
         private readonly (FieldMapping Field, BoundTransform Transform)[] _fields;
         private readonly IReadOnlyDictionary<string, string> _models;
-        private readonly ConditionalWeakTable<RecordSchema, int[][]> _columns = [];
+        private readonly ConditionalWeakTable<RecordSchema, SchemaColumns> _columns = [];
         private readonly string _externalIdPrefix;
         /// <summary>The last file schema seen and its column positions, as one object: parallel batches share this
         /// mapper, and a reference is read and written whole (a struct pair could be read half old, half new).</summary>
@@ -199,16 +200,13 @@ public sealed class CompiledMapping : ICompiledMapping
 
             // Records of one file share a schema: remember the last one instead of a table lookup per record.
             var last = Volatile.Read(ref _lastSchema);
-            int[][] columns;
-            if (last is not null && ReferenceEquals(last.Schema, record.Schema))
+            if (last is null || !ReferenceEquals(last.Schema, record.Schema))
             {
-                columns = last.Columns;
+                last = _columns.GetValue(record.Schema, Resolve);
+                Volatile.Write(ref _lastSchema, last);
             }
-            else
-            {
-                columns = _columns.GetValue(record.Schema, Resolve);
-                Volatile.Write(ref _lastSchema, new SchemaColumns(record.Schema, columns));
-            }
+
+            var columns = last.Columns;
             var names = new string[_fields.Length + _entry.References.Count];
             var values = new object?[names.Length];
             var count = 0;
@@ -250,7 +248,7 @@ public sealed class CompiledMapping : ICompiledMapping
                     width = 1;
                 }
 
-                var result = width == 0 ? TransformResult.Ok(null) : transform(input.AsSpan(0, width), _context);
+                var result = width == 0 ? TransformResult.Ok(null) : transform(input.AsSpan(0, width), last.Contexts[i]);
                 if (result.Error is not null)
                 {
                     var at = field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString();
@@ -346,8 +344,10 @@ public sealed class CompiledMapping : ICompiledMapping
 
         private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-        private int[][] Resolve(RecordSchema schema) =>
-            [.. _fields.Select(f => f.Field.From.Select(schema.IndexOf).ToArray())];
+        private SchemaColumns Resolve(RecordSchema schema) => new(
+            schema,
+            [.. _fields.Select(f => f.Field.From.Select(schema.IndexOf).ToArray())],
+            [.. _fields.Select(f => f.Field.From.Count > 0 ? _context.For(schema.File, f.Field.From[0]) : _context)]);
     }
 
     /// <summary>

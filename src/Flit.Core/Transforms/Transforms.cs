@@ -17,8 +17,14 @@ public readonly record struct TransformResult(object? Value, string? Error)
 /// <param name="Zone">Time zone the source writes local times in.</param>
 /// <param name="DateOrder">Day/month order of the source's slash dates.</param>
 /// <param name="OwnerEmail">Owner key (user id or name as the source writes it) → e-mail, or null when unknown.</param>
-public sealed record TransformContext(TimeZoneInfo Zone, DateOrder DateOrder, Func<string, string?> OwnerEmail)
+/// <param name="DateOrders">The order the audit found in each file's date column (file, column → order), where the data
+/// proves one; other columns use <paramref name="DateOrder"/>.</param>
+public sealed record TransformContext(TimeZoneInfo Zone, DateOrder DateOrder, Func<string, string?> OwnerEmail, IReadOnlyDictionary<(string File, string Column), DateOrder>? DateOrders = null)
 {
+    /// <summary>The context for one column of one file: its proven date order, if the audit found one.</summary>
+    public TransformContext For(string file, string column) =>
+        DateOrders is { } orders && orders.TryGetValue((file, column), out var order) && order != DateOrder ? this with { DateOrder = order } : this;
+
     public static TransformContext Utc { get; } = new(TimeZoneInfo.Utc, DateOrder.DayFirst, _ => null);
 }
 
@@ -61,7 +67,7 @@ public static class Transforms
         ["ownerEmail"] = _ => (v, _) => Text(v[0]) is { } email ? TransformResult.Ok(new UserLookup(email)) : TransformResult.Ok(null),
         ["modelId"] = f => (_, _) => TransformResult.Ok(new NamedLookup("ir.model", Arg(f, "model"))),
         ["companyName"] = _ => (v, _) => TransformResult.Ok(Text(NameValues.Join(v[0], null))),
-        ["file"] = _ => (v, _) => TransformResult.Ok(Text(v[0]) is { } path ? new FileContent(path) : null),
+        ["file"] = f => (v, _) => TransformResult.Ok(Text(v[0]) is { } path ? new FileContent(path, f.Args.GetValueOrDefault("typeField"), f.Args.GetValueOrDefault("nameField")) : null),
         ["list"] = _ => (v, _) => TransformResult.Ok(Text(string.Join(", ", (v[0] ?? string.Empty).Split([',', ';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))),
     };
 

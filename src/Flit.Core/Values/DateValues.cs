@@ -247,6 +247,10 @@ public sealed class DateOrderDetector
 
     public bool IsContradictory => _dayFirstEvidence > 0 && _monthFirstEvidence > 0;
 
+    public long DayFirstEvidence => _dayFirstEvidence;
+
+    public long MonthFirstEvidence => _monthFirstEvidence;
+
     /// <summary>The proven order, or the source's convention when no value proves either.</summary>
     public DateOrder Decide(DateOrder convention) =>
         _dayFirstEvidence > _monthFirstEvidence ? DateOrder.DayFirst

@@ -183,7 +183,7 @@ internal static class TextEncodingDetector
 
                 // A sequence split across chunks is carried over to the next one instead of being judged half-read;
                 // at the end, an incomplete sequence is invalid.
-                var complete = read == 0 ? length : CompletePrefixLength(buffer.AsSpan(0, length));
+                var complete = read == 0 ? length : Flit.Core.Values.Utf8Text.CompletePrefixLength(buffer.AsSpan(0, length));
                 var chunk = buffer.AsSpan(0, complete);
                 if (!Utf8.IsValid(chunk))
                 {
@@ -221,24 +221,6 @@ internal static class TextEncodingDetector
         }
 
         return false;
-    }
-
-    /// <summary>Length of <paramref name="bytes"/> without a trailing lead byte whose continuation bytes are still to come.</summary>
-    internal static int CompletePrefixLength(ReadOnlySpan<byte> bytes)
-    {
-        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
-        {
-            var b = bytes[^back];
-            if ((b & 0xC0) == 0x80)
-            {
-                continue; // continuation byte: keep looking for its lead byte
-            }
-
-            var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-            return needed > back ? bytes.Length - back : bytes.Length;
-        }
-
-        return bytes.Length;
     }
 
     /// <summary>Windows-1252, unless its text looks like mojibake or holds control characters.</summary>
