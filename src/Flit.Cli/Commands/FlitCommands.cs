@@ -57,7 +57,7 @@ internal static class FlitCommands
             }
 
             var report = await RunReport.ReadAsync(store, RunPaths.Report(id, "json"), ct);
-            AnsiConsole.MarkupLineInterpolated($"Migration {id} ({report.Pair}, {report.Mode.ToLowerInvariant()} run, spec {report.SpecHash}), reconciled {report.At:u}:");
+            Console.Out.WriteLine(RunSummary.Plain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Migration {id} ({report.Pair}, {report.Mode.ToLowerInvariant()} run, spec {report.SpecHash}), reconciled {report.At:u}:")));
             RunSummary.Write(Console.Out, MigrationCommands.TerminalWidth(), "reconciled", report, new ReportFiles(
                 store.LocalPath(RunPaths.Report(id, "html")), store.LocalPath(RunPaths.Report(id, "csv")), store.LocalPath(RunPaths.Report(id, "json"))));
             return ExitCodes.Ok;

@@ -355,7 +355,7 @@ internal static class MigrationCommands
         var paths = result.Report!;
         var report = await RunReport.ReadAsync(host.Store, paths.JsonPath, ct);
         RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Store.LocalPath(paths.ReadablePath), host.Store.LocalPath(paths.CsvPath), host.Store.LocalPath(paths.JsonPath)));
-        AnsiConsole.MarkupLineInterpolated($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
+        Console.Out.WriteLine($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
         return result.Reconciliation!.Failed > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
     }
 }
