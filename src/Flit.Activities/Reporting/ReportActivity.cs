@@ -1,6 +1,5 @@
 using Flit.Activities.Loading;
 using Flit.Core.Ports;
-using Flit.Core.Records;
 using Flit.Core.Workflow;
 
 namespace Flit.Activities.Reporting;
@@ -34,18 +33,6 @@ public sealed class ReportActivity(IStagingStore store)
             .Where(f => f.Record.Fate is RecordFate.Failed or RecordFate.Skipped)
             .Select(f => new NotLoadedRecord(f.Batch.SourceObject, f.Record.SourceId, f.Record.File, f.Record.Line, f.Record.Fate, f.Record.Reason, f.Record.Kind, f.Record.Field))
             .ToList();
-        var notLoadedGroups = IssueGrouping.Group(notLoaded.Select(n => new ReportedIssue(
-            n.Fate == RecordFate.Failed ? IssueFates.Failed : IssueFates.Skipped,
-            n.SourceObject,
-            n.Kind ?? (n.Fate == RecordFate.Skipped ? IssueKinds.SkippedByRule : IssueGrouping.Unclassified),
-            n.Field,
-            n.SourceId,
-            n.File,
-            n.Line,
-            n.Reason ?? string.Empty)));
-        var warningGroups = IssueGrouping.Group(reconciliation.Warnings.Select(w => new ReportedIssue(
-            IssueFates.Warning, w.SourceObject, w.Kind ?? IssueGrouping.Unclassified, w.Field, w.SourceId, w.File, w.Line, w.Message)));
-
         return new RunReport(
             request.MigrationId,
             request.Pair,
@@ -57,7 +44,7 @@ public sealed class ReportActivity(IStagingStore store)
             notLoaded,
             reconciliation.Diff,
             reconciliation.Warnings,
-            notLoadedGroups,
-            warningGroups);
+            RunReport.GroupNotLoaded(notLoaded),
+            RunReport.GroupWarnings(reconciliation.Warnings));
     }
 }

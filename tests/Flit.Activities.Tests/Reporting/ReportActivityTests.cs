@@ -89,4 +89,24 @@ public sealed class ReportActivityTests
         Assert.StartsWith("<!DOCTYPE html>", await ReadAsync(result.ReadablePath), StringComparison.Ordinal);
         Assert.DoesNotContain(RunPaths.Report(Migration, "md"), _store.Paths);
     }
+
+    [Fact]
+    public async Task ReadAsync_ReportWrittenBeforeReportsHadGroups_GroupsItsLists()
+    {
+        const string before = """
+            {"migrationId":"m-1","pair":"oncourse-odoo","mode":"SAMPLE","specHash":"h","at":"2026-11-01T10:00:00+00:00",
+             "objects":[{"sourceObject":"note","targetModel":"mail.message","source":3,"created":1,"updated":0,"failed":2,"skipped":0}],
+             "presence":[],"diff":[],
+             "notLoaded":[{"sourceObject":"note","sourceId":"N1","file":"notes.csv","line":2,"fate":"failed","reason":"notes.csv, line 2: date: 'x' is not a date"},
+                          {"sourceObject":"note","sourceId":"N2","file":"notes.csv","line":3,"fate":"failed","reason":"notes.csv, line 3: date: 'y' is not a date"}],
+             "warnings":[{"sourceObject":"note","sourceId":"N3","file":"notes.csv","line":4,"message":"author left empty"}]}
+            """;
+        await _store.WriteTextAsync("old/report.json", before, CancellationToken.None);
+
+        var report = await RunReport.ReadAsync(_store, "old/report.json", CancellationToken.None);
+
+        var failed = Assert.Single(report.NotLoadedGroups);
+        Assert.Equal((IssueFates.Failed, "unclassified", "date: '…' is not a date", 2L), (failed.Fate, failed.Kind, failed.Pattern, failed.Count));
+        Assert.Equal("unclassified", Assert.Single(report.WarningGroups).Kind);
+    }
 }
