@@ -10,6 +10,17 @@ if [ -f eng/tools/package.json ] && [ ! -x eng/tools/node_modules/.bin/azurite ]
   (cd eng/tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm could not install the test tools (eng/tools)"; exit 1; }
 fi
 
+# Debian's Chromium for the report page's browser tests (tests/Flit.Cli.Tests): they fail, not skip, without it.
+if ! command -v chromium >/dev/null 2>&1; then
+  install_log="$(mktemp)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$install_log" 2>&1; then
+    tail -n 20 "$install_log"
+    echo "apt-get could not install chromium, which the report page tests need (as root: apt-get install chromium)"
+    exit 1
+  fi
+  rm -f "$install_log"
+fi
+
 log="$(mktemp)"
 dotnet build FlitFunctions.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test FlitFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"

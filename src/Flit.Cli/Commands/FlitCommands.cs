@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Flit.Activities;
+using Flit.Activities.Reporting;
 using Flit.Cli.Hosting;
 using Flit.Sources.Readers;
+using Flit.Storage.Local;
 using Spectre.Console;
 
 namespace Flit.Cli.Commands;
@@ -43,19 +45,21 @@ internal static class FlitCommands
     private static Command Report()
     {
         var migration = CommonOptions.Migration();
-        var command = new Command("report", "Print a migration's readable report (JSON and CSV sit beside it).") { migration };
+        var command = new Command("report", "Summarise a migration's report and say where it is (report.html to read, report.csv with every record not loaded and every warning, report.json).") { migration };
         command.SetAction((parse, ct) => Guarded(async () =>
         {
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var id = parse.GetValue(migration)!;
-            var path = Path.Combine(workspace.StagingRoot(id), RunPaths.Report(id, "md"));
-            if (!File.Exists(path))
+            var store = new FileStagingStore(workspace.StagingRoot(id));
+            if (!await store.ExistsAsync(RunPaths.Report(id, "json"), ct))
             {
                 throw new UserFacingException($"Migration '{id}' has no report yet: it is written after reconciliation (`flit status --migration {id}`).");
             }
 
-            Console.WriteLine(await File.ReadAllTextAsync(path, ct));
-            AnsiConsole.MarkupLineInterpolated($"[grey]{path}[/]");
+            var report = await RunReport.ReadAsync(store, RunPaths.Report(id, "json"), ct);
+            Console.Out.WriteLine(RunSummary.Plain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Migration {id} ({report.Pair}, {report.Mode.ToLowerInvariant()} run, spec {report.SpecHash}), reconciled {report.At:u}:")));
+            RunSummary.Write(Console.Out, MigrationCommands.TerminalWidth(), "reconciled", report, new ReportFiles(
+                store.LocalPath(RunPaths.Report(id, "html")), store.LocalPath(RunPaths.Report(id, "csv")), store.LocalPath(RunPaths.Report(id, "json"))));
             return ExitCodes.Ok;
         }));
         return command;

@@ -285,13 +285,6 @@ internal static class MigrationCommands
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
             AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
             var code = await ExecuteAsync(host, workspace, request, 4, ct);
-            var report = host.Store.LocalPath(RunPaths.Report(id, "md"));
-            if (File.Exists(report))
-            {
-                Console.WriteLine();
-                Console.WriteLine(await File.ReadAllTextAsync(report, ct));
-            }
-
             if (target == "rehearsal")
             {
                 AnsiConsole.MarkupLineInterpolated($"What was sent, per call: {workspace.DestinationFolder(id)}/sent");
@@ -300,6 +293,9 @@ internal static class MigrationCommands
         }));
         return command;
     }
+
+    /// <summary>The terminal's width, or null when the output goes to a file or a pipe (lines are kept whole there).</summary>
+    internal static int? TerminalWidth() => Console.IsOutputRedirected ? null : AnsiConsole.Profile.Width;
 
     /// <summary>Audit and propose need no destination: they run against the rehearsal one.</summary>
     private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string? encoding, CancellationToken ct)
@@ -356,9 +352,10 @@ internal static class MigrationCommands
             return ExitCodes.NotApproved;
         }
 
-        var r = result.Reconciliation!;
-        AnsiConsole.MarkupLineInterpolated($"[green]{result.Status}[/]: {r.Source:N0} records → {r.Created:N0} created, {r.Updated:N0} updated, {r.Failed:N0} failed, {r.Skipped:N0} skipped by rule; {r.DiffMismatches} differences in the field-level diff.");
-        AnsiConsole.MarkupLineInterpolated($"Report: {host.Store.LocalPath(result.Report!.ReadablePath)} (JSON and CSV beside it). Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
-        return r.Failed > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
+        var paths = result.Report!;
+        var report = await RunReport.ReadAsync(host.Store, paths.JsonPath, ct);
+        RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Store.LocalPath(paths.ReadablePath), host.Store.LocalPath(paths.CsvPath), host.Store.LocalPath(paths.JsonPath)));
+        Console.Out.WriteLine($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
+        return result.Reconciliation!.Failed > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
     }
 }

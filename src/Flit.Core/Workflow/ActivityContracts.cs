@@ -76,7 +76,7 @@ public sealed record BatchResult(string BatchId, int Created, int Updated, int F
 /// <summary>Reconciliation counts and where the diff and report are.</summary>
 public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches, long Unchanged = 0);
 
-/// <summary>Where the final reports are.</summary>
+/// <summary>Where the final reports are: everything as JSON, the full list of issues as CSV, and the readable page (HTML).</summary>
 public sealed record ReportResult(string JsonPath, string CsvPath, string ReadablePath);
 
 /// <summary>The workflow's outcome.</summary>
