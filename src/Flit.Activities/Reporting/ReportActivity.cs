@@ -40,12 +40,12 @@ public sealed class ReportActivity(IStagingStore store)
             reconciliation.SpecHash,
             reconciliation.At,
             reconciliation.Objects,
-            reconciliation.Sources,
             reconciliation.Presence,
             notLoaded,
             reconciliation.Diff,
             reconciliation.Warnings,
             RunReport.GroupNotLoaded(notLoaded),
-            RunReport.GroupWarnings(reconciliation.Warnings));
+            RunReport.GroupWarnings(reconciliation.Warnings),
+            reconciliation.Sources);
     }
 }

@@ -31,6 +31,7 @@ internal static class ReportPage
             .Append("<style>").Append(ReportStyle.Css).Append("</style>\n</head>\n<body>\n");
         Header(page, report);
         Counts(page, report);
+        Accounting(page, report.Sources);
         Groups(page, "not-loaded", "Not loaded", report.NotLoadedGroups, "Every record read was loaded.");
         Groups(page, "warnings", "Warnings", report.WarningGroups, "No warnings.");
         Diff(page, report.Diff);
@@ -67,6 +68,25 @@ internal static class ReportPage
             page.Append(Culture, $"<tr><td>{HtmlEncode(c.SourceObject)}</td><td><code>{HtmlEncode(c.TargetModel)}</code></td><td class=\"n\">{c.Source:N0}</td>")
                 .Append(Culture, $"<td class=\"n\">{c.Created:N0}</td><td class=\"n\">{c.Updated:N0}</td><td class=\"n\">{c.Unchanged:N0}</td>")
                 .Append(Culture, $"<td class=\"n\">{c.Failed:N0}</td><td class=\"n\">{c.Skipped:N0}</td><td class=\"n\">{found:N0}</td></tr>\n");
+        }
+
+        page.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /// <summary>Every row of every file of the export, whichever entries loaded it: what the audit's inventory counted.</summary>
+    private static void Accounting(StringBuilder page, IReadOnlyList<SourceAccounting>? sources)
+    {
+        if (sources is not { Count: > 0 })
+        {
+            return;
+        }
+
+        page.Append("<section id=\"accounting\">\n<h2>Every row of the export</h2>\n<table>\n<thead><tr><th>export object</th><th class=\"n\">rows</th><th class=\"n\">created</th><th class=\"n\">updated</th>")
+            .Append("<th class=\"n\">unchanged</th><th class=\"n\">failed</th><th class=\"n\">skipped</th><th class=\"n\">records computed from them</th></tr></thead>\n<tbody>\n");
+        foreach (var s in sources)
+        {
+            page.Append(Culture, $"<tr><td>{HtmlEncode(s.LayoutObject)}</td><td class=\"n\">{s.Rows:N0}</td><td class=\"n\">{s.Created:N0}</td><td class=\"n\">{s.Updated:N0}</td>")
+                .Append(Culture, $"<td class=\"n\">{s.Unchanged:N0}</td><td class=\"n\">{s.Failed:N0}</td><td class=\"n\">{s.Skipped:N0}</td><td class=\"n\">{s.Derived:N0}</td></tr>\n");
         }
 
         page.Append("</tbody>\n</table>\n</section>\n");

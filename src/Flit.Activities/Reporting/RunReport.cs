@@ -24,7 +24,8 @@ public sealed record RunReport(
     IReadOnlyList<FieldDifference> Diff,
     IReadOnlyList<RecordWarning> Warnings,
     IReadOnlyList<IssueGroup> NotLoadedGroups,
-    IReadOnlyList<IssueGroup> WarningGroups)
+    IReadOnlyList<IssueGroup> WarningGroups,
+    IReadOnlyList<SourceAccounting>? Sources = null)
 {
     /// <summary>Differences the reconciliation found: sampled fields that differ, and loaded records the destination
     /// does not hold.</summary>
