@@ -20,4 +20,8 @@ public static class ExitCodes
     /// <summary>The input cannot be used as it is: an empty export folder or one with no file of the pair's layout, a file
     /// without its key column, a corrupt file, an undecidable encoding, bad configuration.</summary>
     public const int BadInput = 5;
+
+    /// <summary>The run stopped before loading anything because owners match no destination user and no fallback owner
+    /// is set (or the fallback is no user): the message lists them and says what to do. Nothing was written.</summary>
+    public const int OwnersUnmatched = 6;
 }

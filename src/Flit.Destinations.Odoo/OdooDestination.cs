@@ -47,6 +47,10 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         return new DestinationSchema(result);
     }
 
+    public async Task<IReadOnlyCollection<string>?> ListUserEmailsAsync(CancellationToken cancellationToken) =>
+        [.. (await client.ExecuteKwAsync("res.users", "search_read", [new List<object?>(), new List<object?> { "email" }], null, cancellationToken) as List<object?> ?? [])
+            .OfType<IReadOnlyDictionary<string, object?>>().Select(u => u.GetValueOrDefault("email")).OfType<string>().Where(e => e.Length > 0)];
+
     public async Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -89,6 +89,14 @@ public sealed class RehearsalDestination : IDestination
         return new DestinationSchema(result);
     }
 
+    /// <summary>The users the rehearsal was given; none given means they are not known (null), not that there are none.</summary>
+    public Task<IReadOnlyCollection<string>?> ListUserEmailsAsync(CancellationToken cancellationToken) =>
+        LockedAsync(async () =>
+        {
+            var users = await QueryAsync("SELECT email FROM users", r => r.GetString(0), cancellationToken);
+            return users.Count == 0 ? null : (IReadOnlyCollection<string>?)users;
+        }, cancellationToken);
+
     public async Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);

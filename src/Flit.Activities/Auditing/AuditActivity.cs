@@ -1,6 +1,7 @@
 using System.Text;
 using Flit.Activities.Planning;
 using Flit.Core.Audit;
+using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
@@ -15,13 +16,16 @@ namespace Flit.Activities.Auditing;
 /// <param name="store">Where the audit is written.</param>
 /// <param name="exports">The run's staged exports.</param>
 /// <param name="exportFile">Full path of a file of a run's staged exports (migration id and relative path in), for attachment checks.</param>
-public sealed class AuditActivity(IStagingStore store, IStagedExports exports, Func<string, string, string> exportFile)
+/// <param name="destination">The destination, when known: its users are what every owner must match, listed before
+/// anything moves.</param>
+public sealed class AuditActivity(IStagingStore store, IStagedExports exports, Func<string, string, string> exportFile, IDestination? destination = null)
 {
     public async Task<AuditResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var request = input.Request;
-        var report = Audit(request, cancellationToken);
+        var users = destination is null ? null : await destination.ListUserEmailsAsync(cancellationToken);
+        var report = Audit(request, cancellationToken, users);
         await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "json"), AuditWriter.ToJson(report), cancellationToken);
         await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "md"), AuditWriter.ToMarkdown(report), cancellationToken);
         await store.WriteJsonAsync(RunPaths.DateOrders(request.MigrationId), report.DateOrders ?? [], cancellationToken);
@@ -34,7 +38,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
     }
 
     /// <summary>The audit itself (also used by <c>flit audit</c> without a workflow).</summary>
-    public AuditReport Audit(MigrationRequest request, CancellationToken cancellationToken)
+    public AuditReport Audit(MigrationRequest request, CancellationToken cancellationToken, IReadOnlyCollection<string>? destinationUsers = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var spec = MappingSpecLoader.LoadShipped(request.Pair);
@@ -42,6 +46,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         var builder = new AuditBuilder(layout, spec, new AuditOptions
         {
             DateConvention = DateConventions.Of(layout),
+            DestinationUserEmails = destinationUsers?.Select(e => e.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase),
             FileSize = path => File.Exists(exportFile(request.MigrationId, path)) ? new FileInfo(exportFile(request.MigrationId, path)).Length : null,
             ReadText = path => File.Exists(exportFile(request.MigrationId, path)) ? File.ReadAllText(exportFile(request.MigrationId, path)) : null,
         });

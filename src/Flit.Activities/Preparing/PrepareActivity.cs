@@ -55,6 +55,14 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
             }
         }
 
+        // Owners are checked before anything is created: a run whose owners have no destination user stops here with
+        // the list, instead of failing most of its records one at a time after loading the rest.
+        var owned = owners.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (await BlockedAsync(request, owned, cancellationToken) is { } blocked)
+        {
+            return blocked;
+        }
+
         var customFields = spec.Migrated
             .SelectMany(o => o.Fields.Where(f => f.Custom is not null).Select(f => new CustomFieldPlan(o.Target!, f.To, f.Custom!.Type, f.Custom.Label, f.Custom.Selection))
                 .Concat(CustomTableColumns(o)))
@@ -62,11 +70,41 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
             .OrderBy(f => f.Model, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var outcome = await destination.PrepareAsync(
-            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], [.. owners.Order(StringComparer.OrdinalIgnoreCase)], request.FallbackOwnerEmail, mapping.ExternalIdModule, request.OwnerTag, [.. authors.Order(StringComparer.OrdinalIgnoreCase)]),
+            new PreparePlan(customFields, [.. named.OrderBy(n => n.Model, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)], owned, request.FallbackOwnerEmail, mapping.ExternalIdModule, request.OwnerTag, [.. authors.Order(StringComparer.OrdinalIgnoreCase)]),
             cancellationToken);
         await store.WriteJsonAsync(RunPaths.Lookups(request.MigrationId), outcome, cancellationToken);
 
-        return new PrepareResult(RunPaths.Lookups(request.MigrationId), outcome.CreatedCustomFields.Count, outcome.UnmatchedOwners.Count, 0);
+        return new PrepareResult(RunPaths.Lookups(request.MigrationId), outcome.CreatedCustomFields.Count, outcome.UnmatchedOwners.Count, 0,
+            outcome.FallbackOwnerProblem, [.. outcome.UnmatchedOwners.Take(MaxListed)]);
+    }
+
+    /// <summary>Owners listed in a blocked run's reason and result (the count is always exact).</summary>
+    private const int MaxListed = 200;
+
+    private async Task<PrepareResult?> BlockedAsync(MigrationRequest request, IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    {
+        if (await destination.ListUserEmailsAsync(cancellationToken) is not { } users)
+        {
+            return null;
+        }
+
+        var known = users.Select(PrepareOutcome.UserKey).ToHashSet(StringComparer.Ordinal);
+        var lookups = RunPaths.Lookups(request.MigrationId);
+        if (request.FallbackOwnerEmail is { } fallback && !known.Contains(PrepareOutcome.UserKey(fallback)))
+        {
+            return new PrepareResult(lookups, 0, 0, 0, $"The fallback owner '{fallback}' is not a user of the {destination.Kind} destination: give the e-mail of an existing user (or create that user first). Nothing was written.");
+        }
+
+        var unmatched = owners.Where(o => !known.Contains(PrepareOutcome.UserKey(o))).ToList();
+        if (unmatched.Count == 0 || request.FallbackOwnerEmail is not null)
+        {
+            return null;
+        }
+
+        var listed = string.Join(", ", unmatched.Take(20)) + (unmatched.Count > 20 ? $" and {unmatched.Count - 20} more" : string.Empty);
+        return new PrepareResult(lookups, 0, unmatched.Count, 0,
+            $"{unmatched.Count} owner(s) match no user of the {destination.Kind} destination and no fallback owner is set: {listed}. Create these users (same e-mail) in the destination, or run again with --fallback-owner <e-mail of a destination user>. Nothing was written.",
+            [.. unmatched.Take(MaxListed)]);
     }
 
     /// <summary>

@@ -57,13 +57,14 @@ internal static class MigrationCommands
         var pair = CommonOptions.Pair();
         var exports = CommonOptions.Exports();
         var encoding = CommonOptions.Encoding();
-        var command = new Command("audit", "Audit an export: inventory, findings, custom-field plan, disclosures, rebuild packages.") { migration, pair, exports, encoding };
+        var command = new Command("audit", "Audit an export: inventory, findings, custom-field plan, disclosures, rebuild packages. Given the destination (--target, or --destination-users for a rehearsal), every owner without a destination user is listed.") { migration, pair, exports, encoding, Target, Users };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
-            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct);
+            var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
+            await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct, parse.GetValue(Target)!, users);
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
-            var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile).RunAsync(input, ct);
+            var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
             var report = AuditWriter.FromJson(await File.ReadAllTextAsync(host.Store.LocalPath(result.ReportPath), ct));
             var table = new Table().AddColumns("severity", "finding", "records");
             foreach (var f in report.Findings)
@@ -277,7 +278,7 @@ internal static class MigrationCommands
             await host.UploadAsync(exportsFolder, ct);
             var input = await StageAsync(host, null, ct);
 
-            var audit = await new AuditActivity(host.Store, host.Exports, host.ExportFile).RunAsync(input, ct);
+            var audit = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Store.LocalPath(RunPaths.Audit(id, "md"))}");
             var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Store.LocalPath(proposal.ReviewPath)}");
@@ -298,11 +299,11 @@ internal static class MigrationCommands
     internal static int? TerminalWidth() => Console.IsOutputRedirected ? null : AnsiConsole.Profile.Width;
 
     /// <summary>Audit and propose need no destination: they run against the rehearsal one.</summary>
-    private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string? encoding, CancellationToken ct)
+    private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string? encoding, CancellationToken ct, string target = "rehearsal", IReadOnlyList<string>? users = null)
     {
         var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
         var request = new MigrationRequest(id, parse.GetValue(Tenant) ?? "client", pair, $"drop/client/{id}", RunMode.Sample, Encoding: encoding);
-        return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, "rehearsal", []), TimeProvider.System, ct);
+        return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, target, users ?? []), TimeProvider.System, ct);
     }
 
     /// <summary>
@@ -350,6 +351,12 @@ internal static class MigrationCommands
         {
             AnsiConsole.MarkupLineInterpolated($"[red]Not approved: nothing was written.[/] {result.Reason}");
             return ExitCodes.NotApproved;
+        }
+
+        if (result.Status == "blocked")
+        {
+            await Console.Error.WriteLineAsync($"Stopped before loading: {result.Reason}");
+            return ExitCodes.OwnersUnmatched;
         }
 
         var paths = result.Report!;

@@ -132,6 +132,8 @@ public sealed class LocalMigrationHost : IAsyncDisposable
 
         public Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken) => inner.DescribeAsync(models, cancellationToken);
 
+        public Task<IReadOnlyCollection<string>?> ListUserEmailsAsync(CancellationToken cancellationToken) => inner.ListUserEmailsAsync(cancellationToken);
+
         public Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken) => inner.PrepareAsync(plan, cancellationToken);
 
         public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.SnapshotAsync(model, batch, cancellationToken);
@@ -190,7 +192,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         object output = name switch
         {
             ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
-            ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile).RunAsync(input, cancellationToken),
+            ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile, _destination).RunAsync(input, cancellationToken),
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
             ActivityNames.CheckApproval => await new CheckApprovalActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),

@@ -12,6 +12,10 @@ public interface IDestination : IAsyncDisposable
     /// <summary>Fields the destination has for the given models, so mappings adapt to the server.</summary>
     Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken);
 
+    /// <summary>The e-mails of the destination's users (active ones), which owners are matched by; null when the
+    /// destination does not know them (a rehearsal given no users).</summary>
+    Task<IReadOnlyCollection<string>?> ListUserEmailsAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates what the approved plan needs before data: custom fields, stages, teams, tags; resolves owners.</summary>
     Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken);
 

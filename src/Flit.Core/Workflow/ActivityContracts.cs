@@ -37,7 +37,14 @@ public sealed record ApprovalCheck(bool Approved, string SpecHash, string? Appro
 public sealed record ApprovalEvent(string SpecHash, string ApprovedBy, DateTimeOffset ApprovedAt);
 
 /// <summary>What prepare did: custom fields, named records, owners, snapshots.</summary>
-public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, int UnmatchedOwners, int Snapshots);
+/// <param name="LookupsPath">The staged lookups the load reads.</param>
+/// <param name="CustomFieldsCreated">Custom fields created now.</param>
+/// <param name="UnmatchedOwners">Owners that match no destination user.</param>
+/// <param name="Snapshots">Pre-images stored (they are taken per batch, before each write).</param>
+/// <param name="Blocked">Why the run must stop before loading anything (owners without a destination user and no
+/// fallback, a fallback that is no user): what is wrong and what to do.</param>
+/// <param name="UnmatchedOwnerEmails">The owners that match no destination user (up to a few hundred listed).</param>
+public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, int UnmatchedOwners, int Snapshots, string? Blocked = null, IReadOnlyList<string>? UnmatchedOwnerEmails = null);
 
 /// <summary>One batch to load: small (a staged batch file reference and counts).</summary>
 /// <param name="BatchId">Deterministic id (phase, object, bucket, part).</param>

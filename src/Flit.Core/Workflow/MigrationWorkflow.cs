@@ -34,7 +34,14 @@ public static class MigrationWorkflow
 
         var approved = input with { SpecHash = proposal.SpecHash };
         context.SetCustomStatus(new MigrationStatus("preparing", null, 0, 0, null));
-        await context.CallActivityAsync<PrepareResult>(ActivityNames.Prepare, approved);
+        var prepared = await context.CallActivityAsync<PrepareResult>(ActivityNames.Prepare, approved);
+        if (prepared.Blocked is { } blocked)
+        {
+            // Nothing has been written: better to stop here than to fail most of a large run one record at a time.
+            context.SetCustomStatus(new MigrationStatus("blocked", null, 0, 0, blocked));
+            return new MigrationOutcome(request.MigrationId, "blocked", blocked, null, null);
+        }
+
 
         var plan = await context.CallActivityAsync<LoadPlan>(ActivityNames.Partition, approved);
         await LoadPhasesAsync(context, approved, plan, "loading");

@@ -52,7 +52,7 @@ public sealed class ReportActivityTests
 
         var json = JsonNode.Parse(await ReadAsync(result.JsonPath))!.AsObject();
         Assert.Equal(
-            ["migrationId", "pair", "mode", "specHash", "at", "objects", "presence", "notLoaded", "diff", "warnings", "notLoadedGroups", "warningGroups", "mismatches"],
+            ["migrationId", "pair", "mode", "specHash", "at", "objects", "presence", "notLoaded", "diff", "warnings", "notLoadedGroups", "warningGroups", "sources", "mismatches"],
             json.Select(p => p.Key));
         Assert.Equal(3, json["notLoaded"]!.AsArray().Count);
         Assert.Equal("date", json["notLoaded"]![0]!["field"]!.GetValue<string>());
