@@ -153,6 +153,67 @@ public sealed partial class HandWrittenExportTests : IAsyncLifetime
         Assert.Contains(warnings, w => w!["kind"]!.GetValue<string>() == "file-problem" && w["sourceId"]!.GetValue<string>() == "1202");
     }
 
+    [Fact]
+    public async Task CaseManager_HandWrittenExport_AccountsForEveryRow_CaseContactsAndLoggedCallsAsNotes_RepeatedIdLoadedOnce()
+    {
+        var run = await MigrateAsync("casemanager", "casemanager-odoo", "priya@lawfirm.example", "tom@lawfirm.example");
+
+        Assert.True(run.ExitCode is 0 or 4, run.Output);
+        AssertEveryRowAccountedFor(run);
+        var partners = run.Records("res.partner").ToList();
+        Single(partners, "email", "dan.brown@mail.example");
+        Assert.DoesNotContain(partners, p => p["email"]?.ToString() == "daniel.brown@mail.example");
+        Assert.Contains(run.Reconciliation["sources"]!.AsArray(), s => s!["layoutObject"]!.GetValue<string>() == "contact" && s["skipped"]!.GetValue<long>() == 1);
+
+        // A logged call is a comment with the note subtype, an e-mail an e-mail; every case contact is a note on its case.
+        var note = run.Records("mail.message.subtype").Single(t => t["name"]?.ToString() == "Note")["id"]!.ToString();
+        var messages = run.Records("mail.message").ToList();
+        Assert.Equal(note, Single(messages, "subject", "Intake call")["subtype_id"]?.ToString());
+        Assert.Equal("comment", Single(messages, "subject", "Intake call")["message_type"]?.ToString());
+        Assert.Equal("email", Single(messages, "subject", "Documents requested")["message_type"]?.ToString());
+        Assert.Equal(4, messages.Count(m => m["body"]?.ToString()?.Contains("Case contact:", StringComparison.Ordinal) == true));
+
+        // The closed case keeps CaseManager's close date (28 February, midnight in Sydney), not the time of the load.
+        Assert.Contains(run.Records("crm.lead"), l => l["date_closed"]?.ToString() == "2024-02-27 13:00:00");
+        var contract = Single(run.Records("ir.attachment"), "name", "contract.pdf");
+        Assert.Equal("application/pdf", contract["mimetype"]?.ToString());
+    }
+
+    [Fact]
+    public async Task Oncourse_HandWrittenExport_AccountsForEveryRow_MergedStagesAndCompaniesFromOrganisations()
+    {
+        var run = await MigrateAsync("oncourse", "oncourse-odoo", "ann@acme.co.uk", "raj@acme.co.uk");
+
+        Assert.True(run.ExitCode is 0 or 4, run.Output);
+        AssertEveryRowAccountedFor(run);
+        var sources = run.Reconciliation["sources"]!.AsArray().ToDictionary(s => s!["layoutObject"]!.GetValue<string>(), s => s!);
+        Assert.Equal(1, sources["pipeline_stage"]!["skipped"]!.GetValue<long>());
+        Assert.Equal(2, sources["user"]!["skipped"]!.GetValue<long>());
+        // Acme Ltd and ACME Limited are one company, computed from the contacts and counted apart from them.
+        Assert.Equal(1, sources["contact"]!["derived"]!.GetValue<long>());
+        Assert.Single(run.Records("res.partner"), p => p["is_company"]?.GetValue<bool>() == true && p["name"]?.ToString()?.StartsWith("Acme", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.Equal(3, run.Records("mail.message").Count(m => m["message_type"]?.ToString() == "comment"));
+    }
+
+    [Fact]
+    public async Task Actimo_HandWrittenExport_AccountsForEveryRow_MessagesPerRecipient_MembershipsAndTrainingAsNotes()
+    {
+        var run = await MigrateAsync("actimo", "actimo-odoo", "mette@nordicretail.example", "lars@nordicretail.example");
+
+        Assert.True(run.ExitCode is 0 or 4, run.Output);
+        AssertEveryRowAccountedFor(run);
+        var findings = run.Audit["findings"]!.AsArray().Select(f => f!["kind"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("duplicate-source-id", findings);
+        var sources = run.Reconciliation["sources"]!.AsArray().ToDictionary(s => s!["layoutObject"]!.GetValue<string>(), s => s!);
+        Assert.Equal(3, sources["message"]!["created"]!.GetValue<long>());
+        Assert.Equal(1, sources["survey_response"]!["skipped"]!.GetValue<long>());
+        Assert.Equal(4, sources["membership"]!["created"]!.GetValue<long>());
+        Assert.Equal(2, sources["training_enrollment"]!["created"]!.GetValue<long>());
+        var messages = run.Records("mail.message").ToList();
+        Assert.Equal(2, messages.Count(m => m["body"]?.ToString()?.Contains("Q4 goals", StringComparison.Ordinal) == true));
+        Assert.Contains(messages, m => m["body"]?.ToString()?.Contains("Customer service basics", StringComparison.Ordinal) == true);
+    }
+
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
     private static partial Regex SpecHash();
 }
