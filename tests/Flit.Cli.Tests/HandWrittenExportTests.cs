@@ -214,6 +214,38 @@ public sealed partial class HandWrittenExportTests : IAsyncLifetime
         Assert.Contains(messages, m => m["body"]?.ToString()?.Contains("Customer service basics", StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public async Task Run_OwnersWithoutADestinationUser_StopsBeforeWritingAnything_ListsThemAndSaysWhatToDo()
+    {
+        var exports = Path.Combine(_root, "arkcase");
+        CopyFolder(Path.Combine(AppContext.BaseDirectory, "Exports", "arkcase"), exports);
+        _odoo = await OdooSandbox.StartAsync(new OdooSandboxOptions
+        {
+            Users = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator"), new SandboxUser("ann", "pw", "ann@agency.example", "Ann")],
+        }, CancellationToken.None);
+        var before = _odoo.Dump();
+        var flit = new FlitProcess(_root, Environment);
+        var target = $"odoo://admin@127.0.0.1:{_odoo.BaseAddress.Port}/sandbox";
+
+        var (auditCode, audit) = await flit.RunAsync("audit", "-m", "owners", "--pair", "arkcase-odoo", "--exports", exports, "--target", target);
+        var (code, output) = await flit.RunAsync("propose", "-m", "owners", "--pair", "arkcase-odoo", "--exports", exports);
+        (code, output) = await flit.RunAsync("approve", "-m", "owners", "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
+        Assert.True(code == 0, output);
+        (code, output) = await flit.RunAsync("run", "-m", "owners", "--pair", "arkcase-odoo", "--exports", exports, "--mode", "full", "--target", target);
+        var (fallbackCode, fallback) = await flit.RunAsync("run", "-m", "owners", "--pair", "arkcase-odoo", "--exports", exports, "--mode", "full", "--target", target, "--fallback-owner", "nobody@agency.example");
+
+        Assert.Equal(0, auditCode);
+        Assert.Contains("match no destination user", audit, StringComparison.Ordinal);
+        Assert.True(code == 6, output);
+        Assert.Contains("bob@agency.example", output, StringComparison.Ordinal);
+        Assert.Contains("--fallback-owner", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.True(fallbackCode == 6, fallback);
+        Assert.Contains("The fallback owner 'nobody@agency.example' is not a user", fallback, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", fallback, StringComparison.Ordinal);
+        Assert.Equal(before, _odoo.Dump());
+    }
+
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
     private static partial Regex SpecHash();
 }
