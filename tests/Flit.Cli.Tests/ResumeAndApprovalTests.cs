@@ -38,8 +38,15 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         return (flit, Path.Combine(folder, ".flit", "migrations", "m1"), exports);
     }
 
-    private static string[] RunArgs(string exports, string target = "rehearsal") =>
-        ["run", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--parallel", "1", "--batch-size", "50", "--destination-users", Path.Combine(exports, "users.txt"), "--target", target];
+    /// <summary>A full run; the generated export's owners without a destination user go to its first user (without a
+    /// fallback the run would stop before loading, as it must).</summary>
+    private static string[] RunArgs(string exports, string target = "rehearsal")
+    {
+        var users = Path.Combine(exports, "users.txt");
+        var fallback = File.Exists(users) ? File.ReadLines(users).FirstOrDefault(l => l.Contains('@', StringComparison.Ordinal)) : null;
+        return ["run", "-m", "m1", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--parallel", "1", "--batch-size", "50", "--destination-users", users, "--target", target,
+            .. fallback is null ? Array.Empty<string>() : ["--fallback-owner", fallback]];
+    }
 
     /// <summary>Everything the destination holds, and the run's counts.</summary>
     private static async Task<string> StateAsync(string migrationFolder)

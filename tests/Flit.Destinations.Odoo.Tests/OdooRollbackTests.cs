@@ -3,6 +3,7 @@ using Flit.Core.Destinations;
 using Flit.Core.Records;
 using Flit.Destinations.Odoo.Rpc;
 using Flit.Sandbox.Odoo;
+using Flit.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Flit.Destinations.Odoo.Tests;
@@ -28,8 +29,7 @@ public sealed class OdooRollbackTests : IAsyncLifetime
 
     private async Task<(OdooClient Client, OdooDestination Destination)> ConnectAsync(OdooProtocol protocol)
     {
-        var client = new OdooClient(new OdooClientOptions { Url = _sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", ApiKey = "admin-api-key", Protocol = protocol });
-        await client.ConnectAsync(CancellationToken.None);
+        var client = await SandboxConnection.ConnectAsync(_sandbox, protocol);
         return (client, new OdooDestination(client));
     }
 

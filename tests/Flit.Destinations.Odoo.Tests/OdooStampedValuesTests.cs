@@ -1,7 +1,7 @@
 using Flit.Core.Destinations;
 using Flit.Core.Records;
-using Flit.Destinations.Odoo.Rpc;
 using Flit.Sandbox.Odoo;
+using Flit.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Flit.Destinations.Odoo.Tests;
@@ -19,9 +19,7 @@ public sealed class OdooStampedValuesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Time = _time }, CancellationToken.None);
-        var client = new OdooClient(new OdooClientOptions { Url = _sandbox.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin", Protocol = OdooProtocol.XmlRpc });
-        await client.ConnectAsync(CancellationToken.None);
-        _destination = new OdooDestination(client);
+        _destination = new OdooDestination(await SandboxConnection.ConnectAsync(_sandbox));
     }
 
     public async Task DisposeAsync()
