@@ -19,6 +19,7 @@ public sealed partial class OdooDestination
         int deleted = 0, restored = 0;
         var conflicts = new List<string>();
         var failures = new List<string>();
+        var leftAlone = new List<string>();
         var modules = items.Select(i => Split(i.ExternalId).Module).Distinct(StringComparer.Ordinal).ToList();
         var ownFields = await OwnCustomFieldsAsync(modules, request.OwnerTag, cancellationToken);
         var restoredIds = new Dictionary<string, List<long>>(StringComparer.Ordinal);
@@ -59,6 +60,7 @@ public sealed partial class OdooDestination
                         > item.WrittenAt.UtcDateTime.AddTicks(-(item.WrittenAt.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)))
                 {
                     conflicts.Add($"{model} {item.DestinationId} ({item.ExternalId}) was changed in Odoo at {writeDate} UTC, after the migration wrote it at {item.WrittenAt:u}: left as it is (use --force to undo anyway).");
+                    leftAlone.Add(item.ExternalId);
                     continue;
                 }
 
@@ -77,6 +79,7 @@ public sealed partial class OdooDestination
                 catch (OdooException e)
                 {
                     failures.Add($"{model} {item.DestinationId}: {e.Message}");
+                    leftAlone.Add(item.ExternalId);
                 }
             }
 
@@ -90,7 +93,7 @@ public sealed partial class OdooDestination
 
         deleted += await DeletePreparedRecordsAsync(modules, request.OwnerTag, [.. items.Select(i => i.Model).Distinct(StringComparer.Ordinal)], conflicts, cancellationToken);
         var droppedFields = await DropCustomFieldsAsync(ownFields, restoredIds, conflicts, cancellationToken);
-        return new RollbackOutcome(deleted, restored, conflicts, failures, droppedFields);
+        return new RollbackOutcome(deleted, restored, conflicts, failures, droppedFields, leftAlone);
     }
 
     /// <summary>

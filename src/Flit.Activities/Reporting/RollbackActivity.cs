@@ -70,7 +70,9 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
         }
 
         var outcome = await destination.RollbackAsync(new RollbackRequest(items, force, request.OwnerTag), cancellationToken);
-        var undone = entries.Where(e => !outcome.Conflicts.Any(c => c.Contains(e.ExternalId, StringComparison.Ordinal))).Select(e => (e.ObjectType, e.SourceId)).ToList();
+        // What the destination left as it is stays the migration's: a later rollback (forced, say) can still undo it.
+        var leftAlone = (outcome.LeftAlone ?? []).ToHashSet(StringComparer.Ordinal);
+        var undone = entries.Where(e => !leftAlone.Contains(e.ExternalId)).Select(e => (e.ObjectType, e.SourceId)).ToList();
         await idMap.RemoveAsync(migrationId, undone, cancellationToken);
         var report = new RollbackReport(migrationId, time.GetUtcNow(), force, outcome.Deleted, outcome.Restored, outcome.Conflicts, outcome.Failures, outcome.DroppedFields);
         await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);

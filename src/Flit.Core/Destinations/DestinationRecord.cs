@@ -119,4 +119,5 @@ public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool For
 /// <param name="Conflicts">What was left alone, and why.</param>
 /// <param name="Failures">What the destination refused to undo, with its message.</param>
 /// <param name="DroppedFields">Custom fields the migration had created, removed once none of its records needed them.</param>
-public sealed record RollbackOutcome(int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields = 0);
+/// <param name="LeftAlone">External ids of the records left as they are (conflicts, failures): the migration keeps them.</param>
+public sealed record RollbackOutcome(int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields = 0, IReadOnlyList<string>? LeftAlone = null);
