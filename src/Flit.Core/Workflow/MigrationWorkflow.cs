@@ -43,6 +43,7 @@ public static class MigrationWorkflow
         }
 
 
+        context.SetCustomStatus(new MigrationStatus("partitioning", null, 0, 0, null));
         var plan = await context.CallActivityAsync<LoadPlan>(ActivityNames.Partition, approved);
         await LoadPhasesAsync(context, approved, plan, "loading");
 
@@ -52,6 +53,7 @@ public static class MigrationWorkflow
 
         context.SetCustomStatus(new MigrationStatus("reconciling", null, 0, 0, null));
         var reconciliation = await context.CallActivityAsync<ReconcileResult>(ActivityNames.Reconcile, approved);
+        context.SetCustomStatus(new MigrationStatus("reporting", null, 0, 0, null));
         var report = await context.CallActivityAsync<ReportResult>(ActivityNames.Report, approved);
 
         if (request.Mode == RunMode.Sample)

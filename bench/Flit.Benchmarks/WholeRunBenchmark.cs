@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Flit.Samples;
+
+/// <summary>
+/// A whole migration, as a person runs it: a generated Oncourse export with every object and attachment files, then
+/// <c>flit propose</c>, <c>approve</c> and <c>run --mode full</c>, the run in its own process. The process's resident
+/// memory is sampled from outside (/proc), with the stage the run reports (its status.json), so each stage gets its
+/// seconds, records per second and peak resident memory.
+/// </summary>
+internal static partial class WholeRunBenchmark
+{
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    /// <param name="rows">Source rows wanted (all objects together); contacts are about a third of them.</param>
+    /// <param name="target">rehearsal, or an odoo:// target (the sandbox started by the caller).</param>
+    public static async Task<int> RunAsync(IReadOnlyList<int> rows, string target)
+    {
+        var work = Directory.CreateTempSubdirectory("flit-wholerun-").FullName;
+        try
+        {
+            Console.WriteLine($"whole run, Oncourse CRM → {target}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; memory sampled from outside every 50 ms");
+            double? baseline = null;
+            foreach (var size in rows)
+            {
+                var result = await MeasureAsync(work, size, target);
+                baseline ??= result.Seconds / result.Rows;
+                Console.WriteLine(result.Describe(baseline.Value));
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        return 0;
+    }
+
+    private sealed record StageFigures(string Stage, double Seconds, long PeakBytes);
+
+    private sealed record Result(long Rows, double Seconds, long PeakBytes, IReadOnlyList<StageFigures> Stages, string Summary)
+    {
+        public string Describe(double baselinePerRow)
+        {
+            var lines = new List<string>
+            {
+                string.Create(Culture, $"{Rows:N0} source rows: {Seconds:0.0} s, {Rows / Seconds:N0} rows/s end to end, peak {PeakBytes / 1048576.0:0} MB resident, {Seconds / Rows / baselinePerRow:0.00}× the per-row cost of the first size"),
+                "  stage            seconds   rows/s      peak MB",
+            };
+            lines.AddRange(Stages.Select(s => string.Create(Culture, $"  {s.Stage,-16} {s.Seconds,7:0.0}  {Rows / Math.Max(s.Seconds, 0.001),9:N0}  {s.PeakBytes / 1048576.0,9:0}")));
+            lines.Add("  " + Summary);
+            return string.Join(Environment.NewLine, lines);
+        }
+    }
+
+    private static async Task<Result> MeasureAsync(string work, int rows, string target)
+    {
+        // Oncourse generates ~3.25 rows (contacts, leads, deals, notes, tasks, attachments…) per contact.
+        var contacts = Math.Max(100, (int)(rows / 3.25));
+        var exports = Path.Combine(work, $"exports-{rows}");
+        var manifest = SampleGenerator.Generate("oncourse", exports, contacts, 7, SampleOptions.Default with { LargeAttachmentBytes = 256 * 1024 });
+        await File.WriteAllLinesAsync(Path.Combine(exports, "users.txt"), manifest.DestinationUsers);
+        var total = manifest.Objects.Values.Sum();
+        var folder = Directory.CreateDirectory(Path.Combine(work, $"run-{rows}")).FullName;
+        var migration = $"bench{rows}";
+        var (code, output) = await FlitAsync(folder, "propose", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports);
+        if (code != 0)
+        {
+            throw new InvalidOperationException(output);
+        }
+
+        (code, output) = await FlitAsync(folder, "approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "bench@flitstack.io");
+        if (code != 0)
+        {
+            throw new InvalidOperationException(output);
+        }
+
+        var status = Path.Combine(folder, ".flit", "migrations", migration, "status.json");
+        using var process = Start(folder, "run", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", target,
+            "--destination-users", Path.Combine(exports, "users.txt"), "--fallback-owner", manifest.DestinationUsers[0]);
+        var outputTask = process.StandardOutput.ReadToEndAsync();
+        var errorTask = process.StandardError.ReadToEndAsync();
+        var stages = new List<(string Stage, Stopwatch Clock, long Peak)>();
+        var clock = Stopwatch.StartNew();
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            var stage = CurrentStage(status);
+            var rss = ResidentBytes(process.Id);
+            peak = Math.Max(peak, rss);
+            if (stages.Count == 0 || stages[^1].Stage != stage)
+            {
+                stages.Add((stage, Stopwatch.StartNew(), rss));
+            }
+            else
+            {
+                stages[^1] = stages[^1] with { Peak = Math.Max(stages[^1].Peak, rss) };
+            }
+
+            await Task.Delay(50);
+        }
+
+        clock.Stop();
+        var summary = (await outputTask).Split('\n').FirstOrDefault(l => l.Contains("records →", StringComparison.Ordinal) || l.Contains("records read", StringComparison.Ordinal))?.Trim()
+            ?? (await errorTask).Trim();
+        var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
+            .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();
+        Directory.Delete(folder, recursive: true);
+        Directory.Delete(exports, recursive: true);
+        return new Result(total, clock.Elapsed.TotalSeconds, peak, figures, $"exit {process.ExitCode}: {summary}");
+    }
+
+    private static string CurrentStage(string statusPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(statusPath));
+            var stage = document.RootElement.GetProperty("stage").GetString() ?? "?";
+            return document.RootElement.TryGetProperty("phase", out var phase) && phase.ValueKind == JsonValueKind.Number ? $"{stage} {phase.GetInt32()}" : stage;
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
+        {
+            return "starting";
+        }
+    }
+
+    /// <summary>VmRSS of a process, from /proc (0 once it has gone).</summary>
+    private static long ResidentBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Culture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    private static async Task<(int Code, string Output)> FlitAsync(string folder, params string[] args)
+    {
+        using var process = Start(folder, args);
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+
+    private static Process Start(string folder, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flit.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["FLIT_ODOO_PASSWORD"] = "admin";
+        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
+    private static partial Regex SpecHash();
+}
