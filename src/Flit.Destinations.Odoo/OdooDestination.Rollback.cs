@@ -20,9 +20,8 @@ public sealed partial class OdooDestination
         var conflicts = new List<string>();
         var failures = new List<string>();
         var leftAlone = new List<string>();
-        var modules = items.Select(i => Split(i.ExternalId).Module).Distinct(StringComparer.Ordinal).ToList();
+        var modules = items.Select(i => Split(i.ExternalId).Module).Append(request.ExternalIdModule).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var ownFields = await OwnCustomFieldsAsync(modules, request.OwnerTag, cancellationToken);
-        var restoredIds = new Dictionary<string, List<long>>(StringComparer.Ordinal);
 
         // Items arrive children first; consecutive items of one model are undone together.
         var groups = new List<List<RollbackItem>>();
@@ -73,7 +72,6 @@ public sealed partial class OdooDestination
                 try
                 {
                     await RestoreAsync(model, fields, id, item, now, own, cancellationToken);
-                    (restoredIds.TryGetValue(model, out var list) ? list : restoredIds[model] = []).Add(id);
                     restored++;
                 }
                 catch (OdooException e)
@@ -91,8 +89,14 @@ public sealed partial class OdooDestination
             }
         }
 
-        deleted += await DeletePreparedRecordsAsync(modules, request.OwnerTag, [.. items.Select(i => i.Model).Distinct(StringComparer.Ordinal)], conflicts, cancellationToken);
-        var droppedFields = await DropCustomFieldsAsync(ownFields, restoredIds, conflicts, cancellationToken);
+        // What the prepare step created goes once every chunk of the run's records is undone.
+        var droppedFields = 0;
+        if (request.Final)
+        {
+            deleted += await DeletePreparedRecordsAsync(modules, request.OwnerTag, request.Models ?? [.. items.Select(i => i.Model).Distinct(StringComparer.Ordinal)], conflicts, cancellationToken);
+            droppedFields = await DropCustomFieldsAsync(ownFields, conflicts, cancellationToken);
+        }
+
         return new RollbackOutcome(deleted, restored, conflicts, failures, droppedFields, leftAlone);
     }
 
@@ -209,16 +213,18 @@ public sealed partial class OdooDestination
     }
 
     /// <summary>
-    /// Drops the custom fields this migration created, once its records are gone. The records the rollback restored
-    /// hold no value the migration did not write (the field did not exist before), so only other records count: a field
-    /// that one of those holds a value in (a record left alone, or one someone else wrote) stays, reported.
+    /// Drops the custom fields this migration created, once its records are gone. Restored records had them emptied, so
+    /// a field that any record still holds a value in (a record left alone, or one someone else wrote) stays, reported.
     /// </summary>
-    private async Task<int> DropCustomFieldsAsync(List<(long Id, string Model, string Name)> ownFields, Dictionary<string, List<long>> restoredIds, List<string> conflicts, CancellationToken cancellationToken)
+    private async Task<int> DropCustomFieldsAsync(List<(long Id, string Model, string Name)> ownFields, List<string> conflicts, CancellationToken cancellationToken)
     {
         var dropped = new List<object?>();
         foreach (var (id, model, name) in ownFields)
         {
-            var holding = await CountAsync(model, [[name, "!=", false], ["id", "not in", (restoredIds.GetValueOrDefault(model) ?? []).Select(r => (object?)r).ToList()]], cancellationToken);
+            // An emptied number reads 0 in Odoo (the column stores 0, not NULL): that holds nothing either.
+            var numeric = (await FieldsAsync(model, refresh: false, cancellationToken)).GetValueOrDefault(name)?.Type is "integer" or "float" or "monetary";
+            List<object?[]> holds = numeric ? [[name, "!=", false], [name, "!=", 0]] : [[name, "!=", false]];
+            var holding = await CountAsync(model, holds, cancellationToken);
             if (holding > 0)
             {
                 conflicts.Add($"custom field {model}.{name} was created by the migration but {holding} record(s) still hold values in it: left in place.");

@@ -23,7 +23,6 @@ public sealed class RehearsalDestination : IDestination
         CREATE TABLE IF NOT EXISTS custom_fields (model TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (model, name));
         """;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly SqliteConnection _connection;
     private SqliteTransaction? _transaction;
@@ -148,11 +147,19 @@ public sealed class RehearsalDestination : IDestination
             var outcomes = new List<UpsertOutcome>(batch.Count);
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
             _transaction = transaction;
+
+            // One query per question for the whole call, as a real destination answers a batch: which records exist,
+            // which linked records exist, and the next id.
+            var existing = await ExistingAsync(model, batch, cancellationToken);
+            var present = await LinkedRecordsAsync(schema, batch, cancellationToken);
+            var nextId = (long)(await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE model = $m", cancellationToken, ("$m", model)))!;
+            await using var insert = Command("INSERT INTO records (model, external_id, id, origin, hash, vals) VALUES ($m, $x, $i, 'migration', $h, $v)", [("$m", model), ("$x", string.Empty), ("$i", 0L), ("$h", string.Empty), ("$v", string.Empty)]);
+            await using var update = Command("UPDATE records SET vals = $v, hash = $h WHERE model = $m AND external_id = $x", [("$v", string.Empty), ("$h", string.Empty), ("$m", model), ("$x", string.Empty)]);
             foreach (var record in batch)
             {
                 var refusal = schema is null && !model.StartsWith("flit_", StringComparison.Ordinal)
                     ? ($"Unknown model '{model}'", false)
-                    : await ValidateAsync(model, schema, record, cancellationToken);
+                    : Validate(model, schema, record, present);
                 if (refusal is { } problem)
                 {
                     outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Failed, null, problem.Message, problem.MissingParent));
@@ -160,18 +167,23 @@ public sealed class RehearsalDestination : IDestination
                 }
 
                 var vals = JsonSerializer.Serialize(record.Values.ToDictionary(v => v.Key, v => Plain(v.Value)));
-                var existing = await QueryAsync("SELECT id, origin FROM records WHERE model = $m AND external_id = $x",
-                    r => (Id: r.GetInt64(0), Origin: r.GetString(1)), cancellationToken, ("$m", model), ("$x", record.ExternalId));
-                if (existing.Count == 1)
+                if (existing.TryGetValue(record.ExternalId, out var id))
                 {
-                    await ExecuteAsync("UPDATE records SET vals = $v, hash = $h WHERE model = $m AND external_id = $x", cancellationToken, ("$v", vals), ("$h", record.ContentHash), ("$m", model), ("$x", record.ExternalId));
-                    outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Updated, existing[0].Id.ToString(CultureInfo.InvariantCulture)));
+                    (update.Parameters["$v"].Value, update.Parameters["$h"].Value, update.Parameters["$x"].Value) = (vals, record.ContentHash, record.ExternalId);
+                    await update.ExecuteNonQueryAsync(cancellationToken);
+                    outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Updated, id.ToString(CultureInfo.InvariantCulture)));
                     continue;
                 }
 
-                var id = (long)(await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE model = $m", cancellationToken, ("$m", model)))!;
-                await ExecuteAsync("INSERT INTO records (model, external_id, id, origin, hash, vals) VALUES ($m, $x, $i, 'migration', $h, $v)", cancellationToken,
-                    ("$m", model), ("$x", record.ExternalId), ("$i", id), ("$h", record.ContentHash), ("$v", vals));
+                id = nextId++;
+                (insert.Parameters["$x"].Value, insert.Parameters["$i"].Value, insert.Parameters["$h"].Value, insert.Parameters["$v"].Value) = (record.ExternalId, id, record.ContentHash, vals);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                existing[record.ExternalId] = id;
+                if (present.TryGetValue(model, out var ids))
+                {
+                    ids.Add(id.ToString(CultureInfo.InvariantCulture));
+                }
+
                 outcomes.Add(new UpsertOutcome(record.ExternalId, UpsertStatus.Created, id.ToString(CultureInfo.InvariantCulture)));
             }
 
@@ -259,7 +271,7 @@ public sealed class RehearsalDestination : IDestination
         _gate.Dispose();
     }
 
-    private async Task<(string Message, bool MissingParent)?> ValidateAsync(string model, IReadOnlyDictionary<string, DestinationField>? fields, DestinationRecord record, CancellationToken cancellationToken)
+    private static (string Message, bool MissingParent)? Validate(string model, IReadOnlyDictionary<string, DestinationField>? fields, DestinationRecord record, Dictionary<string, HashSet<string>> present)
     {
         if (fields is null)
         {
@@ -278,7 +290,7 @@ public sealed class RehearsalDestination : IDestination
                 return ($"{name}: {value} was not resolved before sending", false);
             }
 
-            if (field.Relation is { } relation && value is not null && !await ExistsAsync(relation, Convert.ToString(value, CultureInfo.InvariantCulture)!, cancellationToken))
+            if (field.Relation is { } relation && value is not null && !(present.TryGetValue(relation, out var ids) && ids.Contains(Convert.ToString(value, CultureInfo.InvariantCulture)!)))
             {
                 return ($"{name}: {relation} record {value} does not exist", true);
             }
@@ -288,12 +300,51 @@ public sealed class RehearsalDestination : IDestination
         return missing is null ? null : ($"The operation cannot be completed: missing required value for {model}.{missing.Name}", false);
     }
 
-    private async Task<bool> ExistsAsync(string model, string id, CancellationToken cancellationToken) => model switch
+    /// <summary>The records of the call that exist already, by external id.</summary>
+    private async Task<Dictionary<string, long>> ExistingAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
     {
-        "res.users" => await ScalarAsync("SELECT 1 FROM users WHERE id = $i", cancellationToken, ("$i", id)) is not null,
-        _ => await ScalarAsync("SELECT 1 FROM records WHERE model = $m AND id = $i", cancellationToken, ("$m", model), ("$i", id)) is not null
-             || await ScalarAsync("SELECT 1 FROM named WHERE model = $m AND id = $i", cancellationToken, ("$m", model), ("$i", id)) is not null,
-    };
+        var existing = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in batch.Select(r => r.ExternalId).Distinct(StringComparer.Ordinal).Chunk(400))
+        {
+            var names = chunk.Select((_, i) => "$x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            foreach (var (externalId, id) in await QueryAsync($"SELECT external_id, id FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})",
+                r => (r.GetString(0), r.GetInt64(1)), cancellationToken, [.. chunk.Select((x, i) => (names[i], (object)x)), ("$m", model)]))
+            {
+                existing[externalId] = id;
+            }
+        }
+
+        return existing;
+    }
+
+    /// <summary>Of the records the call links to, those that exist (records, named records and users), per model.</summary>
+    private async Task<Dictionary<string, HashSet<string>>> LinkedRecordsAsync(IReadOnlyDictionary<string, DestinationField>? fields, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        var present = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        if (fields is null)
+        {
+            return present;
+        }
+
+        var wanted = batch.SelectMany(r => r.Values)
+            .Where(v => v.Value is not null && fields.TryGetValue(v.Key, out var f) && f.Relation is not null)
+            .GroupBy(v => fields[v.Key].Relation!, StringComparer.Ordinal);
+        foreach (var group in wanted)
+        {
+            var ids = present[group.Key] = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in group.Select(v => Convert.ToString(v.Value, CultureInfo.InvariantCulture)!).Distinct(StringComparer.Ordinal).Chunk(400))
+            {
+                var names = chunk.Select((_, i) => "$i" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+                var parameters = chunk.Select((x, i) => (names[i], (object)x)).Append(("$m", group.Key)).ToArray();
+                var sql = group.Key == "res.users"
+                    ? $"SELECT id FROM users WHERE id IN ({string.Join(',', names)})"
+                    : $"SELECT id FROM records WHERE model = $m AND id IN ({string.Join(',', names)}) UNION SELECT id FROM named WHERE model = $m AND id IN ({string.Join(',', names)})";
+                ids.UnionWith(await QueryAsync(sql, r => r.GetInt64(0).ToString(CultureInfo.InvariantCulture), cancellationToken, parameters));
+            }
+        }
+
+        return present;
+    }
 
     private async Task WriteSentAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
     {
@@ -302,7 +353,9 @@ public sealed class RehearsalDestination : IDestination
         var folder = Path.Combine(_sentFolder, model);
         Directory.CreateDirectory(folder);
         var payload = new { model, records = batch.Select(r => new { r.ExternalId, r.SourceObject, r.SourceId, values = r.Values.ToDictionary(v => v.Key, v => Plain(v.Value)), source = r.Location.ToString() }) };
-        await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), JsonSerializer.Serialize(payload, Indented), cancellationToken);
+        // Streamed to the file (attachment content included), not built as one string first.
+        await using var file = new FileStream(Path.Combine(folder, name + ".json"), FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await JsonSerializer.SerializeAsync(file, payload, cancellationToken: cancellationToken);
     }
 
     private static object? Plain(object? value) => value switch

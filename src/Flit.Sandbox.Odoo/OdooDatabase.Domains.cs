@@ -162,6 +162,8 @@ internal sealed partial class OdooDatabase
             (null, false) or (false, null) => true,
             (long x, long y) => x == y,
             (long x, int y) => x == y,
+            // Numbers compare by value, as PostgreSQL compares 0.0 with 0.
+            (double or long or int, double or long or int) => System.Convert.ToDouble(a, CultureInfo.InvariantCulture) == System.Convert.ToDouble(b, CultureInfo.InvariantCulture),
             _ => Equals(a, b),
         };
 }

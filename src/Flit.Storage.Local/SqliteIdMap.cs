@@ -128,33 +128,53 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         }
     }
 
+    /// <summary>Entries a page at a time (keyset pagination on the primary key): a slow consumer never holds the
+    /// connection, and memory holds one page, however large the migration.</summary>
     public async IAsyncEnumerable<IdMapEntry> ListAsync(string migrationId, string? objectType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Materialised under the gate so a slow consumer never holds the connection.
-        var entries = new List<IdMapEntry>();
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var (afterObject, afterSource) = (string.Empty, string.Empty);
+        while (true)
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM id_map WHERE migration_id = $m AND ($o IS NULL OR object_type = $o) ORDER BY object_type, source_id";
-            command.Parameters.AddWithValue("$m", migrationId);
-            command.Parameters.AddWithValue("$o", (object?)objectType ?? DBNull.Value);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var page = new List<IdMapEntry>(ListPage);
+            await _gate.WaitAsync(cancellationToken);
+            try
             {
-                entries.Add(Read(reader));
+                await using var command = _connection.CreateCommand();
+                command.CommandText = $"""
+                    SELECT {Columns} FROM id_map
+                    WHERE migration_id = $m AND ($o IS NULL OR object_type = $o) AND (object_type, source_id) > ($ao, $as)
+                    ORDER BY object_type, source_id LIMIT {ListPage}
+                    """;
+                command.Parameters.AddWithValue("$m", migrationId);
+                command.Parameters.AddWithValue("$o", (object?)objectType ?? DBNull.Value);
+                command.Parameters.AddWithValue("$ao", afterObject);
+                command.Parameters.AddWithValue("$as", afterSource);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    page.Add(Read(reader));
+                }
             }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            finally
+            {
+                _gate.Release();
+            }
 
-        foreach (var entry in entries)
-        {
-            yield return entry;
+            foreach (var entry in page)
+            {
+                yield return entry;
+            }
+
+            if (page.Count < ListPage)
+            {
+                yield break;
+            }
+
+            (afterObject, afterSource) = (page[^1].ObjectType, page[^1].SourceId);
         }
     }
+
+    private const int ListPage = 1000;
 
     public async Task<long> CountAsync(string migrationId, string? objectType, CancellationToken cancellationToken)
     {

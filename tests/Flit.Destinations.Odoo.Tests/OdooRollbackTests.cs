@@ -112,6 +112,46 @@ public sealed class OdooRollbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollback_InChunksThenAFinalRequest_RestoresTheSameAndDropsTheFieldsOnlyAtTheEnd()
+    {
+        var (client, destination) = await ConnectAsync(OdooProtocol.XmlRpc);
+        await using var scope = destination;
+        await SeedExistingDataAsync(client);
+        var before = Comparable();
+        var items = await RunAsync(destination, "t1",
+            Record("res.partner", "p1", ("name", "Existing, renamed"), ("email", "ex@acme.test"), ("x_run_count", 5L), ("x_run_note", "from the run")),
+            Record("res.partner", "p2", ("name", "New One"), ("email", "new@acme.test"), ("x_run_count", 1L)));
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        // As the rollback activity sends them: a chunk at a time, the company (a parent) last, then the final request.
+        var first = await destination.RollbackAsync(new RollbackRequest(items[..2], Force: false, "t1", Final: false), CancellationToken.None);
+        var second = await destination.RollbackAsync(new RollbackRequest(items[2..], Force: false, "t1", Final: false), CancellationToken.None);
+        var fieldsMeanwhile = await client.ExecuteKwAsync("ir.model.fields", "search_count", [new List<object?> { new List<object?> { "name", "in", new List<object?> { "x_run_count", "x_run_note" } } }], null, CancellationToken.None);
+        var final = await destination.RollbackAsync(new RollbackRequest([], Force: false, "t1", Final: true, ["res.partner"], "flit_acme"), CancellationToken.None);
+
+        Assert.Equal(2L, fieldsMeanwhile);
+        Assert.Empty(first.Conflicts.Concat(second.Conflicts).Concat(final.Conflicts));
+        Assert.Equal((2, 1, 2), (first.Deleted + second.Deleted + final.Deleted, first.Restored + second.Restored, final.DroppedFields));
+        Assert.Equal(before, Comparable());
+    }
+
+    [Fact]
+    public async Task Rollback_ARecordLeftAloneStillHoldsANumberInACustomField_TheFieldStays()
+    {
+        var (client, destination) = await ConnectAsync(OdooProtocol.XmlRpc);
+        await using var scope = destination;
+        var items = await RunAsync(destination, "t1", Record("res.partner", "p2", ("name", "New One"), ("email", "new@acme.test"), ("x_run_count", 1L)));
+        var contact = items.Single(i => i.ExternalId.EndsWith("p2", StringComparison.Ordinal));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await client.ExecuteKwAsync("res.partner", "write", [new object?[] { long.Parse(contact.DestinationId, System.Globalization.CultureInfo.InvariantCulture) }, new Dictionary<string, object?> { ["x_run_count"] = 2L }], null, CancellationToken.None);
+
+        var outcome = await destination.RollbackAsync(new RollbackRequest([contact], Force: false, "t1", Final: true, ["res.partner"], "flit_acme"), CancellationToken.None);
+
+        Assert.Equal(1, outcome.DroppedFields);
+        Assert.Contains(outcome.Conflicts, c => c.Contains("x_run_count", StringComparison.Ordinal) && c.Contains("1 record(s) still hold values", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rollback_OfASecondMigration_RestoresTheFirstsRecordsAndKeepsItsFieldsAndXmlids()
     {
         var (_, destination) = await ConnectAsync(OdooProtocol.XmlRpc);

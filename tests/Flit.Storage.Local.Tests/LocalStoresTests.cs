@@ -73,6 +73,28 @@ public sealed class LocalStoresTests : IDisposable
     }
 
     [Fact]
+    public async Task IdMap_ListOfMorePagesThanOne_YieldsEveryEntryOnceInKeyOrder_EvenWhileTheConsumerRemovesThem()
+    {
+        await using var map = await SqliteIdMap.OpenAsync(Path.Combine(_root, "idmap.db"), CancellationToken.None);
+        var entries = Enumerable.Range(0, 2_500).Select(i => Entry(i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        await map.RecordAsync("m1", [.. entries.Select(e => e with { ObjectType = "company" }).Take(700), .. entries], CancellationToken.None);
+        await map.RecordAsync("m2", [.. entries.Take(10)], CancellationToken.None);
+
+        var listed = new List<(string, string)>();
+        await foreach (var entry in map.ListAsync("m1", null, CancellationToken.None))
+        {
+            listed.Add((entry.ObjectType, entry.SourceId));
+            await map.RemoveAsync("m1", [(entry.ObjectType, entry.SourceId)], CancellationToken.None);
+        }
+
+        Assert.Equal(3_200, listed.Count);
+        Assert.Equal(listed.OrderBy(l => l.Item1, StringComparer.Ordinal).ThenBy(l => l.Item2, StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Equal(0, await map.CountAsync("m1", null, CancellationToken.None));
+        Assert.Equal(10, await map.CountAsync("m2", null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Journal_KeepsEntriesInOrderAcrossReopening_AndRefusesTheSameStepTwice()
     {
         var path = Path.Combine(_root, "journal.db");

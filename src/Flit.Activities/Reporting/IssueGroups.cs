@@ -38,25 +38,16 @@ internal static partial class IssueGrouping
 
     /// <summary>Groups ordered by count (largest first), then kind, field, object and pattern, so that the same
     /// issues give the same report whatever order the batches finished in.</summary>
-    public static IReadOnlyList<IssueGroup> Group(IEnumerable<ReportedIssue> issues) =>
-        [.. issues
-            .GroupBy(i => (i.Fate, i.SourceObject, i.Kind, Field: i.Field ?? string.Empty, Pattern: Pattern(i.Message)))
-            .Select(g => new IssueGroup(
-                g.Key.Fate,
-                g.Key.SourceObject,
-                g.Key.Kind,
-                g.Key.Field.Length == 0 ? null : g.Key.Field,
-                g.Key.Pattern,
-                g.LongCount(),
-                [.. g.OrderBy(i => i.File, StringComparer.Ordinal).ThenBy(i => i.Line).ThenBy(i => i.SourceId, StringComparer.Ordinal)
-                    .Take(ExamplesPerGroup)
-                    .Select(i => new IssueExample(i.SourceId, i.File, i.Line, i.Message))]))
-            .OrderByDescending(g => g.Count)
-            .ThenBy(g => g.Kind, StringComparer.Ordinal)
-            .ThenBy(g => g.Field, StringComparer.Ordinal)
-            .ThenBy(g => g.SourceObject, StringComparer.Ordinal)
-            .ThenBy(g => g.Fate, StringComparer.Ordinal)
-            .ThenBy(g => g.Pattern, StringComparer.Ordinal)];
+    public static IReadOnlyList<IssueGroup> Group(IEnumerable<ReportedIssue> issues)
+    {
+        var builder = new IssueGroupBuilder();
+        foreach (var issue in issues)
+        {
+            builder.Add(issue);
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>
     /// The message without what differs from record to record: the leading location ("notes.csv, line 280, column 4: ",
@@ -95,4 +86,67 @@ internal static partial class IssueGrouping
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+}
+
+/// <summary>
+/// Groups issues as they stream by, holding per group only its count and its first examples (by file and line), so a
+/// run of millions of records is grouped in the memory of its groups. Past <see cref="MaxGroups"/> groups (messages
+/// that share nothing), further patterns of an object, kind and field are counted in one group of their own.
+/// </summary>
+internal sealed class IssueGroupBuilder
+{
+    internal const int MaxGroups = 2000;
+
+    private const string OtherPatterns = "(other messages)";
+
+    private readonly Dictionary<(string Fate, string SourceObject, string Kind, string Field, string Pattern), (long Count, List<IssueExample> Examples)> _groups = [];
+
+    public void Add(ReportedIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var key = (Fate: issue.Fate, SourceObject: issue.SourceObject, Kind: issue.Kind, Field: issue.Field ?? string.Empty, Pattern: IssueGrouping.Pattern(issue.Message));
+        if (!_groups.ContainsKey(key) && _groups.Count >= MaxGroups)
+        {
+            key = key with { Pattern = OtherPatterns };
+        }
+
+        var (count, examples) = _groups.TryGetValue(key, out var group) ? group : (0, new List<IssueExample>(IssueGrouping.ExamplesPerGroup + 1));
+        examples.Add(new IssueExample(issue.SourceId, issue.File, issue.Line, issue.Message));
+        if (examples.Count > IssueGrouping.ExamplesPerGroup)
+        {
+            examples.Sort(Order);
+            examples.RemoveAt(examples.Count - 1);
+        }
+
+        _groups[key] = (count + 1, examples);
+    }
+
+    public IReadOnlyList<IssueGroup> Build() =>
+        [.. _groups
+            .Select(g => new IssueGroup(
+                g.Key.Fate,
+                g.Key.SourceObject,
+                g.Key.Kind,
+                g.Key.Field.Length == 0 ? null : g.Key.Field,
+                g.Key.Pattern,
+                g.Value.Count,
+                [.. g.Value.Examples.Order(Comparer<IssueExample>.Create(Order))]))
+            .OrderByDescending(g => g.Count)
+            .ThenBy(g => g.Kind, StringComparer.Ordinal)
+            .ThenBy(g => g.Field, StringComparer.Ordinal)
+            .ThenBy(g => g.SourceObject, StringComparer.Ordinal)
+            .ThenBy(g => g.Fate, StringComparer.Ordinal)
+            .ThenBy(g => g.Pattern, StringComparer.Ordinal)];
+
+    private static int Order(IssueExample a, IssueExample b)
+    {
+        var file = string.CompareOrdinal(a.File, b.File);
+        if (file != 0)
+        {
+            return file;
+        }
+
+        var line = a.Line.CompareTo(b.Line);
+        return line != 0 ? line : string.CompareOrdinal(a.SourceId, b.SourceId);
+    }
 }

@@ -11,6 +11,15 @@ using Flit.Core.Workflow;
 namespace Flit.Activities.Reporting;
 
 /// <summary>The reconciliation: counts per object, presence in the destination by external id, and the diff.</summary>
+/// <param name="MigrationId">The migration reconciled.</param>
+/// <param name="SpecHash">The hash of the approved mapping the run used.</param>
+/// <param name="At">When the reconciliation ran.</param>
+/// <param name="Objects">Counts per source object.</param>
+/// <param name="Presence">Per object, how many written records the destination holds by external id.</param>
+/// <param name="Diff">The field-level differences found in the sample read back.</param>
+/// <param name="Warnings">The first warnings of the run (the full list is in report.csv), <paramref name="WarningCount"/> in all.</param>
+/// <param name="Sources">Per source file, how every row read was accounted for.</param>
+/// <param name="WarningCount">How many warnings the run raised in all.</param>
 public sealed record Reconciliation(
     string MigrationId,
     string SpecHash,
@@ -19,9 +28,11 @@ public sealed record Reconciliation(
     IReadOnlyList<PresenceCheck> Presence,
     IReadOnlyList<FieldDifference> Diff,
     IReadOnlyList<RecordWarning> Warnings,
-    IReadOnlyList<SourceAccounting>? Sources = null);
+    IReadOnlyList<SourceAccounting>? Sources = null,
+    long WarningCount = 0);
 
-/// <summary>How many records the ID map says were written, and how many the destination holds by external id.</summary>
+/// <summary>How many records the ID map says were written, and how many the destination holds by external id; the
+/// first missing external ids are listed (<see cref="Expected"/> − <see cref="Found"/> in all).</summary>
 public sealed record PresenceCheck(string SourceObject, string TargetModel, long Expected, long Found, IReadOnlyList<string> MissingExternalIds);
 
 /// <summary>
@@ -39,7 +50,13 @@ public sealed class ReconcileActivity(
     /// <summary>Records per object whose fields are read back and compared.</summary>
     internal const int DiffSamplePerObject = 10;
 
-    private const int ReadBackChunk = 500;
+    /// <summary>External ids looked up per call: few calls per thousand records, and a chunk held at a time.</summary>
+    private const int ReadBackChunk = 2000;
+
+    /// <summary>Missing external ids and warnings listed in the reconciliation (the counts are always exact).</summary>
+    private const int ListedMissing = 1000;
+
+    private const int ListedWarnings = 1000;
 
     public async Task<ReconcileResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
@@ -47,21 +64,54 @@ public sealed class ReconcileActivity(
         var migrationId = input.Request.MigrationId;
         var specHash = input.SpecHash ?? throw new ArgumentException("Reconcile needs the approved spec hash.", nameof(input));
         var mapping = await mappings.GetAsync(input.Request, specHash, cancellationToken);
-        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId, input.Run), cancellationToken);
-        var counts = outcomes.Counts();
+        var outcomes = RunPaths.Outcomes(migrationId, input.Run);
 
-        var presence = new List<PresenceCheck>();
-        var diff = new List<FieldDifference>();
-        foreach (var group in outcomes.Final
-            .Where(f => f.Record.Fate is RecordFate.Created or RecordFate.Updated or RecordFate.Unchanged)
-            .GroupBy(f => (f.Batch.SourceObject, f.Batch.TargetModel)))
+        // One pass over the outcomes, holding per object only a chunk of external ids to look up and its diff sample.
+        var tally = new OutcomeTally();
+        var presence = new Dictionary<(string Object, string Model), PresenceCount>();
+        var samples = new Dictionary<(string Object, string Model), FirstInOrder<(BatchOutcomeFile Batch, RecordOutcome Record)>>();
+        await foreach (var (batch, record) in RunOutcomes.FinalAsync(store, outcomes, cancellationToken))
         {
-            var loaded = group.Select(g => g.Record).ToList();
-            presence.Add(await CheckPresenceAsync(group.Key.SourceObject, group.Key.TargetModel, loaded, cancellationToken));
-            diff.AddRange(await DiffSampleAsync(migrationId, mapping, group.Key.TargetModel, group.Select(g => g).Take(DiffSamplePerObject).ToList(), cancellationToken));
+            tally.Add(batch, record);
+            if (record.Fate is not (RecordFate.Created or RecordFate.Updated or RecordFate.Unchanged) || record.ExternalId is null)
+            {
+                continue;
+            }
+
+            var key = (batch.SourceObject, batch.TargetModel);
+            var count = presence.TryGetValue(key, out var existing) ? existing : presence[key] = new PresenceCount();
+            count.Pending.Add(record.ExternalId);
+            if (count.Pending.Count >= ReadBackChunk)
+            {
+                await CheckPresenceAsync(key.TargetModel, count, cancellationToken);
+            }
+
+            // The sample is each object's first records by file and line, wherever the partition put them.
+            var sample = samples.TryGetValue(key, out var first) ? first : samples[key] = new(DiffSamplePerObject, BySourcePlace);
+            sample.Add((batch, record));
         }
 
-        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, presence, diff, outcomes.Warnings, outcomes.Accounting());
+        var checks = new List<PresenceCheck>();
+        var diff = new List<FieldDifference>();
+        foreach (var ((sourceObject, model), count) in presence)
+        {
+            await CheckPresenceAsync(model, count, cancellationToken);
+            checks.Add(new PresenceCheck(sourceObject, model, count.Expected, count.Found, count.Missing));
+            diff.AddRange(await DiffSampleAsync(migrationId, mapping, model, [.. samples[(sourceObject, model)].Items], cancellationToken));
+        }
+
+        var warnings = new List<RecordWarning>();
+        long warningCount = 0;
+        await foreach (var warning in RunOutcomes.WarningsAsync(store, outcomes, cancellationToken))
+        {
+            if (warningCount++ < ListedWarnings)
+            {
+                warnings.Add(warning);
+            }
+        }
+
+        var counts = tally.Counts();
+        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, checks, diff, warnings, tally.Accounting(), warningCount);
         var path = RunPaths.Report(migrationId, "reconciliation.json");
         await store.WriteJsonAsync(path, reconciliation, cancellationToken);
 
@@ -72,23 +122,39 @@ public sealed class ReconcileActivity(
             counts.Sum(c => c.Updated),
             counts.Sum(c => c.Failed),
             counts.Sum(c => c.Skipped),
-            diff.Count(d => !d.Matches) + presence.Sum(p => p.MissingExternalIds.Count),
+            diff.Count(d => !d.Matches) + (int)checks.Sum(p => p.Expected - p.Found),
             counts.Sum(c => c.Unchanged));
     }
 
-    private async Task<PresenceCheck> CheckPresenceAsync(string sourceObject, string model, List<RecordOutcome> loaded, CancellationToken cancellationToken)
+    private static readonly Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)> BySourcePlace = Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)>.Create(
+        (a, b) => string.CompareOrdinal(a.Record.File, b.Record.File) is var byFile and not 0 ? byFile : a.Record.Line.CompareTo(b.Record.Line));
+
+    /// <summary>Looks the pending external ids up in the destination, one call for the chunk.</summary>
+    private async Task CheckPresenceAsync(string model, PresenceCount count, CancellationToken cancellationToken)
     {
-        var missing = new List<string>();
-        long found = 0;
-        foreach (var chunk in loaded.Select(l => l.ExternalId!).Chunk(ReadBackChunk))
+        if (count.Pending.Count == 0)
         {
-            var back = await destination.ReadBackAsync(model, chunk, [], cancellationToken);
-            var present = back.Select(b => b.ExternalId).ToHashSet(StringComparer.Ordinal);
-            found += present.Count;
-            missing.AddRange(chunk.Where(id => !present.Contains(id)));
+            return;
         }
 
-        return new PresenceCheck(sourceObject, model, loaded.Count, found, missing);
+        var back = await destination.ReadBackAsync(model, count.Pending, [], cancellationToken);
+        var present = back.Select(b => b.ExternalId).ToHashSet(StringComparer.Ordinal);
+        count.Expected += count.Pending.Count;
+        count.Found += present.Count;
+        count.Missing.AddRange(count.Pending.Where(id => !present.Contains(id)).Take(ListedMissing - count.Missing.Count));
+        count.Pending.Clear();
+    }
+
+    /// <summary>One object's presence check as it goes: the ids not looked up yet, and the totals.</summary>
+    private sealed class PresenceCount
+    {
+        public List<string> Pending { get; } = new(ReadBackChunk);
+
+        public List<string> Missing { get; } = [];
+
+        public long Expected { get; set; }
+
+        public long Found { get; set; }
     }
 
     private async Task<List<FieldDifference>> DiffSampleAsync(

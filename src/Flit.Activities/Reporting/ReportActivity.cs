@@ -10,30 +10,61 @@ namespace Flit.Activities.Reporting;
 /// </summary>
 public sealed class ReportActivity(IStagingStore store)
 {
+    /// <summary>Records not loaded and warnings listed in report.json (the counts are exact; report.csv lists them all).</summary>
+    internal const int Listed = 1000;
+
+    /// <summary>Records not loaded are listed as a reader goes through the run: by phase, object, file and line.</summary>
+    private static readonly Comparer<(int Phase, NotLoadedRecord Row)> InReadingOrder = Comparer<(int Phase, NotLoadedRecord Row)>.Create((a, b) =>
+        a.Phase != b.Phase ? a.Phase.CompareTo(b.Phase)
+        : string.CompareOrdinal(a.Row.SourceObject, b.Row.SourceObject) is var byObject and not 0 ? byObject
+        : string.CompareOrdinal(a.Row.File, b.Row.File) is var byFile and not 0 ? byFile
+        : a.Row.Line.CompareTo(b.Row.Line));
+
     public async Task<ReportResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var migrationId = input.Request.MigrationId;
         var reconciliation = await store.ReadJsonAsync<Reconciliation>(RunPaths.Report(migrationId, "reconciliation.json"), cancellationToken);
-        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId, input.Run), cancellationToken);
-        var report = Compose(input.Request, reconciliation, outcomes);
+        var outcomes = RunPaths.Outcomes(migrationId, input.Run);
 
-        var json = RunPaths.Report(migrationId, "json");
-        await store.WriteJsonAsync(json, report, cancellationToken);
+        // report.csv is written as the outcomes stream by; only the groups and the first records are kept for the rest.
         var csv = RunPaths.Report(migrationId, "csv");
-        await store.WriteTextAsync(csv, ReportCsv.Write(report), cancellationToken);
-        var html = RunPaths.Report(migrationId, "html");
-        await store.WriteTextAsync(html, ReportPage.Render(report), cancellationToken);
-        return new ReportResult(json, csv, html);
-    }
+        var notLoaded = new FirstInOrder<(int Phase, NotLoadedRecord Row)>(Listed, InReadingOrder);
+        var notLoadedGroups = new IssueGroupBuilder();
+        var warnings = new List<RecordWarning>();
+        var warningGroups = new IssueGroupBuilder();
+        long notLoadedCount = 0, warningCount = 0;
+        await using (var stream = await store.OpenWriteAsync(csv, cancellationToken))
+        await using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 65536))
+        {
+            await writer.WriteAsync(ReportCsv.Header + "\n");
+            await foreach (var (batch, record) in RunOutcomes.FinalAsync(store, outcomes, cancellationToken))
+            {
+                if (record.Fate is not (RecordFate.Failed or RecordFate.Skipped))
+                {
+                    continue;
+                }
 
-    internal static RunReport Compose(MigrationRequest request, Reconciliation reconciliation, RunOutcomes outcomes)
-    {
-        var notLoaded = outcomes.Final
-            .Where(f => f.Record.Fate is RecordFate.Failed or RecordFate.Skipped)
-            .Select(f => new NotLoadedRecord(f.Batch.SourceObject, f.Record.SourceId, f.Record.File, f.Record.Line, f.Record.Fate, f.Record.Reason, f.Record.Kind, f.Record.Field))
-            .ToList();
-        return new RunReport(
+                var row = new NotLoadedRecord(batch.SourceObject, record.SourceId, record.File, record.Line, record.Fate, record.Reason, record.Kind, record.Field);
+                await writer.WriteAsync(ReportCsv.Row(row));
+                notLoadedGroups.Add(RunReport.Issue(row));
+                notLoaded.Add((batch.Phase, row));
+                notLoadedCount++;
+            }
+
+            await foreach (var warning in RunOutcomes.WarningsAsync(store, outcomes, cancellationToken))
+            {
+                await writer.WriteAsync(ReportCsv.Row(warning));
+                warningGroups.Add(RunReport.Issue(warning));
+                if (warningCount++ < Listed)
+                {
+                    warnings.Add(warning);
+                }
+            }
+        }
+
+        var request = input.Request;
+        var report = new RunReport(
             request.MigrationId,
             request.Pair,
             request.Mode.ToString().ToUpperInvariant(),
@@ -41,11 +72,18 @@ public sealed class ReportActivity(IStagingStore store)
             reconciliation.At,
             reconciliation.Objects,
             reconciliation.Presence,
-            notLoaded,
+            [.. notLoaded.Items.Select(n => n.Row)],
             reconciliation.Diff,
-            reconciliation.Warnings,
-            RunReport.GroupNotLoaded(notLoaded),
-            RunReport.GroupWarnings(reconciliation.Warnings),
-            reconciliation.Sources);
+            warnings,
+            notLoadedGroups.Build(),
+            warningGroups.Build(),
+            reconciliation.Sources,
+            notLoadedCount,
+            warningCount);
+        var json = RunPaths.Report(migrationId, "json");
+        await store.WriteJsonAsync(json, report, cancellationToken);
+        var html = RunPaths.Report(migrationId, "html");
+        await store.WriteTextAsync(html, ReportPage.Render(report), cancellationToken);
+        return new ReportResult(json, csv, html);
     }
 }

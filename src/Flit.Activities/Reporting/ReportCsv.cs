@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Flit.Activities.Loading;
 
 namespace Flit.Activities.Reporting;
 
@@ -11,26 +12,16 @@ internal static class ReportCsv
 {
     public const string Header = "object,source_id,file,line,fate,reason,kind,field";
 
-    public static string Write(RunReport report)
-    {
-        var text = new StringBuilder(Header).Append('\n');
-        foreach (var n in report.NotLoaded)
-        {
-            Row(text, n.SourceObject, n.SourceId, n.File, n.Line, n.Fate.ToString().ToLowerInvariant(), n.Reason, n.Kind, n.Field);
-        }
+    public static string Row(NotLoadedRecord n) =>
+        Row(n.SourceObject, n.SourceId, n.File, n.Line, n.Fate.ToString().ToLowerInvariant(), n.Reason, n.Kind, n.Field);
 
-        foreach (var w in report.Warnings)
-        {
-            Row(text, w.SourceObject, w.SourceId, w.File, w.Line, IssueFates.Warning, w.Message, w.Kind, w.Field);
-        }
+    public static string Row(RecordWarning w) =>
+        Row(w.SourceObject, w.SourceId, w.File, w.Line, IssueFates.Warning, w.Message, w.Kind, w.Field);
 
-        return text.ToString();
-    }
-
-    private static void Row(StringBuilder text, string sourceObject, string sourceId, string file, long line, string fate, string? reason, string? kind, string? field) =>
-        text.Append(Cell(sourceObject)).Append(',').Append(Cell(sourceId)).Append(',').Append(Cell(file)).Append(',')
+    private static string Row(string sourceObject, string sourceId, string file, long line, string fate, string? reason, string? kind, string? field) =>
+        new StringBuilder().Append(Cell(sourceObject)).Append(',').Append(Cell(sourceId)).Append(',').Append(Cell(file)).Append(',')
             .Append(line.ToString(CultureInfo.InvariantCulture)).Append(',').Append(fate).Append(',').Append(Cell(reason)).Append(',')
-            .Append(Cell(kind)).Append(',').Append(Cell(field)).Append('\n');
+            .Append(Cell(kind)).Append(',').Append(Cell(field)).Append('\n').ToString();
 
     private static string Cell(string? value) =>
         value is null ? string.Empty

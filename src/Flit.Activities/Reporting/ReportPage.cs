@@ -48,7 +48,7 @@ internal static class ReportPage
             .Append(Culture, $"<p class=\"facts\">{HtmlEncode(report.Pair)} · {HtmlEncode(report.Mode.ToLowerInvariant())} run · spec <code>{HtmlEncode(report.SpecHash)}</code> · reconciled {report.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</p>\n")
             .Append(Culture, $"<p class=\"totals\"><strong>{totals.Source:N0}</strong> records read → {totals.Created:N0} created, {totals.Updated:N0} updated, {totals.Unchanged:N0} unchanged, ")
             .Append(Culture, $"<span class=\"{(totals.Failed > 0 ? "bad" : "ok")}\">{totals.Failed:N0} failed</span>, {totals.Skipped:N0} skipped by rule · ")
-            .Append(Culture, $"<span class=\"{(report.Mismatches > 0 ? "bad" : "ok")}\">{Plural(report.Mismatches, "difference")}</span> found by the reconciliation · {Plural(report.Warnings.Count, "warning")}</p>\n")
+            .Append(Culture, $"<span class=\"{(report.Mismatches > 0 ? "bad" : "ok")}\">{Plural(report.Mismatches, "difference")}</span> found by the reconciliation · {Plural(report.WarningTotal, "warning")}</p>\n")
             .Append("<nav><a href=\"#counts\">Counts</a><a href=\"#not-loaded\">Not loaded</a><a href=\"#warnings\">Warnings</a><a href=\"#diff\">Sample diff</a><a href=\"#presence\">Presence</a></nav>\n</header>\n");
     }
 

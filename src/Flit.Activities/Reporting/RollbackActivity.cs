@@ -1,54 +1,91 @@
 using Flit.Activities.Loading;
+using Flit.Activities.Planning;
 using Flit.Core.Destinations;
+using Flit.Core.Mapping;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
 
 namespace Flit.Activities.Reporting;
 
-/// <summary>What a rollback did, written beside the run's report.</summary>
-public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields);
+/// <summary>What a rollback did, written beside the run's report. Conflicts and failures list the first of them; the
+/// counts are exact.</summary>
+public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields, long ConflictCount = 0, long FailureCount = 0);
 
 /// <summary>
-/// Undoes a run within its retention window: in reverse dependency order (attachments, activities, leads,
-/// contacts, companies), deletes what the run created and restores the pre-images of what it updated; records
-/// changed in the destination after the run's write are reported as conflicts and left alone unless forced.
+/// Undoes a migration within its retention window: in reverse dependency order (attachments, activities, leads,
+/// contacts, companies), deletes what it created and restores the pre-images of what it updated; records changed in the
+/// destination after its write are reported as conflicts and left alone unless forced. It goes a chunk of the ID map at
+/// a time — read, undo, forget — so a rollback of millions of records holds one chunk, and one interrupted half way
+/// undoes the rest when run again.
 /// </summary>
 public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestination destination, TimeProvider time)
 {
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(72);
 
+    /// <summary>Records undone per destination request.</summary>
+    internal const int Chunk = 500;
+
+    /// <summary>Conflict and failure messages listed in the report.</summary>
+    private const int Listed = 1000;
+
     public async Task<RollbackReport> RunAsync(MigrationRequest request, bool force, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var migrationId = request.MigrationId;
-        var entries = new List<IdMapEntry>();
+        DateTimeOffset? lastWrite = null;
         await foreach (var entry in idMap.ListAsync(migrationId, null, cancellationToken))
         {
-            entries.Add(entry);
+            lastWrite = lastWrite is { } seen && seen > entry.At ? seen : entry.At;
         }
 
-        if (entries.Count == 0)
+        if (lastWrite is null)
         {
             throw new InvalidOperationException($"Migration {migrationId} has nothing to roll back: its ID map is empty.");
         }
 
-        var lastWrite = entries.Max(e => e.At);
         if (time.GetUtcNow() - lastWrite > retention)
         {
             throw new InvalidOperationException($"Migration {migrationId} last wrote at {lastWrite:u}; rollback is available for {retention.TotalHours:0} hours after a run, and that window has closed.");
         }
 
-        // Where each object loads (its phase and model), from the outcome files of every run of the migration.
-        var outcomes = await RunOutcomes.ReadAsync(store, RunPaths.Outcomes(migrationId), cancellationToken);
-        var placement = outcomes.Final.GroupBy(f => f.Batch.SourceObject).ToDictionary(g => g.Key, g => (g.First().Batch.Phase, g.First().Batch.TargetModel), StringComparer.Ordinal);
+        // Where each object loads — its phase and model — is the approved spec's; children go first (the last phase).
+        var spec = await StagedMappingSource.LoadProposedAsync(store, migrationId, cancellationToken);
+        var objects = spec.Migrated.OrderByDescending(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal).ToList();
+        var totals = new Totals();
+        foreach (var entry in objects)
+        {
+            var chunk = new List<IdMapEntry>(Chunk);
+            await foreach (var item in idMap.ListAsync(migrationId, entry.Key, cancellationToken))
+            {
+                chunk.Add(item);
+                if (chunk.Count == Chunk)
+                {
+                    await UndoAsync(request, entry.Target!, chunk, force, totals, cancellationToken);
+                    chunk.Clear();
+                }
+            }
+
+            await UndoAsync(request, entry.Target!, chunk, force, totals, cancellationToken);
+        }
+
+        var final = await destination.RollbackAsync(new RollbackRequest([], force, request.OwnerTag, Final: true, [.. objects.Select(o => o.Target!).Distinct(StringComparer.Ordinal)], CompiledMapping.ModuleFor(request.Tenant)), cancellationToken);
+        totals.Add(final);
+        var report = new RollbackReport(migrationId, time.GetUtcNow(), force, totals.Deleted, totals.Restored, totals.Conflicts, totals.Failures, totals.DroppedFields, totals.ConflictCount, totals.FailureCount);
+        await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
+        return report;
+    }
+
+    private async Task UndoAsync(MigrationRequest request, string model, List<IdMapEntry> entries, bool force, Totals totals, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
 
         // Each updated record's pre-image is in the snapshot its first write stored (the ID map names it).
         var snapshots = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
-        var items = new List<RollbackItem>();
-        foreach (var entry in entries
-            .Where(e => placement.ContainsKey(e.ObjectType))
-            .OrderByDescending(e => placement[e.ObjectType].Phase)
-            .ThenBy(e => e.ObjectType, StringComparer.Ordinal))
+        var items = new List<RollbackItem>(entries.Count);
+        foreach (var entry in entries)
         {
             PreImage? preImage = null;
             if (entry.Operation == IdMapOperation.Updated && entry.PreImagePath is { } path)
@@ -61,21 +98,46 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
                 preImage = snapshot.Existing.GetValueOrDefault(entry.ExternalId);
             }
 
-            // Children before parents: the last phase first, and within it the order of the ID map. An updated record
-            // without a pre-image cannot be restored, so it is left as it is.
+            // An updated record without a pre-image cannot be restored, so it is left as it is.
             if (entry.Operation == IdMapOperation.Created || preImage is not null)
             {
-                items.Add(new RollbackItem(placement[entry.ObjectType].TargetModel, entry.DestinationId, entry.ExternalId, entry.Operation == IdMapOperation.Created, entry.At, preImage));
+                items.Add(new RollbackItem(model, entry.DestinationId, entry.ExternalId, entry.Operation == IdMapOperation.Created, entry.At, preImage));
             }
         }
 
-        var outcome = await destination.RollbackAsync(new RollbackRequest(items, force, request.OwnerTag), cancellationToken);
+        var outcome = await destination.RollbackAsync(new RollbackRequest(items, force, request.OwnerTag, Final: false), cancellationToken);
+        totals.Add(outcome);
+
         // What the destination left as it is stays the migration's: a later rollback (forced, say) can still undo it.
         var leftAlone = (outcome.LeftAlone ?? []).ToHashSet(StringComparer.Ordinal);
-        var undone = entries.Where(e => !leftAlone.Contains(e.ExternalId)).Select(e => (e.ObjectType, e.SourceId)).ToList();
-        await idMap.RemoveAsync(migrationId, undone, cancellationToken);
-        var report = new RollbackReport(migrationId, time.GetUtcNow(), force, outcome.Deleted, outcome.Restored, outcome.Conflicts, outcome.Failures, outcome.DroppedFields);
-        await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
-        return report;
+        await idMap.RemoveAsync(request.MigrationId, [.. entries.Where(e => !leftAlone.Contains(e.ExternalId)).Select(e => (e.ObjectType, e.SourceId))], cancellationToken);
+    }
+
+    private sealed class Totals
+    {
+        public int Deleted { get; private set; }
+
+        public int Restored { get; private set; }
+
+        public int DroppedFields { get; private set; }
+
+        public List<string> Conflicts { get; } = [];
+
+        public List<string> Failures { get; } = [];
+
+        public long ConflictCount { get; private set; }
+
+        public long FailureCount { get; private set; }
+
+        public void Add(RollbackOutcome outcome)
+        {
+            Deleted += outcome.Deleted;
+            Restored += outcome.Restored;
+            DroppedFields += outcome.DroppedFields;
+            ConflictCount += outcome.Conflicts.Count;
+            FailureCount += outcome.Failures.Count;
+            Conflicts.AddRange(outcome.Conflicts.Take(Listed - Conflicts.Count));
+            Failures.AddRange(outcome.Failures.Take(Listed - Failures.Count));
+        }
     }
 }

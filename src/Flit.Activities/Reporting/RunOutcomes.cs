@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Flit.Activities.Loading;
 using Flit.Core.Ports;
 
@@ -16,85 +16,116 @@ public sealed record ObjectCounts(string SourceObject, string TargetModel, long 
 public sealed record SourceAccounting(string LayoutObject, long Rows, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Derived);
 
 /// <summary>
-/// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins),
-/// read from the batch outcome files. This is what makes "nothing lost" checkable: each source record that
-/// entered a batch is loaded, skipped by rule, or failed with its reason.
+/// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins), streamed
+/// from the batch outcome files one file at a time: reconciling or reporting a run of millions of records holds one
+/// batch's outcomes, plus the rows the retry pass took (to skip their first-pass outcomes), never the whole run.
 /// </summary>
-public sealed class RunOutcomes
+public static class RunOutcomes
 {
-    private RunOutcomes(IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> final, IReadOnlyList<RecordWarning> warnings)
-    {
-        Final = final;
-        Warnings = warnings;
-    }
-
-    public IReadOnlyList<(BatchOutcomeFile Batch, RecordOutcome Record)> Final { get; }
-
-    public IReadOnlyList<RecordWarning> Warnings { get; }
-
-    /// <summary>Reads the outcome files under <paramref name="outcomes"/> (a run's, see <see cref="RunPaths.Outcomes(string, string)"/>).</summary>
-    public static async Task<RunOutcomes> ReadAsync(IStagingStore store, string outcomes, CancellationToken cancellationToken)
+    /// <summary>The final outcome of every row under <paramref name="outcomes"/> (a run's, see
+    /// <see cref="RunPaths.Outcomes(string, string)"/>): first-pass files in batch order, then the retry files.</summary>
+    public static async IAsyncEnumerable<(BatchOutcomeFile Batch, RecordOutcome Record)> FinalAsync(
+        IStagingStore store,
+        string outcomes,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var (firstPass, retries) = await FilesAsync(store, outcomes, cancellationToken);
+
         // A row is its object, id and place: a retry's outcome replaces the first pass's for the same row, while two
         // rows that share an id (a repeat the partition set aside) stay two.
-        var final = new Dictionary<(string Object, string Id, string File, long Line), (BatchOutcomeFile, RecordOutcome)>();
-        var files = new List<BatchOutcomeFile>();
-        await foreach (var item in store.ListAsync(outcomes, cancellationToken))
+        var retried = new HashSet<(string Object, string Id, string File, long Line)>();
+        foreach (var path in retries)
         {
-            files.Add(await store.ReadJsonAsync<BatchOutcomeFile>(item.Path, cancellationToken));
+            var file = await store.ReadJsonAsync<BatchOutcomeFile>(path, cancellationToken);
+            retried.UnionWith(file.Records.Select(r => (file.SourceObject, r.SourceId, r.File, r.Line)));
         }
 
-        // First-pass outcomes first, then retries over them; ordinal order keeps the result deterministic.
-        foreach (var file in files.OrderBy(f => f.IsRetry).ThenBy(f => f.BatchId, StringComparer.Ordinal))
+        foreach (var path in firstPass.Concat(retries))
         {
+            var file = await store.ReadJsonAsync<BatchOutcomeFile>(path, cancellationToken);
             foreach (var record in file.Records)
             {
-                final[(file.SourceObject, record.SourceId, record.File, record.Line)] = (file, record);
+                if (file.IsRetry || !retried.Contains((file.SourceObject, record.SourceId, record.File, record.Line)))
+                {
+                    yield return (file, record);
+                }
             }
         }
-
-        var ordered = final.Values
-            .OrderBy(v => v.Item1.Phase)
-            .ThenBy(v => v.Item1.SourceObject, StringComparer.Ordinal)
-            .ThenBy(v => v.Item2.File, StringComparer.Ordinal)
-            .ThenBy(v => v.Item2.Line)
-            .ToList();
-        var warnings = files.OrderBy(f => f.BatchId, StringComparer.Ordinal).SelectMany(f => f.Warnings).ToList();
-        return new RunOutcomes(ordered, warnings);
     }
+
+    /// <summary>Every warning of the run, file by file.</summary>
+    public static async IAsyncEnumerable<RecordWarning> WarningsAsync(IStagingStore store, string outcomes, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (firstPass, retries) = await FilesAsync(store, outcomes, cancellationToken);
+        foreach (var path in firstPass.Concat(retries))
+        {
+            foreach (var warning in (await store.ReadJsonAsync<BatchOutcomeFile>(path, cancellationToken)).Warnings)
+            {
+                yield return warning;
+            }
+        }
+    }
+
+    /// <summary>The outcome files, first-pass ones and retry ones, each in batch order (deterministic).</summary>
+    private static async Task<(List<string> FirstPass, List<string> Retries)> FilesAsync(IStagingStore store, string outcomes, CancellationToken cancellationToken)
+    {
+        var firstPass = new List<string>();
+        var retries = new List<string>();
+        await foreach (var item in store.ListAsync(outcomes, cancellationToken))
+        {
+            (Path.GetFileName(item.Path).StartsWith("retry-", StringComparison.Ordinal) ? retries : firstPass).Add(item.Path);
+        }
+
+        firstPass.Sort(StringComparer.Ordinal);
+        retries.Sort(StringComparer.Ordinal);
+        return (firstPass, retries);
+    }
+}
+
+/// <summary>Counts per object and per export object, added up as outcomes stream by.</summary>
+public sealed class OutcomeTally
+{
+    private readonly Dictionary<(string Object, string Model, int Phase), long[]> _objects = [];
+    private readonly Dictionary<string, long[]> _sources = new(StringComparer.Ordinal);
+
+    public void Add(BatchOutcomeFile batch, RecordOutcome record)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(record);
+        var fate = (int)record.Fate;
+        Count(_objects, (batch.SourceObject, batch.TargetModel, batch.Phase), fate);
+        var source = _sources.TryGetValue(batch.LayoutObject ?? batch.SourceObject, out var counts) ? counts : _sources[batch.LayoutObject ?? batch.SourceObject] = new long[6];
+        if (batch.Derived)
+        {
+            source[5]++;
+        }
+        else
+        {
+            source[fate]++;
+        }
+    }
+
+    public IReadOnlyList<ObjectCounts> Counts() =>
+        [.. _objects.OrderBy(o => o.Key.Phase).ThenBy(o => o.Key.Object, StringComparer.Ordinal).Select(o => new ObjectCounts(
+            o.Key.Object, o.Key.Model, o.Value.Sum(), o.Value[(int)RecordFate.Created], o.Value[(int)RecordFate.Updated],
+            o.Value[(int)RecordFate.Failed], o.Value[(int)RecordFate.Skipped], o.Value[(int)RecordFate.Unchanged]))];
 
     /// <summary>Every row read, per object of the export.</summary>
     public IReadOnlyList<SourceAccounting> Accounting() =>
-        [.. Final
-            .GroupBy(f => f.Batch.LayoutObject ?? f.Batch.SourceObject, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var rows = g.Where(f => !f.Batch.Derived).ToList();
-                return new SourceAccounting(
-                    g.Key,
-                    rows.Count,
-                    rows.LongCount(f => f.Record.Fate == RecordFate.Created),
-                    rows.LongCount(f => f.Record.Fate == RecordFate.Updated),
-                    rows.LongCount(f => f.Record.Fate == RecordFate.Unchanged),
-                    rows.LongCount(f => f.Record.Fate == RecordFate.Failed),
-                    rows.LongCount(f => f.Record.Fate == RecordFate.Skipped),
-                    g.LongCount(f => f.Batch.Derived));
-            })];
+        [.. _sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SourceAccounting(
+            s.Key, s.Value[..5].Sum(), s.Value[(int)RecordFate.Created], s.Value[(int)RecordFate.Updated], s.Value[(int)RecordFate.Unchanged],
+            s.Value[(int)RecordFate.Failed], s.Value[(int)RecordFate.Skipped], s.Value[5]))];
 
-    public IReadOnlyList<ObjectCounts> Counts() =>
-        [.. Final
-            .GroupBy(f => (f.Batch.SourceObject, f.Batch.TargetModel, f.Batch.Phase))
-            .OrderBy(g => g.Key.Phase)
-            .ThenBy(g => g.Key.SourceObject, StringComparer.Ordinal)
-            .Select(g => new ObjectCounts(
-                g.Key.SourceObject,
-                g.Key.TargetModel,
-                g.LongCount(),
-                g.LongCount(f => f.Record.Fate == RecordFate.Created),
-                g.LongCount(f => f.Record.Fate == RecordFate.Updated),
-                g.LongCount(f => f.Record.Fate == RecordFate.Failed),
-                g.LongCount(f => f.Record.Fate == RecordFate.Skipped),
-                g.LongCount(f => f.Record.Fate == RecordFate.Unchanged)))];
+    private static void Count<TKey>(Dictionary<TKey, long[]> counts, TKey key, int fate)
+        where TKey : notnull
+    {
+        if (!counts.TryGetValue(key, out var row))
+        {
+            counts[key] = row = new long[5];
+        }
+
+        row[fate]++;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Flit.Activities.Loading;
 using Flit.Core.Ports;
 using Flit.Core.Records;
@@ -5,8 +6,8 @@ using Flit.Core.Records;
 namespace Flit.Activities.Reporting;
 
 /// <summary>
-/// What report.json holds: the reconciliation, every record that did not load, every warning, and both grouped by
-/// kind. The readable page and the terminal summary are drawn from it, so they never disagree with the data.
+/// What report.json holds: the reconciliation, the first records that did not load and the first warnings (report.csv
+/// lists every one; the counts are exact), and both grouped by kind. The readable page and the terminal summary are drawn from it, so they never disagree with the data.
 /// </summary>
 /// <remarks>
 /// <see cref="Mode"/> is SAMPLE or FULL; <see cref="NotLoadedGroups"/> holds failures and skips grouped (see
@@ -25,11 +26,21 @@ public sealed record RunReport(
     IReadOnlyList<RecordWarning> Warnings,
     IReadOnlyList<IssueGroup> NotLoadedGroups,
     IReadOnlyList<IssueGroup> WarningGroups,
-    IReadOnlyList<SourceAccounting>? Sources = null)
+    IReadOnlyList<SourceAccounting>? Sources = null,
+    long? NotLoadedCount = null,
+    long? WarningCount = null)
 {
+    /// <summary>Records not loaded in all (<see cref="NotLoaded"/> lists the first of them; report.csv every one).</summary>
+    [JsonIgnore]
+    public long NotLoadedTotal => NotLoadedCount ?? NotLoaded.Count;
+
+    /// <summary>Warnings in all (<see cref="Warnings"/> lists the first of them; report.csv every one).</summary>
+    [JsonIgnore]
+    public long WarningTotal => WarningCount ?? Warnings.Count;
+
     /// <summary>Differences the reconciliation found: sampled fields that differ, and loaded records the destination
     /// does not hold.</summary>
-    public long Mismatches => Diff.Count(d => !d.Matches) + Presence.Sum(p => (long)p.MissingExternalIds.Count);
+    public long Mismatches => Diff.Count(d => !d.Matches) + Presence.Sum(p => p.Expected - p.Found);
 
     /// <summary>The counts of all objects together.</summary>
     public ObjectCounts Totals() =>
@@ -47,21 +58,23 @@ public sealed record RunReport(
         };
     }
 
-    internal static IReadOnlyList<IssueGroup> GroupNotLoaded(IEnumerable<NotLoadedRecord> notLoaded) =>
-        IssueGrouping.Group(notLoaded.Select(n => new ReportedIssue(
-            n.Fate == RecordFate.Failed ? IssueFates.Failed : IssueFates.Skipped,
-            n.SourceObject,
-            n.Kind ?? (n.Fate == RecordFate.Skipped ? IssueKinds.SkippedByRule : IssueGrouping.Unclassified),
-            n.Field,
-            n.SourceId,
-            n.File,
-            n.Line,
-            n.Reason ?? string.Empty)));
+    internal static IReadOnlyList<IssueGroup> GroupNotLoaded(IEnumerable<NotLoadedRecord> notLoaded) => IssueGrouping.Group(notLoaded.Select(Issue));
+
+    internal static IReadOnlyList<IssueGroup> GroupWarnings(IEnumerable<RecordWarning> warnings) => IssueGrouping.Group(warnings.Select(Issue));
+
+    internal static ReportedIssue Issue(NotLoadedRecord n) => new(
+        n.Fate == RecordFate.Failed ? IssueFates.Failed : IssueFates.Skipped,
+        n.SourceObject,
+        n.Kind ?? (n.Fate == RecordFate.Skipped ? IssueKinds.SkippedByRule : IssueGrouping.Unclassified),
+        n.Field,
+        n.SourceId,
+        n.File,
+        n.Line,
+        n.Reason ?? string.Empty);
 
     /// <remarks>A warning read from a file written before kinds existed has none, whatever its type says.</remarks>
-    internal static IReadOnlyList<IssueGroup> GroupWarnings(IEnumerable<RecordWarning> warnings) =>
-        IssueGrouping.Group(warnings.Select(w => new ReportedIssue(
-            IssueFates.Warning, w.SourceObject, w.Kind ?? IssueGrouping.Unclassified, w.Field, w.SourceId, w.File, w.Line, w.Message)));
+    internal static ReportedIssue Issue(RecordWarning w) =>
+        new(IssueFates.Warning, w.SourceObject, w.Kind ?? IssueGrouping.Unclassified, w.Field, w.SourceId, w.File, w.Line, w.Message);
 }
 
 /// <summary>A source record that did not load: where it is, what became of it and why.</summary>

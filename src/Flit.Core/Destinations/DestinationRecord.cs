@@ -111,7 +111,12 @@ public sealed record RollbackItem(string Model, string DestinationId, string Ext
 /// <param name="Force">Also undo records changed in the destination after the migration's write.</param>
 /// <param name="OwnerTag">The migration's tag: what its prepare step created (custom fields, stages, teams...) is
 /// registered under it, and only that is removed, never what another migration of the tenant created.</param>
-public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool Force, string OwnerTag);
+/// <param name="Final">The last request of the rollback: after its items, what the prepare step created is removed
+/// (a rollback of millions of records comes in many requests of a chunk each).</param>
+/// <param name="Models">With <paramref name="Final"/>: every model the migration wrote (what may still use a stage).</param>
+/// <param name="ExternalIdModule">With <paramref name="Final"/>: the module of the run's external ids, under which its
+/// prepare step registered what it created.</param>
+public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool Force, string OwnerTag, bool Final = true, IReadOnlyList<string>? Models = null, string? ExternalIdModule = null);
 
 /// <summary>What a rollback did, and what it left alone because someone changed it after the migration's write.</summary>
 /// <param name="Deleted">Records the migration had created, deleted.</param>

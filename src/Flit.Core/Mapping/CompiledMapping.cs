@@ -38,7 +38,7 @@ public sealed class CompiledMapping : ICompiledMapping
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(context);
-        var prefix = "flit_" + Slug(tenant, 40) + ".";
+        var prefix = ModuleFor(tenant) + ".";
         var models = spec.Migrated.ToDictionary(o => o.Key, o => o.Target!, StringComparer.Ordinal);
         // Entries that read the same export object into the same model are alternatives for each other's references.
         var alsoIn = spec.Migrated.Where(o => o.IdFrom is null).ToDictionary(
@@ -64,6 +64,10 @@ public sealed class CompiledMapping : ICompiledMapping
             : throw new ArgumentException($"The spec has no migrated object '{key}'. Objects: {string.Join(", ", _mappers.Keys)}.", nameof(key));
 
     /// <summary>Lower-case ASCII letters, digits and '_' only: safe in Odoo xmlid names and Dataverse keys.</summary>
+    /// <summary>The module of a tenant's external ids (<c>flit_acme.…</c>): what the destination creates for a run is
+    /// registered under it.</summary>
+    public static string ModuleFor(string tenant) => "flit_" + Slug(tenant, 40);
+
     public static string Slug(string value, int max)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -52,8 +52,9 @@ public sealed class ReportActivityTests
 
         var json = JsonNode.Parse(await ReadAsync(result.JsonPath))!.AsObject();
         Assert.Equal(
-            ["migrationId", "pair", "mode", "specHash", "at", "objects", "presence", "notLoaded", "diff", "warnings", "notLoadedGroups", "warningGroups", "sources", "mismatches"],
+            ["migrationId", "pair", "mode", "specHash", "at", "objects", "presence", "notLoaded", "diff", "warnings", "notLoadedGroups", "warningGroups", "sources", "notLoadedCount", "warningCount", "mismatches"],
             json.Select(p => p.Key));
+        Assert.Equal((3, 1), (json["notLoadedCount"]!.GetValue<int>(), json["warningCount"]!.GetValue<int>()));
         Assert.Equal(3, json["notLoaded"]!.AsArray().Count);
         Assert.Equal("date", json["notLoaded"]![0]!["field"]!.GetValue<string>());
         var groups = json["notLoadedGroups"]!.AsArray();
@@ -78,6 +79,31 @@ public sealed class ReportActivityTests
             "note,N3,notes.csv,4,skipped,folded into N1,,",
             "note,N4,notes.csv,5,warning,\"note 'N4' (notes.csv, line 5): author_id: the author \"\"Smith, Ann\"\" is no user of the destination; left empty.\",author-not-a-user,author_id",
         ], lines[1..]);
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreFailuresThanTheJsonLists_ListsTheFirstByLineCountsAllAndTheCsvHoldsEveryOne()
+    {
+        // Three batches whose rows the partition spread out of line order, 2,400 failures in all.
+        var total = 0;
+        foreach (var part in new[] { 2, 0, 1 })
+        {
+            var records = Enumerable.Range(0, 800).Select(i => new RecordOutcome($"N{(i * 3) + part}", "notes.csv", (i * 3) + part + 2, null, RecordFate.Failed, null, "body: required", false, IssueKinds.RequiredValue, "body")).ToList();
+            total += records.Count;
+            var batch = new BatchOutcomeFile($"4-note-00{part}-0000", "note", "mail.message", 4, false, records, []);
+            await _store.WriteJsonAsync(RunPaths.Outcome(Migration, Migration, batch.BatchId), batch, CancellationToken.None);
+        }
+
+        var reconciliation = new Reconciliation(Migration, "h", new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), [new ObjectCounts("note", "mail.message", total, 0, 0, total, 0)], [], [], []);
+        await _store.WriteJsonAsync(RunPaths.Report(Migration, "reconciliation.json"), reconciliation, CancellationToken.None);
+
+        var result = await new ReportActivity(_store).RunAsync(Input, CancellationToken.None);
+
+        var report = await RunReport.ReadAsync(_store, result.JsonPath, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(2, 1000).Select(l => (long)l), report.NotLoaded.Select(n => n.Line));
+        Assert.Equal(total, report.NotLoadedTotal);
+        Assert.Equal(total, Assert.Single(report.NotLoadedGroups).Count);
+        Assert.Equal(total + 1, (await ReadAsync(result.CsvPath)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]
