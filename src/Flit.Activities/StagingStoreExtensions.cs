@@ -15,11 +15,16 @@ public static class StagingStoreExtensions
             ?? throw new InvalidDataException($"The staged item {path} is empty.");
     }
 
-    public static async Task WriteJsonAsync<T>(this IStagingStore store, string path, T value, CancellationToken cancellationToken)
+    public static Task WriteJsonAsync<T>(this IStagingStore store, string path, T value, CancellationToken cancellationToken) =>
+        store.WriteJsonAsync(path, value, JsonDefaults.Options, cancellationToken);
+
+    /// <summary>Writes a document in a given style: <see cref="JsonDefaults.Compact"/> for the per-batch files a run
+    /// writes by the thousand (outcomes, snapshots), which tools read rather than people.</summary>
+    public static async Task WriteJsonAsync<T>(this IStagingStore store, string path, T value, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var stream = await store.OpenWriteAsync(path, cancellationToken);
-        await JsonSerializer.SerializeAsync(stream, value, JsonDefaults.Options, cancellationToken);
+        await JsonSerializer.SerializeAsync(stream, value, options, cancellationToken);
     }
 
     public static async Task WriteTextAsync(this IStagingStore store, string path, string text, CancellationToken cancellationToken)

@@ -200,24 +200,35 @@ public sealed class RehearsalDestination : IDestination
     public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
         LockedAsync(() => ReadBackCoreAsync(model, externalIds, fields, cancellationToken), cancellationToken);
 
+    private static readonly IReadOnlyCollection<string> AllValues = ["*"];
+
     /// <summary>The batch's records the rehearsal already holds under their external id, with their values.</summary>
     public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
-        LockedAsync(async () => (IReadOnlyDictionary<string, PreImage>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], [], cancellationToken))
+        LockedAsync(async () => (IReadOnlyDictionary<string, PreImage>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], AllValues, cancellationToken))
             .ToDictionary(r => r.ExternalId, r => new PreImage(r.Values, ExternalIdExisted: true), StringComparer.Ordinal), cancellationToken);
 
+    /// <param name="model">The model.</param>
+    /// <param name="externalIds">The records wanted.</param>
+    /// <param name="fields">The values wanted: none checks presence only; <see cref="AllValues"/> reads every one.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
+        ArgumentNullException.ThrowIfNull(fields);
+        var all = ReferenceEquals(fields, AllValues);
         var result = new List<ReadBackRecord>(externalIds.Count);
         foreach (var chunk in externalIds.Chunk(400))
         {
             var names = chunk.Select((_, i) => "$x" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var parameters = chunk.Select((x, i) => (names[i], (object)x)).Append(("$m", model)).ToArray();
-            result.AddRange(await QueryAsync($"SELECT external_id, id, vals FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})", r =>
+            var vals = fields.Count == 0 ? "NULL" : "vals";
+            result.AddRange(await QueryAsync($"SELECT external_id, id, {vals} FROM records WHERE model = $m AND external_id IN ({string.Join(',', names)})", r =>
             {
-                var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
-                    .Where(v => fields.Count == 0 || fields.Contains(v.Key))
-                    .ToDictionary(v => v.Key, v => FromJson(v.Value), StringComparer.Ordinal);
+                var values = r.IsDBNull(2)
+                    ? new Dictionary<string, object?>(StringComparer.Ordinal)
+                    : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
+                        .Where(v => all || fields.Contains(v.Key))
+                        .ToDictionary(v => v.Key, v => FromJson(v.Value), StringComparer.Ordinal);
                 return new ReadBackRecord(r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture), values);
             }, cancellationToken, parameters));
         }

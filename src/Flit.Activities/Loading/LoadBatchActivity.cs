@@ -123,7 +123,7 @@ public sealed class LoadBatchActivity(
         warnings.AddRange(resolvedWarnings);
         var file = OutcomeFile(batch, outcomes, warnings);
         var path = RunPaths.Outcome(migrationId, input.Run, batch.BatchId);
-        await store.WriteJsonAsync(path, file, cancellationToken);
+        await store.WriteJsonAsync(path, file, JsonDefaults.Compact, cancellationToken);
 
         return new BatchResult(
             batch.BatchId,
@@ -141,7 +141,7 @@ public sealed class LoadBatchActivity(
     {
         var outcomes = records.Select(r => Outcome(r.SourceId, r.Location, null, RecordFate.Skipped, null, rule with { Message = $"{r.Location}: {rule.Message}" }, false)).ToList();
         var path = RunPaths.Outcome(input.Request.MigrationId, input.Run, batch.BatchId);
-        await store.WriteJsonAsync(path, OutcomeFile(batch, outcomes, []), cancellationToken);
+        await store.WriteJsonAsync(path, OutcomeFile(batch, outcomes, []), JsonDefaults.Compact, cancellationToken);
         return new BatchResult(batch.BatchId, 0, 0, 0, 0, outcomes.Count, path);
     }
 

@@ -54,7 +54,7 @@ public static class PreWriteSnapshots
         ArgumentNullException.ThrowIfNull(externalIds);
         var path = $"{RunPaths.Snapshots(migrationId, runId, batchId)}/{CompiledMapping.SafeName(externalIds.Min(StringComparer.Ordinal)!, 80)}.json";
         var file = new SnapshotFile([.. externalIds.Where(id => !existing.ContainsKey(id)).Order(StringComparer.Ordinal)], existing);
-        await store.WriteJsonAsync(path, file, cancellationToken);
+        await store.WriteJsonAsync(path, file, JsonDefaults.Compact, cancellationToken);
         return externalIds.ToDictionary(id => id, id => new PriorState(existing.ContainsKey(id), path), StringComparer.Ordinal);
     }
 

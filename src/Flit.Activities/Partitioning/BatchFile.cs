@@ -1,70 +1,178 @@
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using Flit.Core.Records;
 
 namespace Flit.Activities.Partitioning;
 
 /// <summary>
-/// A staged batch: JSON Lines, a header line with the schema, then one line per source record (id, line, values).
-/// Batches carry the raw source values, not mapped ones: mapping runs at load time, after parents exist, so the
-/// approved spec is the only thing that decides what is sent.
+/// A staged batch: JSON Lines, a header line with the schema, then one line per source record (id, file, line,
+/// values). Batches carry the raw source values, not mapped ones: mapping runs at load time, after parents exist, so
+/// the approved spec is the only thing that decides what is sent.
 /// </summary>
+/// <remarks>
+/// Every record of a run is written here once and read at least once, so rows are written and read with the UTF-8
+/// JSON writer and reader directly: no intermediate strings or documents per line.
+/// </remarks>
 public static class BatchFile
 {
     private sealed record Header(string Object, string File, IReadOnlyList<string> Columns, IReadOnlyList<int> SourceColumns);
 
-    private sealed record Row(string Id, string File, long Line, string?[] Values);
+    private const int FlushAt = 64 * 1024;
 
     /// <summary>Writes records (all of one object) to a stream.</summary>
     public static async Task WriteAsync(Stream stream, IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(records);
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536, leaveOpen: true);
+        var buffer = new ArrayBufferWriter<byte>(FlushAt * 2);
+        await using var writer = new Utf8JsonWriter(buffer);
         RecordSchema? schema = null;
         foreach (var record in records)
         {
             if (!ReferenceEquals(schema, record.Schema))
             {
                 schema = record.Schema;
-                var header = new Header(schema.ObjectType, schema.File, schema.Columns, schema.SourceColumnNumbers);
-                await writer.WriteLineAsync(JsonSerializer.Serialize(header, JsonDefaults.Compact).AsMemory(), cancellationToken);
+                JsonSerializer.Serialize(writer, new Header(schema.ObjectType, schema.File, schema.Columns, schema.SourceColumnNumbers), JsonDefaults.Compact);
+                EndLine(writer, buffer);
             }
 
-            var row = new Row(record.SourceId, record.Location.File, record.Location.Line, [.. record.Values]);
-            await writer.WriteLineAsync(JsonSerializer.Serialize(row, JsonDefaults.Compact).AsMemory(), cancellationToken);
+            WriteRow(writer, record);
+            EndLine(writer, buffer);
+            if (buffer.WrittenCount >= FlushAt)
+            {
+                await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
         }
+
+        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    private static void WriteRow(Utf8JsonWriter writer, SourceRecord record)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, record.SourceId);
+        writer.WriteString("file"u8, record.Location.File);
+        writer.WriteNumber("line"u8, record.Location.Line);
+        writer.WriteStartArray("values"u8);
+        foreach (var value in record.Values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Ends a line: one JSON value per line, so the writer starts afresh on the next.</summary>
+    private static void EndLine(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
+    {
+        writer.Flush();
+        buffer.Write("\n"u8);
+        writer.Reset(buffer);
     }
 
     /// <summary>Reads a batch back into source records with their original file, line and columns.</summary>
     public static async Task<IReadOnlyList<SourceRecord>> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var content = new MemoryStream();
+        await stream.CopyToAsync(content, cancellationToken);
+        return Parse(content.GetBuffer().AsSpan(0, (int)content.Length));
+    }
+
+    private static List<SourceRecord> Parse(ReadOnlySpan<byte> content)
+    {
         var records = new List<SourceRecord>();
+        var values = new List<string?>();
         RecordSchema? schema = null;
-        string? line;
         var lineNumber = 0;
-        while ((line = await reader.ReadLineAsync(cancellationToken)) is not null)
+        while (!content.IsEmpty)
         {
+            var end = content.IndexOf((byte)'\n');
+            var line = end < 0 ? content : content[..end];
+            content = end < 0 ? [] : content[(end + 1)..];
             lineNumber++;
-            using var document = JsonDocument.Parse(line);
-            if (document.RootElement.TryGetProperty("columns", out _))
+            if (line.IsEmpty)
             {
-                var header = document.RootElement.Deserialize<Header>(JsonDefaults.Compact)
-                    ?? throw new InvalidDataException($"Batch line {lineNumber}: empty header.");
-                schema = new RecordSchema(header.Object, header.File, header.Columns, header.SourceColumns);
                 continue;
             }
 
-            if (schema is null)
+            try
             {
-                throw new InvalidDataException($"Batch line {lineNumber}: a record comes before any schema header.");
-            }
+                if (ReadRow(line, schema, values, lineNumber) is { } record)
+                {
+                    records.Add(record);
+                    continue;
+                }
 
-            var row = document.RootElement.Deserialize<Row>(JsonDefaults.Compact)
-                ?? throw new InvalidDataException($"Batch line {lineNumber}: empty record.");
-            records.Add(new SourceRecord(schema, row.Id, row.Values, new SourceLocation(row.File, row.Line)));
+                var header = JsonSerializer.Deserialize<Header>(line, JsonDefaults.Compact)
+                    ?? throw new InvalidDataException($"Batch line {lineNumber}: empty header.");
+                schema = new RecordSchema(header.Object, header.File, header.Columns, header.SourceColumns);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"Batch line {lineNumber}: {e.Message}", e);
+            }
         }
 
         return records;
+    }
+
+    /// <summary>A record line as a record; null for a header line (it holds the columns).</summary>
+    private static SourceRecord? ReadRow(ReadOnlySpan<byte> line, RecordSchema? schema, List<string?> values, int lineNumberInBatch)
+    {
+        var reader = new Utf8JsonReader(line);
+        reader.Read();
+        string? id = null, file = null;
+        long lineNumber = 0;
+        string?[]? row = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("columns"u8))
+            {
+                return null;
+            }
+
+            var name = reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("file"u8) ? 2 : reader.ValueTextEquals("line"u8) ? 3 : reader.ValueTextEquals("values"u8) ? 4 : 0;
+            reader.Read();
+            switch (name)
+            {
+                case 1:
+                    id = reader.GetString();
+                    break;
+                case 2:
+                    // Rows of a file share its name: one string for all of them.
+                    file = schema is not null && reader.ValueTextEquals(schema.File) ? schema.File : reader.GetString();
+                    break;
+                case 3:
+                    lineNumber = reader.GetInt64();
+                    break;
+                case 4:
+                    values.Clear();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        values.Add(reader.TokenType == JsonTokenType.Null ? null : reader.GetString());
+                    }
+
+                    row = [.. values];
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (schema is null)
+        {
+            throw new InvalidDataException($"Batch line {lineNumberInBatch}: a record comes before any schema header.");
+        }
+
+        if (id is null || file is null || row is null)
+        {
+            throw new InvalidDataException($"Batch line {lineNumberInBatch}: a record line needs id, file, line and values.");
+        }
+
+        return new SourceRecord(schema, id, row, new SourceLocation(file, lineNumber));
     }
 }

@@ -24,7 +24,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
         var joined = new JoinedExports(exports, spec);
 
-        // Every value that names a destination record or user, found by mapping the records once.
+        // Every value that names a destination record or user, found by a lookups-only mapping of every record.
         var named = new HashSet<NamedLookup>();
         var owners = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -32,12 +32,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         {
             foreach (var record in joined.Read(request, plan.SourceObject, static _ => { }, cancellationToken))
             {
-                if (mapping.Map(plan.Key, record).Record is not { } mapped)
-                {
-                    continue;
-                }
-
-                foreach (var value in mapped.Values.Values)
+                foreach (var value in mapping.Lookups(plan.Key, record) ?? [])
                 {
                     switch (value)
                     {

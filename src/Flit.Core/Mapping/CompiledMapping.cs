@@ -58,16 +58,23 @@ public sealed class CompiledMapping : ICompiledMapping
         return new CompiledMapping(spec, MappingSpecLoader.Hash(spec), mappers, plans) { ExternalIdModule = prefix.TrimEnd('.') };
     }
 
-    public MapOutcome Map(string key, SourceRecord record) =>
+    public MapOutcome Map(string key, SourceRecord record) => Mapper(key).Map(record, lookupsOnly: false);
+
+    public IReadOnlyList<object>? Lookups(string key, SourceRecord record) =>
+        Mapper(key).Map(record, lookupsOnly: true).Record is { } record2
+            ? [.. record2.Values.Values.Where(v => v is NamedLookup or UserLookup).Select(v => v!)]
+            : null;
+
+    private ObjectMapper Mapper(string key) =>
         _mappers.TryGetValue(key, out var mapper)
-            ? mapper.Map(record)
+            ? mapper
             : throw new ArgumentException($"The spec has no migrated object '{key}'. Objects: {string.Join(", ", _mappers.Keys)}.", nameof(key));
 
-    /// <summary>Lower-case ASCII letters, digits and '_' only: safe in Odoo xmlid names and Dataverse keys.</summary>
     /// <summary>The module of a tenant's external ids (<c>flit_acme.…</c>): what the destination creates for a run is
     /// registered under it.</summary>
     public static string ModuleFor(string tenant) => "flit_" + Slug(tenant, 40);
 
+    /// <summary>Lower-case ASCII letters, digits and '_' only: safe in Odoo xmlid names and Dataverse keys.</summary>
     public static string Slug(string value, int max)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -189,7 +196,11 @@ public sealed class CompiledMapping : ICompiledMapping
         public bool Includes(SourceRecord record) =>
             _where is null || _where.Matches(record);
 
-        public MapOutcome Map(SourceRecord record)
+        /// <param name="record">The source record.</param>
+        /// <param name="lookupsOnly">Compute only what decides whether the record loads (required values, references)
+        /// and the values that name destination records or users; the record returned then carries no external id
+        /// or content hash and is never sent.</param>
+        public MapOutcome Map(SourceRecord record, bool lookupsOnly)
         {
             if (!Includes(record))
             {
@@ -218,6 +229,11 @@ public sealed class CompiledMapping : ICompiledMapping
             for (var i = 0; i < _fields.Length; i++)
             {
                 var (field, transform) = _fields[i];
+                if (lookupsOnly && !field.Required && Transforms.Transforms.IsPlainValue(field.Transform))
+                {
+                    continue;
+                }
+
                 var indices = columns[i];
                 var input = InputBuffer ??= new string?[8];
                 var width = field.Value is not null ? 1 : indices.Length;
@@ -331,6 +347,11 @@ public sealed class CompiledMapping : ICompiledMapping
             }
 
             var fieldValues = new FieldValues(names, values, count);
+            if (lookupsOnly)
+            {
+                return MapOutcome.Mapped(new DestinationRecord(string.Empty, _entry.Key, sourceId, _entry.Target!, fieldValues, references, string.Empty, record.Location), warnings);
+            }
+
             var destination = new DestinationRecord(
                 _externalIdPrefix + SafeId(sourceId),
                 _entry.Key,

@@ -51,4 +51,9 @@ public interface ICompiledMapping
 
     /// <summary>Maps a record for one object entry (its <see cref="ObjectPlan.Key"/>).</summary>
     MapOutcome Map(string key, SourceRecord record);
+
+    /// <summary>The values of a record that name destination records or users (<see cref="NamedLookup"/>,
+    /// <see cref="UserLookup"/>), exactly as <see cref="Map"/> gives them, or null when the record would not load.
+    /// Cheaper than mapping: the plain values of optional fields (note bodies, dates…) are not computed.</summary>
+    IReadOnlyList<object>? Lookups(string key, SourceRecord record);
 }

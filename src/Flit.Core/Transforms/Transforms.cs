@@ -71,7 +71,19 @@ public static class Transforms
         ["list"] = _ => (v, _) => TransformResult.Ok(Text(string.Join(", ", (v[0] ?? string.Empty).Split([',', ';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))),
     };
 
+    /// <summary>Transforms whose value is plain (text, numbers, dates, files), never a record or user the destination
+    /// must find first. Any other transform — one added later included — is taken to name one.</summary>
+    private static readonly HashSet<string> PlainValues = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "text", "html", "email", "phone", "integer", "decimal", "bool", "date", "datetime", "map", "priority", "join",
+        "firstName", "lastName", "template", "ownerAddress", "companyName", "file", "list",
+    };
+
     public static IReadOnlyCollection<string> Names => Registry.Keys;
+
+    /// <summary>Whether a field with this transform (null: text) holds a plain value rather than naming a
+    /// destination record or user.</summary>
+    public static bool IsPlainValue(string? transform) => transform is null || PlainValues.Contains(transform);
 
     /// <summary>Transforms that combine several source columns; the others take the first column that has a value.</summary>
     public static bool TakesSeveral(string name) => name is "join" or "template";
