@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Flit.Core.Ports;
 using Microsoft.Data.Sqlite;
 
@@ -31,8 +32,8 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
     /// <summary>Columns added after the first release, for ID maps written by it.</summary>
     private static readonly (string Name, string Definition)[] AddedColumns = [("run_id", "TEXT NOT NULL DEFAULT ''"), ("pre_image", "TEXT")];
 
-    /// <summary>SQLite's default limit on host parameters is 32,766; stay far below for plan stability.</summary>
-    private const int LookupChunk = 500;
+    /// <summary>Ids looked up per query.</summary>
+    private const int LookupChunk = 2000;
 
     private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at", "$r", "$p"];
 
@@ -58,14 +59,11 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
             foreach (var chunk in sourceIds.Chunk(LookupChunk))
             {
                 await using var command = _connection.CreateCommand();
-                var names = chunk.Select((_, i) => "$s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-                command.CommandText = $"SELECT {Columns} FROM id_map WHERE migration_id = $m AND object_type = $o AND source_id IN ({string.Join(',', names)})";
+                // The ids travel as one JSON array: binding hundreds of named parameters costs a name search each.
+                command.CommandText = $"SELECT {Columns} FROM id_map WHERE migration_id = $m AND object_type = $o AND source_id IN (SELECT value FROM json_each($ids))";
                 command.Parameters.AddWithValue("$m", migrationId);
                 command.Parameters.AddWithValue("$o", objectType);
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    command.Parameters.AddWithValue(names[i], chunk[i]);
-                }
+                command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(chunk));
 
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))

@@ -53,6 +53,24 @@ public sealed class RehearsalDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_LinksToARecordItHolds_OneCreatedEarlierInTheCallAndAUser_Load_AnIdThatIsNoNumberDoesNot()
+    {
+        await using var destination = await RehearsalDestination.OpenAsync(_folder, ["ann@acme.test"], CancellationToken.None);
+        var company = (await destination.UpsertAsync("res.partner", [Record("res.partner", "co", ("name", "Acme"))], CancellationToken.None))[0].DestinationId!;
+
+        var outcomes = await destination.UpsertAsync("crm.lead", [
+            Record("crm.lead", "held", ("name", "A"), ("type", "lead"), ("partner_id", company), ("user_id", "2")),
+            Record("crm.lead", "word", ("name", "B"), ("type", "lead"), ("partner_id", company + "x")),
+            Record("crm.lead", "nouser", ("name", "C"), ("type", "lead"), ("user_id", "3")),
+        ], CancellationToken.None);
+
+        var byId = outcomes.ToDictionary(o => o.ExternalId[(o.ExternalId.LastIndexOf('_') + 1)..]);
+        Assert.Equal(UpsertStatus.Created, byId["held"].Status);
+        Assert.True(byId["word"].MissingParent, byId["word"].Error);
+        Assert.True(byId["nouser"].MissingParent, byId["nouser"].Error);
+    }
+
+    [Fact]
     public async Task Rollback_DeletesWhatTheRunCreated_AndSnapshotsNothingItDidNotHoldBefore()
     {
         await using var destination = await RehearsalDestination.OpenAsync(_folder, [], CancellationToken.None);

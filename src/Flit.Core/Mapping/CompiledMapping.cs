@@ -147,6 +147,10 @@ public sealed class CompiledMapping : ICompiledMapping
         private readonly ObjectMapping _entry;
         private readonly TransformContext _context;
         private readonly (FieldMapping Field, BoundTransform Transform)[] _fields;
+
+        /// <summary>Per field, what a lookups-only mapping runs: the transform, or a cheaper one with the same
+        /// empty-or-failed outcome.</summary>
+        private readonly BoundTransform[] _presence;
         private readonly IReadOnlyDictionary<string, string> _models;
         private readonly ConditionalWeakTable<RecordSchema, SchemaColumns> _columns = [];
         private readonly string _externalIdPrefix;
@@ -166,6 +170,7 @@ public sealed class CompiledMapping : ICompiledMapping
             _fields = [.. entry.Fields
                 .Where(f => schema is null || f.Custom is not null || schema.HasField(entry.Target!, f.To) || !schema.Models.ContainsKey(entry.Target!))
                 .Select(f => (f, Transforms.Transforms.Bind(f)))];
+            _presence = [.. _fields.Select(f => Transforms.Transforms.Presence(f.Field.Transform) ?? f.Transform)];
             _where = entry.Where is null ? null : RowCondition.Parse(entry.Where);
             _externalIdPrefix = ExternalIdPrefix(prefix, system, entry.Key);
             if (entry.IdFrom is { } idFrom)
@@ -268,7 +273,7 @@ public sealed class CompiledMapping : ICompiledMapping
                     width = 1;
                 }
 
-                var result = width == 0 ? TransformResult.Ok(null) : transform(input.AsSpan(0, width), last.Contexts[i]);
+                var result = width == 0 ? TransformResult.Ok(null) : (lookupsOnly ? _presence[i] : transform)(input.AsSpan(0, width), last.Contexts[i]);
                 if (result.Error is not null)
                 {
                     var at = field.From.Count > 0 ? record.Where(field.From[0]) : record.Location.ToString();

@@ -85,6 +85,14 @@ public static class Transforms
     /// destination record or user.</summary>
     public static bool IsPlainValue(string? transform) => transform is null || PlainValues.Contains(transform);
 
+    /// <summary>For a transform whose work is costly (sanitising HTML), one that is empty, or fails, exactly when it
+    /// is, without the work: all that deciding whether a record loads needs of a required field.</summary>
+    public static BoundTransform? Presence(string transform) =>
+        string.Equals(transform, "html", StringComparison.OrdinalIgnoreCase) ? HtmlPresence : null;
+
+    /// <summary><see cref="HtmlValues.ToSafeHtml"/> is empty for blank text only.</summary>
+    private static readonly BoundTransform HtmlPresence = (v, _) => TransformResult.Ok(string.IsNullOrWhiteSpace(v[0]) ? null : v[0]);
+
     /// <summary>Transforms that combine several source columns; the others take the first column that has a value.</summary>
     public static bool TakesSeveral(string name) => name is "join" or "template";
 

@@ -21,6 +21,24 @@ public sealed class TransformTests
     public void PriorityOf_SourceScale_LandsOnOddosFourValues(string source, string odoo) =>
         Assert.Equal(odoo, Transforms.Transforms.PriorityOf(source).Value);
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" \r\n ")]
+    [InlineData("Called back")]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("<p> </p>")]
+    [InlineData("a < b and c > d")]
+    public void HtmlPresence_IsEmptyExactlyWhenTheSafeHtmlIs(string? body)
+    {
+        var presence = Transforms.Transforms.Presence("html")!;
+
+        var result = presence([body], Transforms.TransformContext.Utc);
+
+        Assert.Null(result.Error);
+        Assert.Equal(HtmlValues.ToSafeHtml(body) is null, result.Value is null);
+    }
+
     [Fact]
     public void PriorityOf_OutOfScale_IsAnErrorNotAGuess()
     {
