@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flit.Core.Destinations;
+using Flit.XmlRpc;
 
 namespace Flit.Destinations.Odoo;
 
@@ -28,6 +29,7 @@ internal static class OdooValues
     public static object? ForWrite(string? type, object? value) => value switch
     {
         null => type == "boolean" ? false : null,
+        FileBytes file => new Base64String(file.Bytes),
         DateTime d => d.ToString(type == "date" ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         _ when type is "many2one" or "many2one_reference" or "integer" => Integer(value) ?? value,
@@ -72,12 +74,15 @@ internal static class OdooValues
     /// load() takes text: links by database id (<c>field/.id</c>), booleans as 1/0, naive UTC datetimes read in the
     /// context's time zone (UTC here, so they stay as they are), empty text for no value.
     /// </summary>
-    public static string LoadText(IReadOnlyDictionary<string, DestinationField> fields, string name, object? value)
+    /// <remarks>A file's content stays bytes (<see cref="Base64String"/>): its base64 text is written straight into the
+    /// request.</remarks>
+    public static object LoadText(IReadOnlyDictionary<string, DestinationField> fields, string name, object? value)
     {
         var type = fields.TryGetValue(name, out var field) ? field.Type : null;
         return value switch
         {
             null or false when type != "boolean" => string.Empty,
+            FileBytes file => new Base64String(file.Bytes),
             bool b => b ? "1" : "0",
             DateTime d => d.ToString(type == "date" ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
             DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -170,7 +170,7 @@ public sealed class RehearsalDestination : IDestination
                     continue;
                 }
 
-                var vals = JsonSerializer.Serialize(record.Values.ToDictionary(v => v.Key, v => Plain(v.Value)));
+                var vals = JsonSerializer.Serialize(record.Values.ToDictionary(v => v.Key, v => Plain(v.Value)), Json);
                 if (existing.TryGetValue(record.ExternalId, out var id))
                 {
                     (update.Parameters["$v"].Value, update.Parameters["$h"].Value, update.Parameters["$x"].Value) = (vals, record.ContentHash, record.ExternalId);
@@ -367,8 +367,18 @@ public sealed class RehearsalDestination : IDestination
         var payload = new { model, records = batch.Select(r => new { r.ExternalId, r.SourceObject, r.SourceId, values = r.Values.ToDictionary(v => v.Key, v => Plain(v.Value)), source = r.Location.ToString() }) };
         // Streamed to the file (attachment content included), not built as one string first.
         await using var file = new FileStream(Path.Combine(folder, name + ".json"), FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
-        await JsonSerializer.SerializeAsync(file, payload, cancellationToken: cancellationToken);
+        await JsonSerializer.SerializeAsync(file, payload, Json, cancellationToken);
     }
+
+    /// <summary>File content is written as base64 text straight from its bytes.</summary>
+    private sealed class FileBytesConverter : System.Text.Json.Serialization.JsonConverter<FileBytes>
+    {
+        public override FileBytes Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetBytesFromBase64());
+
+        public override void Write(Utf8JsonWriter writer, FileBytes value, JsonSerializerOptions options) => writer.WriteBase64StringValue(value.Bytes);
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new FileBytesConverter() } };
 
     private static object? Plain(object? value) => value switch
     {

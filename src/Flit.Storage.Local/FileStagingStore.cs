@@ -51,6 +51,12 @@ public sealed class FileStagingStore : IStagingStore
 
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(File.Exists(LocalPath(path)));
 
+    public Task<long?> LengthAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(LocalPath(path));
+        return Task.FromResult(file.Exists ? file.Length : (long?)null);
+    }
+
     public async IAsyncEnumerable<StagedItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var folder = LocalPath(prefix.TrimEnd('/'));

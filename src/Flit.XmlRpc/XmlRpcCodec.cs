@@ -170,7 +170,14 @@ public static class XmlRpcCodec
                 writer.WriteElementString("dateTime.iso8601", dt.ToString("yyyyMMdd'T'HH:mm:ss", CultureInfo.InvariantCulture));
                 break;
             case byte[] bytes:
-                writer.WriteElementString("base64", Convert.ToBase64String(bytes));
+                writer.WriteStartElement("base64");
+                writer.WriteBase64(bytes, 0, bytes.Length);
+                writer.WriteEndElement();
+                break;
+            case Base64String text:
+                writer.WriteStartElement("string");
+                writer.WriteBase64(text.Bytes, 0, text.Bytes.Length);
+                writer.WriteEndElement();
                 break;
             case IReadOnlyDictionary<string, object?> map:
                 writer.WriteStartElement("struct");

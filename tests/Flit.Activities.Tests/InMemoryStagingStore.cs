@@ -21,6 +21,9 @@ internal sealed class InMemoryStagingStore : IStagingStore
 
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(_items.ContainsKey(path));
 
+    public Task<long?> LengthAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult(_items.TryGetValue(path, out var bytes) ? bytes.LongLength : (long?)null);
+
     public async IAsyncEnumerable<StagedItem> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var root = prefix.TrimEnd('/') + "/";

@@ -145,6 +145,7 @@ public sealed partial class HandWrittenExportTests : IAsyncLifetime
         var attachments = run.Records("ir.attachment").ToList();
         var pdf = Single(attachments, "name", "minutes-2023.pdf");
         Assert.Equal("application/pdf", pdf["mimetype"]?.ToString());
+        Assert.Equal(Convert.ToBase64String(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Exports", "arkcase", "files", "minutes-2023.pdf"))), pdf["datas"]?.ToString());
         var unsafePath = Single(attachments, "name", "passwords.txt");
         Assert.Null(unsafePath["datas"]);
         Assert.Contains(findings["unsafe-attachment-path"]!["records"]!.AsArray(), r => r!["sourceId"]!.GetValue<string>() == "1202");

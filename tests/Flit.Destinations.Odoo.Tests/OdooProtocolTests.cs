@@ -36,4 +36,23 @@ public sealed class OdooProtocolTests
         Assert.Equal(2, undone.Deleted);
         Assert.Equal(before, sandbox.Dump());
     }
+
+    [Theory]
+    [InlineData(OdooProtocol.XmlRpc, "17.0")]
+    [InlineData(OdooProtocol.JsonRpc, "18.0")]
+    [InlineData(OdooProtocol.Json2, "19.0")]
+    public async Task Upsert_AFilesBytes_LandAsTheirBase64TextOverEveryProtocol(OdooProtocol protocol, string version)
+    {
+        await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Version = version }, CancellationToken.None);
+        await using var destination = new OdooDestination(await SandboxConnection.ConnectAsync(sandbox, protocol));
+        var bytes = Enumerable.Range(0, 300_001).Select(i => (byte)(i * 31 + 7)).ToArray();
+        DestinationRecord file = new("flit_acme.f_1", "attachment", "1", "ir.attachment",
+            new Dictionary<string, object?> { ["name"] = "scan.bin", ["type"] = "binary", ["datas"] = new FileBytes(bytes) }, [], "h1", new SourceLocation("a.csv", 2));
+
+        var written = await destination.UpsertAsync("ir.attachment", [file], CancellationToken.None);
+        var back = await destination.ReadBackAsync("ir.attachment", ["flit_acme.f_1"], ["datas"], CancellationToken.None);
+
+        Assert.Equal(UpsertStatus.Created, Assert.Single(written).Status);
+        Assert.Equal(Convert.ToBase64String(bytes), Assert.Single(back).Values["datas"]);
+    }
 }

@@ -1,5 +1,6 @@
 using Flit.Core.Audit;
 using Flit.Core.Mapping;
+using Flit.Core.Sources;
 using Flit.Sources.Layouts;
 using Flit.Sources.Readers;
 
@@ -64,6 +65,55 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
         Assert.All(report.Findings.SelectMany(f => f.Records).Where(r => r.Line > 0), r => Assert.True(r.Line >= 2));
         Assert.NotEmpty(report.CustomFields);
         Assert.NotEmpty(report.Disclosures);
+    }
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public void Audit_InReadingOrder_FindsWhatLayoutOrderFinds_WithOwnersFirstAndParentsBeforeChildren(string system, string pair)
+    {
+        var manifest = SampleGenerator.Generate(system, _root, 600, 8, SampleOptions.Default with { LargeAttachmentBytes = 4096 });
+        var layout = SourceLayouts.Get(system);
+        var spec = MappingSpecLoader.LoadShipped(pair);
+        AuditBuilder Builder() => new(layout, spec, new AuditOptions
+        {
+            DestinationUserEmails = manifest.DestinationUsers.ToHashSet(StringComparer.OrdinalIgnoreCase),
+            FileSize = path => File.Exists(Path.Combine(_root, path)) ? new FileInfo(Path.Combine(_root, path)).Length : null,
+        });
+        var files = ExportFolder.Discover(_root, layout).Files;
+        AuditReport Read(AuditBuilder builder, IEnumerable<ObjectLayout> order)
+        {
+            foreach (var obj in order)
+            {
+                foreach (var file in files.Where(f => f.Object.Name == obj.Name))
+                {
+                    foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
+                    {
+                        builder.Observe(record);
+                    }
+                }
+            }
+
+            return builder.Build();
+        }
+
+        var ordered = Builder();
+        var order = ordered.ReadingOrder();
+        var inLayoutOrder = Read(Builder(), layout.Objects);
+        var inReadingOrder = Read(ordered, order);
+
+        static IEnumerable<string> Found(AuditReport report) => report.Findings
+            .SelectMany(f => f.Records.Select(r => $"{f.Kind} {f.Count} {r.Object} {r.SourceId} {r.File}:{r.Line}:{r.Column}"))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(Found(inLayoutOrder), Found(inReadingOrder));
+        Assert.Equal(layout.Objects.Select(o => o.Name).Order(), order.Select(o => o.Name).Order());
+        if (spec.Owners is { } owners)
+        {
+            Assert.Equal(owners.Object, order[0].Name);
+        }
+
+        var position = order.Select((o, i) => (o.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        Assert.All(order.Where(o => o.Name != spec.Owners?.Object), o => Assert.All(o.Columns.Select(c => c.References).OfType<string>().Where(t => t != o.Name && position.ContainsKey(t)),
+            parent => Assert.True(position[parent] < position[o.Name], $"{o.Name} is read before its parent {parent}")));
     }
 
     [Fact]

@@ -132,6 +132,19 @@ public sealed class XmlRpcCodecTests
     }
 
     [Fact]
+    public void WriteResponse_Base64String_IsAStringHoldingTheBase64Text()
+    {
+        var bytes = Enumerable.Range(0, 100_003).Select(i => (byte)(i * 7)).ToArray();
+        using var stream = new MemoryStream();
+
+        XmlRpcCodec.WriteResponse(stream, new Base64String(bytes));
+        stream.Position = 0;
+
+        Assert.Contains("<value><string>" + Convert.ToBase64String(bytes)[..40], Encoding.UTF8.GetString(stream.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(Convert.ToBase64String(bytes), XmlRpcCodec.ReadResponse(stream));
+    }
+
+    [Fact]
     public void ReadResponse_Broken_NamesLineAndPosition()
     {
         var error = Assert.Throws<XmlRpcFormatException>(() => Read("<?xml version='1.0'?>\n<methodResponse>\n<params><param><value><int>x</int></value></param></params></methodResponse>"));

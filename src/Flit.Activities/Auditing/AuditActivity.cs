@@ -50,7 +50,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
             FileSize = path => File.Exists(exportFile(request.MigrationId, path)) ? new FileInfo(exportFile(request.MigrationId, path)).Length : null,
             ReadText = path => File.Exists(exportFile(request.MigrationId, path)) ? File.ReadAllText(exportFile(request.MigrationId, path)) : null,
         });
-        foreach (var obj in layout.Objects)
+        foreach (var obj in builder.ReadingOrder())
         {
             foreach (var record in exports.Read(request, obj.Name, builder.Observe, cancellationToken))
             {

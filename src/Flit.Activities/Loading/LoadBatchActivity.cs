@@ -81,7 +81,6 @@ public sealed class LoadBatchActivity(
             return false;
         })];
 
-        mapped = await AttachFilesAsync(migrationId, mapped, outcomes, warnings, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
 
         // Rounds: records whose parent is in this batch (self-references, chains) load once the parent has, so a
@@ -145,16 +144,58 @@ public sealed class LoadBatchActivity(
         return new BatchResult(batch.BatchId, 0, 0, 0, 0, outcomes.Count, path);
     }
 
+    /// <summary>
+    /// File content sent per destination call at most: calls are cut by bytes as well as by count, so a batch of large
+    /// attachments never holds more than this in memory, and the request stays well within what the destination takes
+    /// (base64 adds a third; Odoo accepts request bodies up to 128 MiB). A record whose files alone exceed it goes in a
+    /// call of its own.
+    /// </summary>
+    public const long FileBytesPerCall = 32L * 1024 * 1024;
+
     private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
-        // One destination call per request batch size; the ID map is written after each call so a crash loses
-        // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
-        foreach (var chunk in ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
+        // One destination call per request batch size (or file-byte cap); the ID map is written after each call so a
+        // crash loses at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        var size = Math.Max(input.Request.BatchSize, 1);
+        var call = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(Math.Min(size, ready.Count));
+        long callBytes = 0;
+        foreach (var candidate in ready)
         {
-            await SnapshotAsync(input, batch, ownership, chunk, cancellationToken);
-            var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
-            outcomes.AddRange(await RecordUpsertsAsync(input, batch, ownership, chunk, upserts, warnings, cancellationToken));
+            if (await FindFilesAsync(input.Request.MigrationId, candidate, outcomes, warnings, cancellationToken) is not { } found)
+            {
+                continue;
+            }
+
+            var bytes = found.Files.Sum(f => f.Length);
+            if (call.Count > 0 && (call.Count == size || callBytes + bytes > FileBytesPerCall))
+            {
+                await SendAsync(input, batch, ownership, call, outcomes, warnings, cancellationToken);
+                call.Clear();
+                callBytes = 0;
+            }
+
+            call.Add(found);
+            callBytes += bytes;
         }
+
+        if (call.Count > 0)
+        {
+            await SendAsync(input, batch, ownership, call, outcomes, warnings, cancellationToken);
+        }
+    }
+
+    /// <summary>One destination call: the files' content is read now, for this call only, and let go after it.</summary>
+    private async Task SendAsync(ActivityInput input, BatchWork batch, Ownership ownership, List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)> call, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
+    {
+        var chunk = new List<DestinationRecord>(call.Count);
+        foreach (var (record, files) in call)
+        {
+            chunk.Add(files.Count == 0 ? record : await WithContentAsync(record, files, warnings, cancellationToken));
+        }
+
+        await SnapshotAsync(input, batch, ownership, chunk, cancellationToken);
+        var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
+        outcomes.AddRange(await RecordUpsertsAsync(input, batch, ownership, chunk, upserts, warnings, cancellationToken));
     }
 
     /// <summary>
@@ -264,66 +305,65 @@ public sealed class LoadBatchActivity(
         }
     }
 
+    /// <summary>A file a record carries, found in the export: the value's field, the staged path and its size.</summary>
+    private sealed record AttachedFile(string Field, FileContent File, string Path, long Length);
+
     /// <summary>
-    /// Attachments travel as paths in batch files; their bytes are read only now, just before sending. A path that would
-    /// leave the export folder is never read: the record loads without the file, with a warning. The content decides
-    /// the file's type where its signature contradicts the declared one (reported), and a name without an extension
-    /// gets the one its type implies.
+    /// Attachments travel as paths in batch files; here the record's files are found in the export, and their bytes
+    /// are read only when the record's call is sent. A path that would leave the export folder is never read: the
+    /// record loads without the file, with a warning. A file missing from the export fails the record (null).
     /// </summary>
-    private async Task<List<DestinationRecord>> AttachFilesAsync(string migrationId, List<DestinationRecord> records, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
+    private async Task<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)?> FindFilesAsync(string migrationId, DestinationRecord record, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
-        var result = new List<DestinationRecord>(records.Count);
-        foreach (var record in records)
+        if (!record.Values.Values.Any(v => v is FileContent))
         {
-            var files = record.Values.Where(v => v.Value is FileContent).ToList();
-            if (files.Count == 0)
+            return (record, []);
+        }
+
+        var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+        var files = new List<AttachedFile>();
+        foreach (var (field, value) in record.Values.Where(v => v.Value is FileContent))
+        {
+            var file = (FileContent)value!;
+            if (ExportPaths.Check(file.RelativePath, out var unsafePath) is not { } relative)
             {
-                result.Add(record);
+                values.Remove(field);
+                warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: {unsafePath}; the record is loaded without the file.")));
                 continue;
             }
 
-            var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
-            RecordIssue? failure = null;
-            foreach (var (field, value) in files)
+            var path = $"{RunPaths.Exports(migrationId)}/{relative}";
+            if (await store.LengthAsync(path, cancellationToken) is not { } length)
             {
-                var file = (FileContent)value!;
-                if (ExportPaths.Check(file.RelativePath, out var unsafePath) is not { } relative)
-                {
-                    values.Remove(field);
-                    warnings.Add(RecordWarning.Of(record, new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: {unsafePath}; the record is loaded without the file.")));
-                    continue;
-                }
-
-                var path = $"{RunPaths.Exports(migrationId)}/{relative}";
-                if (!await store.ExistsAsync(path, cancellationToken))
-                {
-                    failure = new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: the file '{relative}' is not in the export");
-                    break;
-                }
-
-                byte[] content;
-                await using (var stream = await store.OpenReadAsync(path, cancellationToken))
-                using (var buffer = new MemoryStream())
-                {
-                    await stream.CopyToAsync(buffer, cancellationToken);
-                    content = buffer.ToArray();
-                }
-
-                values[field] = Convert.ToBase64String(content);
-                Retype(record, file, content, values, warnings);
+                outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, RecordFate.Failed, null, new RecordIssue(IssueKinds.FileProblem, field, $"{record.Location}: {field}: the file '{relative}' is not in the export"), false));
+                return null;
             }
 
-            if (failure is null)
-            {
-                result.Add(record with { Values = values });
-            }
-            else
-            {
-                outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, RecordFate.Failed, null, failure, false));
-            }
+            files.Add(new AttachedFile(field, file, path, length));
         }
 
-        return result;
+        return (values.Count == record.Values.Count ? record : record with { Values = values }, files);
+    }
+
+    /// <summary>The record with its files' content (<see cref="FileBytes"/>). The content decides the file's type where
+    /// its signature contradicts the declared one (reported), and a name without an extension gets the one its type
+    /// implies.</summary>
+    private async Task<DestinationRecord> WithContentAsync(DestinationRecord record, IReadOnlyList<AttachedFile> files, List<RecordWarning> warnings, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, object?>(record.Values, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var content = new byte[file.Length];
+            await using (var stream = await store.OpenReadAsync(file.Path, cancellationToken))
+            {
+                await stream.ReadExactlyAsync(content, cancellationToken);
+            }
+
+            values[file.Field] = new FileBytes(content);
+            Retype(record, file.File, content, values, warnings);
+        }
+
+        return record with { Values = values };
     }
 
     private static void Retype(DestinationRecord record, FileContent file, byte[] content, Dictionary<string, object?> values, List<RecordWarning> warnings)

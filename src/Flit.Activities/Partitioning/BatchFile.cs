@@ -24,28 +24,66 @@ public static class BatchFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(records);
-        var buffer = new ArrayBufferWriter<byte>(FlushAt * 2);
-        await using var writer = new Utf8JsonWriter(buffer);
-        RecordSchema? schema = null;
+        using var lines = new BatchLines(FlushAt * 2);
         foreach (var record in records)
         {
-            if (!ReferenceEquals(schema, record.Schema))
+            lines.Add(record);
+            if (lines.Bytes >= FlushAt)
             {
-                schema = record.Schema;
-                JsonSerializer.Serialize(writer, new Header(schema.ObjectType, schema.File, schema.Columns, schema.SourceColumnNumbers), JsonDefaults.Compact);
-                EndLine(writer, buffer);
-            }
-
-            WriteRow(writer, record);
-            EndLine(writer, buffer);
-            if (buffer.WrittenCount >= FlushAt)
-            {
-                await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
-                buffer.ResetWrittenCount();
+                await stream.WriteAsync(lines.Content, cancellationToken);
+                lines.Drain();
             }
         }
 
-        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await stream.WriteAsync(lines.Content, cancellationToken);
+    }
+
+    /// <summary>
+    /// Batch lines built in memory a record at a time, as compact UTF-8 (a few hundred bytes a row, a fraction of the
+    /// row as objects): what a partition bucket holds until it is written out.
+    /// </summary>
+    public sealed class BatchLines(int initialBytes = 4096) : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(initialBytes);
+        private Utf8JsonWriter? _writer;
+        private RecordSchema? _schema;
+
+        /// <summary>Records added.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Bytes not yet drained.</summary>
+        public int Bytes => _buffer.WrittenCount;
+
+        public ReadOnlyMemory<byte> Content => _buffer.WrittenMemory;
+
+        public void Add(SourceRecord record)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            var writer = _writer ??= new Utf8JsonWriter(_buffer);
+            if (!ReferenceEquals(_schema, record.Schema))
+            {
+                _schema = record.Schema;
+                JsonSerializer.Serialize(writer, new Header(_schema.ObjectType, _schema.File, _schema.Columns, _schema.SourceColumnNumbers), JsonDefaults.Compact);
+                EndLine(writer);
+            }
+
+            WriteRow(writer, record);
+            EndLine(writer);
+            Count++;
+        }
+
+        /// <summary>Forgets the bytes written out so far; the lines that follow continue the same schema.</summary>
+        public void Drain() => _buffer.ResetWrittenCount();
+
+        public void Dispose() => _writer?.Dispose();
+
+        /// <summary>Ends a line: one JSON value per line, so the writer starts afresh on the next.</summary>
+        private void EndLine(Utf8JsonWriter writer)
+        {
+            writer.Flush();
+            _buffer.Write("\n"u8);
+            writer.Reset(_buffer);
+        }
     }
 
     private static void WriteRow(Utf8JsonWriter writer, SourceRecord record)
@@ -62,14 +100,6 @@ public static class BatchFile
 
         writer.WriteEndArray();
         writer.WriteEndObject();
-    }
-
-    /// <summary>Ends a line: one JSON value per line, so the writer starts afresh on the next.</summary>
-    private static void EndLine(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
-    {
-        writer.Flush();
-        buffer.Write("\n"u8);
-        writer.Reset(buffer);
     }
 
     /// <summary>Reads a batch back into source records with their original file, line and columns.</summary>

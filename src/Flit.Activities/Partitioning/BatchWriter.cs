@@ -13,11 +13,17 @@ internal sealed record BatchTarget(string Key, string TargetModel, int Phase, st
 
 /// <summary>
 /// Writes the records of one object into batch files as they come. A bucket is chosen by the parent's id so siblings
-/// stay together (one worker never races another over a parent); a full bucket is written out at once, so memory
-/// holds at most one bucket's worth per bucket, never the whole object. What is left at the end is packed into full
-/// batches (a bucket stays whole), so a small object is a few calls rather than one per bucket.
+/// stay together (one worker never races another over a parent); a full bucket is written out at once. Buckets hold
+/// their rows as batch lines (compact UTF-8), and all of them together at most <see cref="BufferedBytes"/>: past it,
+/// the largest is written out early. So memory is bounded by the budget, never by the size of the object. What is
+/// left at the end is packed into full batches (a bucket stays whole), so a small object is a few calls rather than
+/// one per bucket.
 /// </summary>
-internal sealed class BatchWriter(IStagingStore store, MigrationRequest request, BatchTarget target)
+/// <param name="store">Where batch files go.</param>
+/// <param name="request">The run (its batch size).</param>
+/// <param name="target">What the batches are.</param>
+/// <param name="bufferedBytes">The buckets' budget (<see cref="BufferedBytes"/>; tests give a small one).</param>
+internal sealed class BatchWriter(IStagingStore store, MigrationRequest request, BatchTarget target, long bufferedBytes = BatchWriter.BufferedBytes)
 {
     /// <summary>Batches per object are capped so the fan-out stays manageable for the orchestrator's history.</summary>
     internal const int MaxBuckets = 256;
@@ -25,27 +31,38 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
     /// <summary>An activity loads this many destination calls' worth of records, one call per request batch size.</summary>
     internal const int RecordsPerActivityInCalls = 4;
 
-    private readonly List<SourceRecord>?[] _buckets = new List<SourceRecord>?[MaxBuckets];
+    /// <summary>Rows held by one writer's buckets at most, in bytes of batch lines (about 100,000 rows of 250 bytes;
+    /// at that, a bucket written early holds about half a batch).</summary>
+    internal const long BufferedBytes = 24L * 1024 * 1024;
+
+    private readonly BatchFile.BatchLines?[] _buckets = new BatchFile.BatchLines?[MaxBuckets];
     private readonly int[] _parts = new int[MaxBuckets];
     private readonly int _batchSize = Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
     private readonly List<BatchWork> _batches = [];
+    private long _buffered;
 
     public async Task AddAsync(SourceRecord record, CancellationToken cancellationToken)
     {
         var key = (target.GroupByColumn is null ? null : record[target.GroupByColumn]) ?? record.SourceId;
         var index = (int)(StableHash(key) % MaxBuckets);
-        var bucket = _buckets[index] ??= [];
+        var bucket = _buckets[index] ??= new BatchFile.BatchLines();
+        var before = bucket.Bytes;
         bucket.Add(record);
+        _buffered += bucket.Bytes - before;
         if (bucket.Count >= _batchSize)
         {
-            _batches.Add(await WriteAsync($"{index:D3}-{_parts[index]++:D4}", bucket, cancellationToken));
-            bucket.Clear();
+            await WriteBucketAsync(index, cancellationToken);
+        }
+        else if (_buffered > bufferedBytes)
+        {
+            await WriteBucketAsync(Largest(), cancellationToken);
         }
     }
 
     public async Task<List<BatchWork>> CompleteAsync(CancellationToken cancellationToken)
     {
-        var packed = new List<SourceRecord>(_batchSize);
+        var packed = new List<BatchFile.BatchLines>();
+        var count = 0;
         var part = 0;
         foreach (var rest in _buckets)
         {
@@ -54,33 +71,65 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
                 continue;
             }
 
-            if (packed.Count > 0 && packed.Count + rest.Count > _batchSize)
+            if (count > 0 && count + rest.Count > _batchSize)
             {
                 _batches.Add(await WriteAsync($"{MaxBuckets:D3}-{part++:D4}", packed, cancellationToken));
-                packed = new List<SourceRecord>(_batchSize);
+                packed.ForEach(p => p.Dispose());
+                packed.Clear();
+                count = 0;
             }
 
-            packed.AddRange(rest);
+            packed.Add(rest);
+            count += rest.Count;
         }
 
-        if (packed.Count > 0)
+        if (count > 0)
         {
             _batches.Add(await WriteAsync($"{MaxBuckets:D3}-{part:D4}", packed, cancellationToken));
         }
 
+        packed.ForEach(p => p.Dispose());
+        Array.Clear(_buckets);
+        _buffered = 0;
         return _batches;
     }
 
-    private async Task<BatchWork> WriteAsync(string suffix, List<SourceRecord> records, CancellationToken cancellationToken)
+    private int Largest()
+    {
+        var largest = 0;
+        for (var i = 1; i < MaxBuckets; i++)
+        {
+            if ((_buckets[i]?.Bytes ?? 0) > (_buckets[largest]?.Bytes ?? 0))
+            {
+                largest = i;
+            }
+        }
+
+        return largest;
+    }
+
+    private async Task WriteBucketAsync(int index, CancellationToken cancellationToken)
+    {
+        using var bucket = _buckets[index]!;
+        _buckets[index] = null;
+        _buffered -= bucket.Bytes;
+        _batches.Add(await WriteAsync($"{index:D3}-{_parts[index]++:D4}", [bucket], cancellationToken));
+    }
+
+    private async Task<BatchWork> WriteAsync(string suffix, List<BatchFile.BatchLines> buckets, CancellationToken cancellationToken)
     {
         var batchId = target.Variant is { } variant ? $"{target.Phase}-{target.Key}-{variant}-{suffix}" : $"{target.Phase}-{target.Key}-{suffix}";
         var path = RunPaths.Batch(request.MigrationId, target.Phase, target.Key, batchId, retry: false);
         await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
         {
-            await BatchFile.WriteAsync(stream, records, cancellationToken);
+            // Each bucket's lines begin with their schema's header, so buckets concatenate into one batch file.
+            foreach (var bucket in buckets)
+            {
+                await stream.WriteAsync(bucket.Content, cancellationToken);
+            }
         }
 
-        return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, records.Count, false, target.Skip, target.LayoutObject, target.Derived);
+        return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, buckets.Sum(b => b.Count), false, target.Skip, target.LayoutObject, target.Derived);
     }
 
     internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));

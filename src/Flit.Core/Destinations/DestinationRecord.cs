@@ -59,6 +59,19 @@ public sealed record NamedLookup(string Model, string Name, bool ByExternalId = 
 /// <param name="NameField">The record's field for the file name: given the extension its type implies when it has none.</param>
 public sealed record FileContent(string RelativePath, string? TypeField = null, string? NameField = null);
 
+/// <summary>
+/// A file's content, read just before its record is sent. Destinations take files as base64 text (Odoo's binary
+/// fields, Dataverse's documentbody); each writes that text straight from <see cref="Bytes"/> into the request, so
+/// a file is held once — not as bytes, then as text, then as the body.
+/// </summary>
+public sealed class FileBytes(byte[] bytes)
+{
+    public byte[] Bytes { get; } = bytes ?? throw new ArgumentNullException(nameof(bytes));
+
+    /// <summary>The base64 text, made on demand (a destination without a streaming writer).</summary>
+    public override string ToString() => Convert.ToBase64String(Bytes);
+}
+
 /// <summary>A value that names a destination user by email (owners, assignees); <see cref="AsPartner"/>: the user's
 /// contact record instead (a message's author), which a missing user leaves empty rather than failing the record.</summary>
 public sealed record UserLookup(string Email, bool AsPartner = false);

@@ -16,6 +16,9 @@ public interface IStagingStore
 
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>The item's size in bytes, or null when there is no such item.</summary>
+    Task<long?> LengthAsync(string path, CancellationToken cancellationToken);
+
     IAsyncEnumerable<StagedItem> ListAsync(string prefix, CancellationToken cancellationToken);
 
     Task DeleteAsync(string path, CancellationToken cancellationToken);

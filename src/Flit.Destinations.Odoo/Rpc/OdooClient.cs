@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Nodes;
 using Flit.XmlRpc;
 using Polly;
@@ -18,7 +20,7 @@ namespace Flit.Destinations.Odoo.Rpc;
 /// </summary>
 public sealed class OdooClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new Base64StringConverter() }, TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     private readonly HttpClient _http;
     private readonly OdooClientOptions _options;
@@ -117,7 +119,7 @@ public sealed class OdooClient : IDisposable
     {
         using var body = new MemoryStream();
         XmlRpcCodec.WriteMethodCall(body, method, args);
-        using var content = new ByteArrayContent(body.ToArray());
+        using var content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/xml");
         using var response = await SendAsync(HttpMethod.Post, path, content, null, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -140,7 +142,7 @@ public sealed class OdooClient : IDisposable
             ["id"] = Interlocked.Increment(ref _requestId),
             ["params"] = new JsonObject { ["service"] = service, ["method"] = method, ["args"] = ToJson(args) },
         };
-        using var content = new StringContent(request.ToJsonString(Json), Encoding.UTF8, "application/json");
+        using var content = JsonBody(request);
         using var response = await SendAsync(HttpMethod.Post, "/jsonrpc", content, null, cancellationToken);
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject
             ?? throw new OdooServerException("Odoo answered JSON-RPC with something that is not a JSON object.", string.Empty);
@@ -168,7 +170,7 @@ public sealed class OdooClient : IDisposable
             body[name] = ToJson(value);
         }
 
-        using var content = new StringContent(body.ToJsonString(Json), Encoding.UTF8, "application/json");
+        using var content = JsonBody(body);
         using var response = await SendAsync(HttpMethod.Post, $"/json/2/{model}/{method}", content, request =>
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("bearer", _options.ApiKey);
@@ -253,9 +255,31 @@ public sealed class OdooClient : IDisposable
         _ => new OdooServerException(message, debug, name),
     };
 
+    /// <summary>A JSON request body as UTF-8 bytes, serialised once (file content included, from its bytes).</summary>
+    private static ByteArrayContent JsonBody(JsonNode body)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    /// <summary>File content as a JSON string, written straight from the bytes when the body is serialised.</summary>
+    private sealed class Base64StringConverter : JsonConverter<Base64String>
+    {
+        public override Base64String Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetBytesFromBase64());
+
+        public override void Write(Utf8JsonWriter writer, Base64String value, JsonSerializerOptions options) =>
+            writer.WriteBase64StringValue(value.Bytes);
+    }
+
+    /// <summary>With the options the body is written with: a node written with other options is re-resolved by them.</summary>
+    private static readonly JsonTypeInfo<Base64String> Base64StringJson = (JsonTypeInfo<Base64String>)Json.GetTypeInfo(typeof(Base64String));
+
     private static JsonNode? ToJson(object? value) => value switch
     {
         null => null,
+        Base64String text => JsonValue.Create(text, Base64StringJson),
         DateTime d => JsonValue.Create(d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         DateOnly d => JsonValue.Create(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         byte[] bytes => JsonValue.Create(Convert.ToBase64String(bytes)),
