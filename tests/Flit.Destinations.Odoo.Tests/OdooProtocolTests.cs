@@ -9,10 +9,16 @@ namespace Flit.Destinations.Odoo.Tests;
 /// <summary>The destination's whole write path (fields_get, load, xmlid lookups, rollback) over each protocol.</summary>
 public sealed class OdooProtocolTests
 {
+    /// <summary>Each protocol, on the first version that has it.</summary>
+    public static TheoryData<OdooProtocol, string> Protocols() => new()
+    {
+        { OdooProtocol.XmlRpc, "17.0" },
+        { OdooProtocol.JsonRpc, "18.0" },
+        { OdooProtocol.Json2, "19.0" },
+    };
+
     [Theory]
-    [InlineData(OdooProtocol.XmlRpc, "17.0")]
-    [InlineData(OdooProtocol.JsonRpc, "18.0")]
-    [InlineData(OdooProtocol.Json2, "19.0")]
+    [MemberData(nameof(Protocols))]
     public async Task UpsertReadBackRollback_WorkTheSameOverEveryProtocol(OdooProtocol protocol, string version)
     {
         await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Version = version }, CancellationToken.None);
@@ -38,13 +44,12 @@ public sealed class OdooProtocolTests
     }
 
     [Theory]
-    [InlineData(OdooProtocol.XmlRpc, "17.0")]
-    [InlineData(OdooProtocol.JsonRpc, "18.0")]
-    [InlineData(OdooProtocol.Json2, "19.0")]
+    [MemberData(nameof(Protocols))]
     public async Task Upsert_AFilesBytes_LandAsTheirBase64TextOverEveryProtocol(OdooProtocol protocol, string version)
     {
         await using var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Version = version }, CancellationToken.None);
         await using var destination = new OdooDestination(await SandboxConnection.ConnectAsync(sandbox, protocol));
+
         var bytes = Enumerable.Range(0, 300_001).Select(i => (byte)(i * 31 + 7)).ToArray();
         DestinationRecord file = new("flit_acme.f_1", "attachment", "1", "ir.attachment",
             new Dictionary<string, object?> { ["name"] = "scan.bin", ["type"] = "binary", ["datas"] = new FileBytes(bytes) }, [], "h1", new SourceLocation("a.csv", 2));
