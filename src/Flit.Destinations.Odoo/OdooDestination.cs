@@ -25,6 +25,9 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         ["no_mail_to_attendees"] = true,
     };
 
+    /// <summary>Text per load() call, well under the 128 MiB request body Odoo accepts (XML-RPC markup and escapes on top).</summary>
+    private const long MaxCharsPerLoad = 64L * 1024 * 1024;
+
     /// <summary>xmlid names of what Prepare creates (stages, teams, tags, projects...), within the migration's module.</summary>
     private const string PreparedPrefix = "prep_";
 
@@ -32,6 +35,17 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
 
     /// <summary>Stored fields per model (fields_get's <c>store</c>): what a snapshot reads and a rollback can write back.</summary>
     private readonly ConcurrentDictionary<string, HashSet<string>> _stored = new(StringComparer.Ordinal);
+
+    /// <summary>Fields per model that Odoo computes (fields_get's <c>depends</c>) or keeps per company; null when the server
+    /// does not say which.</summary>
+    private readonly ConcurrentDictionary<string, HashSet<string>?> _computed = new(StringComparer.Ordinal);
+
+    /// <summary>Per model, the fields a created record leaves out of its load() row when it has no value (see <see cref="LoadRows"/>).</summary>
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _keptOutWhenEmpty = new(StringComparer.Ordinal);
+
+    private readonly SnapshotMemory _memory = new();
+
+    private readonly ReadBackLookups _readBacks = new();
 
     public string Kind => "odoo";
 
@@ -124,8 +138,9 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
     public async Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        _readBacks.Forget(model);
         var fields = await FieldsAsync(model, refresh: false, cancellationToken);
-        var existing = await ExistingAsync(model, batch.Select(r => r.ExternalId).ToList(), cancellationToken);
+        var existing = await KnownOrExistingAsync(model, batch, cancellationToken);
         var outcomes = new List<UpsertOutcome>(batch.Count);
         var warnings = new Dictionary<string, RecordIssue>(StringComparer.Ordinal);
         var toLoad = batch.ToList();
@@ -155,8 +170,15 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
 
     public async Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(externalIds);
         ArgumentNullException.ThrowIfNull(fields);
-        var existing = await ExistingAsync(model, [.. externalIds], cancellationToken);
+        var existing = _readBacks.Recall(model, externalIds);
+        if (existing is null)
+        {
+            existing = await ExistingAsync(model, [.. externalIds], cancellationToken);
+            _readBacks.Remember(model, externalIds, existing);
+        }
+
         if (existing.Count == 0)
         {
             return [];
@@ -178,16 +200,14 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
     }
 
     /// <summary>
-    /// Loads records sharing one set of columns per call. load() answers a refused batch with a message per bad row
-    /// and writes nothing: those rows fail with Odoo's message and the rest go again in one call. A fault instead of
-    /// messages (a constraint checked at commit) is isolated by halving.
+    /// Loads the records in as few calls as their columns allow (<see cref="LoadRows"/>). load() answers a refused batch
+    /// with a message per bad row and writes nothing: those rows fail with Odoo's message and the rest go again in one
+    /// call. A fault instead of messages (a constraint checked at commit) is isolated by halving.
     /// </summary>
     private async Task LoadIsolatingFailuresAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, Dictionary<string, long> existing, List<UpsertOutcome> outcomes, CancellationToken cancellationToken)
     {
-        // A value the mapping left empty is not sent: an empty cell would write False over a default or a value.
-        var pending = records.Select(r => r.Values.Values.Any(v => v is null)
-            ? r with { Values = r.Values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) }
-            : r).ToList();
+        var keptOut = await KeptOutWhenEmptyAsync(model, fields, cancellationToken);
+        var pending = records;
 
         // load() looks xmlids up before creating anything: the same xmlid twice in one call would create two records.
         // Repeats go in a later call, which updates what the first one wrote.
@@ -202,9 +222,9 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
             }
 
             pending = repeats;
-            foreach (var group in now.GroupBy(r => string.Join('\n', r.Values.Keys.Order(StringComparer.Ordinal)), StringComparer.Ordinal))
+            foreach (var slice in LoadRows.Group(now, existing.ContainsKey, keptOut, fields).SelectMany(g => LoadRows.Slices(g, MaxCharsPerLoad)))
             {
-                await LoadGroupAsync(model, fields, [.. group], existing, outcomes, cancellationToken);
+                await LoadGroupAsync(model, fields, slice, existing, outcomes, cancellationToken);
             }
 
             foreach (var created in outcomes.Where(o => o.Status == UpsertStatus.Created && o.DestinationId is not null && !existing.ContainsKey(o.ExternalId)))
@@ -322,6 +342,59 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         }
     }
 
+    /// <summary>
+    /// The fields a created record leaves out of its row when it has no value: those create() would fill when left out —
+    /// a meaningful default (default_get, in load()'s context), a computed or company-dependent field — and numbers.
+    /// When the server does not say which fields it computes, or default_get fails, every field is kept out (each row
+    /// sends only its own values).
+    /// </summary>
+    private async Task<IReadOnlySet<string>> KeptOutWhenEmptyAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, CancellationToken cancellationToken)
+    {
+        if (_keptOutWhenEmpty.TryGetValue(model, out var cached))
+        {
+            return cached;
+        }
+
+        IReadOnlyDictionary<string, object?>? defaults = null;
+        var computed = _computed.GetValueOrDefault(model);
+        if (computed is not null)
+        {
+            try
+            {
+                defaults = await client.ExecuteKwAsync(model, "default_get", [fields.Keys.Select(f => (object?)f).ToList()], LoadContext(), cancellationToken) as IReadOnlyDictionary<string, object?>;
+            }
+            catch (OdooException e) when (e is OdooUserException or OdooServerException { IsTransient: false })
+            {
+                defaults = null;
+            }
+        }
+
+        IReadOnlySet<string> keptOut = computed is null || defaults is null
+            ? fields.Keys.ToHashSet(StringComparer.Ordinal)
+            : fields.Values.Where(f => computed.Contains(f.Name) || f.Type is "integer" or "float" or "monetary" or "many2one_reference" || OdooValues.HasValue(defaults.GetValueOrDefault(f.Name)))
+                .Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        return _keptOutWhenEmpty[model] = keptOut;
+    }
+
+    /// <summary>
+    /// Records of this model already under the batch's xmlids, by xmlid: what the snapshot of the same records learned,
+    /// and Odoo's answer for those no snapshot looked up (records the migration wrote before).
+    /// </summary>
+    private async Task<Dictionary<string, long>> KnownOrExistingAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, long>(StringComparer.Ordinal);
+        var unknown = _memory.TakeRecords(model, batch.Select(r => r.ExternalId), existing);
+        if (unknown.Count > 0)
+        {
+            foreach (var (externalId, id) in await ExistingAsync(model, unknown, cancellationToken))
+            {
+                existing[externalId] = id;
+            }
+        }
+
+        return existing;
+    }
+
     /// <summary>Records of this model already under the given xmlids, by xmlid.</summary>
     private async Task<Dictionary<string, long>> ExistingAsync(string model, List<string> externalIds, CancellationToken cancellationToken)
     {
@@ -342,29 +415,48 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
     {
         var created = new List<string>();
         var rows = new List<object?>();
+        var models = plan.Select(f => f.Model).Distinct(StringComparer.Ordinal).ToList();
+        if (models.Count == 0)
+        {
+            return created;
+        }
+
+        var modelIds = (await SearchReadAsync("ir.model", [["model", "in", models.Select(m => (object?)m).ToList()]], ["id", "model"], cancellationToken))
+            .ToDictionary(r => (string)r["model"]!, r => r["id"], StringComparer.Ordinal);
+        var added = new List<(string Model, DestinationField Field)>();
         foreach (var group in plan.GroupBy(f => f.Model, StringComparer.Ordinal))
         {
-            var fields = await FieldsAsync(group.Key, refresh: true, cancellationToken);
-            var modelId = (await SearchReadAsync("ir.model", [["model", "=", group.Key]], ["id"], cancellationToken)).Select(r => r["id"]).FirstOrDefault()
-                ?? throw new InvalidOperationException($"Odoo has no model '{group.Key}': is its app installed?");
+            // The fields the mapping was just described with (fetched only if this destination has not described them).
+            var fields = await FieldsAsync(group.Key, refresh: false, cancellationToken);
+            var modelId = modelIds.GetValueOrDefault(group.Key) ?? throw new InvalidOperationException($"Odoo has no model '{group.Key}': is its app installed?");
             foreach (var field in group.Where(f => !fields.ContainsKey(f.Name)))
             {
                 // In the migration's module and under its tag: its rollback finds them by it, another migration's does not.
                 var xmlid = module is null ? string.Empty : $"{module}.{FieldXmlIdPrefix(ownerTag)}{group.Key.Replace('.', '_')}__{field.Name}";
-                rows.Add(new List<object?> { xmlid, field.Name, Convert.ToString(modelId, CultureInfo.InvariantCulture), field.Label, field.Type is "selection" ? "char" : field.Type });
+                var type = field.Type is "selection" ? "char" : field.Type;
+                rows.Add(new List<object?> { xmlid, field.Name, Convert.ToString(modelId, CultureInfo.InvariantCulture), field.Label, type });
                 created.Add($"{field.Model}.{field.Name}");
+                added.Add((group.Key, new DestinationField(field.Name, type, false)));
             }
         }
 
         // Creating fields reloads Odoo's registry: all of them in one call, before any data; load() registers each
-        // field's xmlid in the same transaction.
+        // field's xmlid in the same transaction. What was created is exactly what was asked for (stored, optional, not
+        // computed), so the known fields take it without asking Odoo again.
         if (rows.Count > 0)
         {
             await LoadAllAsync("ir.model.fields", ["id", "name", "model_id/.id", "field_description", "ttype"], rows, cancellationToken);
-
-            foreach (var model in plan.Select(p => p.Model).Distinct(StringComparer.Ordinal))
+            foreach (var model in added.GroupBy(a => a.Model, StringComparer.Ordinal))
             {
-                await FieldsAsync(model, refresh: true, cancellationToken);
+                var fields = new Dictionary<string, DestinationField>((await FieldsAsync(model.Key, refresh: false, cancellationToken)).ToDictionary(), StringComparer.Ordinal);
+                foreach (var (_, field) in model)
+                {
+                    fields[field.Name] = field;
+                }
+
+                _fields[model.Key] = fields;
+                _stored.GetValueOrDefault(model.Key)?.UnionWith(model.Select(a => a.Field.Name));
+                _keptOutWhenEmpty.TryRemove(model.Key, out _);
             }
         }
 
@@ -379,7 +471,7 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
         }
 
         // Always restricted attributes: an unrestricted fields_get can fault on some models in 19.
-        var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new List<object?> { "type", "required", "relation", "store" } }, cancellationToken))!;
+        var answer = (IReadOnlyDictionary<string, object?>)(await client.ExecuteKwAsync(model, "fields_get", [], new Dictionary<string, object?> { ["attributes"] = new List<object?> { "type", "required", "relation", "store", "depends", "company_dependent" } }, cancellationToken))!;
         var fields = answer.ToDictionary(
             f => f.Key,
             f => f.Value is IReadOnlyDictionary<string, object?> a
@@ -388,6 +480,11 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
             StringComparer.Ordinal);
         _fields[model] = fields;
         _stored[model] = answer.Where(f => f.Value is IReadOnlyDictionary<string, object?> a && a.GetValueOrDefault("store") is not false).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        _computed[model] = answer.Values.Any(a => a is IReadOnlyDictionary<string, object?> d && d.ContainsKey("depends"))
+            ? answer.Where(f => f.Value is IReadOnlyDictionary<string, object?> a && (a.GetValueOrDefault("depends") is IList<object?> { Count: > 0 } || a.GetValueOrDefault("company_dependent") is true))
+                .Select(f => f.Key).ToHashSet(StringComparer.Ordinal)
+            : null;
+        _keptOutWhenEmpty.TryRemove(model, out _);
         return fields;
     }
 

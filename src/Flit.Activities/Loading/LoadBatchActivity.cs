@@ -147,11 +147,12 @@ public sealed class LoadBatchActivity(
 
     private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
-        // One destination call per request batch size; the ID map is written after each call so a crash loses
-        // at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        // One snapshot for the round (stored before any of its writes: a destination looks all its records up at
+        // once), then one destination call per request batch size; the ID map is written after each call so a crash
+        // loses at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        await SnapshotAsync(input, batch, ownership, ready, cancellationToken);
         foreach (var chunk in ready.Chunk(Math.Max(input.Request.BatchSize, 1)))
         {
-            await SnapshotAsync(input, batch, ownership, chunk, cancellationToken);
             var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
             outcomes.AddRange(await RecordUpsertsAsync(input, batch, ownership, chunk, upserts, warnings, cancellationToken));
         }
