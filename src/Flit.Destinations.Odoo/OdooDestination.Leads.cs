@@ -23,21 +23,34 @@ public sealed partial class OdooDestination
     /// </summary>
     private async Task<List<DestinationRecord>> KeepContactsIntactAsync(List<DestinationRecord> records, Dictionary<string, RecordIssue> warnings, CancellationToken cancellationToken)
     {
-        static long? PartnerOf(DestinationRecord r) => r.Values.GetValueOrDefault("partner_id") switch
-        {
-            long id => id,
-            string text when long.TryParse(text, CultureInfo.InvariantCulture, out var id) => id,
-            _ => null,
-        };
-
-        var linked = records.Where(r => PartnerOf(r) is not null && (r.Values.ContainsKey("email_from") || r.Values.ContainsKey("phone"))).ToList();
+        var linked = records.Where(IsLinkedWithContactValues).ToList();
         if (linked.Count == 0)
         {
             return records;
         }
 
-        var partners = ((List<object?>)(await client.ExecuteKwAsync("res.partner", "read", [linked.Select(r => (object?)PartnerOf(r)).Distinct().ToList(), new List<object?> { "email", "phone" }], Context(), cancellationToken))!)
-            .OfType<IReadOnlyDictionary<string, object?>>().ToDictionary(p => Convert.ToInt64(p["id"], CultureInfo.InvariantCulture));
+        // The snapshot read these leads' partners; only a lead it did not see (or whose partner changed) is read now.
+        var partners = new Dictionary<long, IReadOnlyDictionary<string, object?>>();
+        var unread = new HashSet<long>();
+        foreach (var record in linked)
+        {
+            var partnerId = PartnerOf(record)!.Value;
+            if (_memory.TakeLeadContact(record.ExternalId, out var contact) && contact.PartnerId == partnerId)
+            {
+                partners[partnerId] = new Dictionary<string, object?> { ["email"] = contact.Email, ["phone"] = contact.Phone };
+            }
+            else
+            {
+                unread.Add(partnerId);
+            }
+        }
+
+        unread.ExceptWith(partners.Keys);
+        foreach (var (id, partner) in await ReadContactValuesAsync(unread, cancellationToken))
+        {
+            partners[id] = partner;
+        }
+
         static string? Text(object? value) => value is string { Length: > 0 } text ? text.Trim() : null;
         return [.. records.Select(record =>
         {
@@ -73,6 +86,37 @@ public sealed partial class OdooDestination
         })];
     }
 
+    /// <summary>The e-mail and phone of each lead's partner, remembered for the upsert of the same leads.</summary>
+    private async Task RememberLeadContactsAsync(IReadOnlyList<DestinationRecord> records, CancellationToken cancellationToken)
+    {
+        var linked = records.Where(IsLinkedWithContactValues).ToList();
+        var partners = await ReadContactValuesAsync(linked.Select(r => PartnerOf(r)!.Value).ToHashSet(), cancellationToken);
+        foreach (var record in linked)
+        {
+            var partnerId = PartnerOf(record)!.Value;
+            if (partners.TryGetValue(partnerId, out var partner))
+            {
+                _memory.RememberLeadContact(record.ExternalId, new LeadContact(partnerId, partner.GetValueOrDefault("email") as string, partner.GetValueOrDefault("phone") as string));
+            }
+        }
+    }
+
+    private async Task<Dictionary<long, IReadOnlyDictionary<string, object?>>> ReadContactValuesAsync(HashSet<long> partnerIds, CancellationToken cancellationToken) =>
+        partnerIds.Count == 0
+            ? []
+            : (await ReadAsync("res.partner", partnerIds, ["email", "phone"], cancellationToken)).ToDictionary(p => OdooValues.Integer(p["id"]) ?? 0);
+
+    /// <summary>A lead linked to a partner that carries an e-mail or a phone of its own: what Odoo would write through.</summary>
+    private static bool IsLinkedWithContactValues(DestinationRecord record) =>
+        PartnerOf(record) is not null && (record.Values.ContainsKey("email_from") || record.Values.ContainsKey("phone"));
+
+    private static long? PartnerOf(DestinationRecord record) => record.Values.GetValueOrDefault("partner_id") switch
+    {
+        long id => id,
+        string text when long.TryParse(text, CultureInfo.InvariantCulture, out var id) => id,
+        _ => null,
+    };
+
     /// <summary>date_closed as it must end after the load: the source's close date, or what an earlier write left.</summary>
     /// <param name="Wanted">External id → the date_closed to write after the load.</param>
     /// <param name="Before">Lead id → its external id, whether it was closed (won or lost) and its date_closed, for leads
@@ -86,14 +130,16 @@ public sealed partial class OdooDestination
     /// moves into a won stage (facts: date_closed), whatever the call says — so a repeated write (a resume, a re-run)
     /// would move it. The source's close date, when the mapping gives one, is taken out of the load and written by
     /// itself afterwards (a write of date_closed alone stamps nothing); for leads that already exist, what they held
-    /// before the load is remembered so it can be put back.
+    /// before the load is remembered so it can be put back. create() stamps nothing (crm_lead.py): a lead the load
+    /// creates keeps its close date in the load itself, unless the batch writes it again (its xmlid twice).
     /// </summary>
     private async Task<(List<DestinationRecord> Records, ClosingDates? Closing)> TakeClosingDatesAsync(List<DestinationRecord> records, Dictionary<string, long> existing, CancellationToken cancellationToken)
     {
         var wanted = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var writtenTwice = records.GroupBy(r => r.ExternalId, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var stripped = records.Select(record =>
         {
-            if (!record.Values.TryGetValue("date_closed", out var closed))
+            if (!record.Values.TryGetValue("date_closed", out var closed) || !(existing.ContainsKey(record.ExternalId) || writtenTwice.Contains(record.ExternalId)))
             {
                 return record;
             }

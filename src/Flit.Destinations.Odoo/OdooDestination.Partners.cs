@@ -19,10 +19,21 @@ public sealed partial class OdooDestination
 
         // Under their xmlid (an earlier migration of the tenant, or an earlier run of this one), or, for partners, an
         // existing contact with the same e-mail.
+        // What is learned here is remembered for the upsert of the same records, which then asks Odoo nothing again.
         var existing = await ExistingAsync(model, [.. batch.Select(r => r.ExternalId)], cancellationToken);
-        var matched = model == "res.partner"
-            ? (await MatchPartnersByEmailAsync([.. batch.Where(r => !existing.ContainsKey(r.ExternalId))], cancellationToken)).Matched
-            : [];
+        _memory.RememberRecords(model, batch.Select(r => r.ExternalId), existing);
+        var matched = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (model == "res.partner")
+        {
+            var unmatched = batch.Where(r => !existing.ContainsKey(r.ExternalId)).ToList();
+            (matched, var heldBy) = await MatchPartnersByEmailAsync(unmatched, [], cancellationToken);
+            _memory.RememberPartnerMatches(unmatched.Select(r => r.ExternalId), matched, heldBy);
+        }
+        else if (model == "crm.lead")
+        {
+            await RememberLeadContactsAsync(batch, cancellationToken);
+        }
+
         if (existing.Count == 0 && matched.Count == 0)
         {
             return new Dictionary<string, PreImage>(StringComparer.Ordinal);
@@ -58,7 +69,7 @@ public sealed partial class OdooDestination
     /// </summary>
     private async Task<List<DestinationRecord>> UpdateMatchedPartnersAsync(IReadOnlyDictionary<string, DestinationField> fields, List<DestinationRecord> records, List<UpsertOutcome> outcomes, Dictionary<string, RecordIssue> warnings, CancellationToken cancellationToken)
     {
-        var (matched, protectedMatches) = await MatchPartnersByEmailAsync(records, cancellationToken);
+        var (matched, protectedMatches) = await RememberedOrMatchedPartnersAsync(records, cancellationToken);
         var remaining = new List<DestinationRecord>();
         foreach (var record in records)
         {
@@ -85,13 +96,53 @@ public sealed partial class OdooDestination
         return remaining;
     }
 
+    /// <summary>The snapshot's e-mail matches of these records; the records no snapshot matched are matched now.</summary>
+    private async Task<(Dictionary<string, long> Matched, Dictionary<string, string> Protected)> RememberedOrMatchedPartnersAsync(IReadOnlyList<DestinationRecord> records, CancellationToken cancellationToken)
+    {
+        var matched = new Dictionary<string, long>(StringComparer.Ordinal);
+        var protectedMatches = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unknown = new List<DestinationRecord>();
+        foreach (var record in records)
+        {
+            if (!_memory.TakePartnerMatch(record.ExternalId, out var match))
+            {
+                unknown.Add(record);
+            }
+            else if (match.PartnerId is { } id)
+            {
+                matched[record.ExternalId] = id;
+            }
+            else if (match.HeldBy is { } holder)
+            {
+                protectedMatches[record.ExternalId] = holder;
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            var (more, moreProtected) = await MatchPartnersByEmailAsync(unknown, [.. matched.Values], cancellationToken);
+            foreach (var (externalId, id) in more)
+            {
+                matched[externalId] = id;
+            }
+
+            foreach (var (externalId, holder) in moreProtected)
+            {
+                protectedMatches[externalId] = holder;
+            }
+        }
+
+        return (matched, protectedMatches);
+    }
+
     /// <summary>
-    /// The existing partner each record matches by e-mail (case-insensitive; first come, first served). Never matched:
+    /// The existing partner each record matches by e-mail (case-insensitive; first come, first served; none of those
+    /// <paramref name="claimed"/> already). Never matched:
     /// partners carrying an xmlid of the tenant's module (records of a migration, matched by their xmlid instead), the
     /// partners of Odoo users — archived ones too — and of companies (facts #17); records whose e-mail only such a
     /// partner holds are returned with who holds it.
     /// </summary>
-    private async Task<(Dictionary<string, long> Matched, Dictionary<string, string> Protected)> MatchPartnersByEmailAsync(IReadOnlyList<DestinationRecord> records, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, long> Matched, Dictionary<string, string> Protected)> MatchPartnersByEmailAsync(IReadOnlyList<DestinationRecord> records, HashSet<long> claimed, CancellationToken cancellationToken)
     {
         var matched = new Dictionary<string, long>(StringComparer.Ordinal);
         var protectedMatches = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -137,7 +188,6 @@ public sealed partial class OdooDestination
             }
         }
 
-        var claimed = new HashSet<long>();
         foreach (var record in records)
         {
             if (record.Values.GetValueOrDefault("email") is not string email)

@@ -15,6 +15,10 @@ public sealed partial class OdooDestination
     public async Task<RollbackOutcome> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // What snapshots learned is about records this rollback deletes or restores.
+        _memory.Clear();
+        _readBacks.Clear();
         var items = request.Items;
         int deleted = 0, restored = 0;
         var conflicts = new List<string>();
@@ -240,6 +244,8 @@ public sealed partial class OdooDestination
             await client.ExecuteKwAsync("ir.model.fields", "unlink", [dropped], Context(), cancellationToken);
             _fields.Clear();
             _stored.Clear();
+            _computed.Clear();
+            _keptOutWhenEmpty.Clear();
         }
 
         return dropped.Count;

@@ -49,6 +49,16 @@ internal static class OdooValues
         _ => null,
     };
 
+    /// <summary>Whether a value Odoo answered holds something: not False, empty text, zero or an empty list.</summary>
+    public static bool HasValue(object? value) => value switch
+    {
+        null or false => false,
+        string text => text.Length > 0,
+        long or int or double or decimal => Convert.ToDouble(value, CultureInfo.InvariantCulture) != 0,
+        System.Collections.IEnumerable items => items.Cast<object?>().Any(),
+        _ => true,
+    };
+
     /// <summary>x2many values as commands with integer ids: a plain id list becomes (6, 0, ids), which replaces the set.</summary>
     private static object? Commands(object? value)
     {

@@ -74,6 +74,7 @@ internal sealed partial class OdooDatabase
                     "search_count" => (long)Search(model, Arg(args, kwargs, 0, "domain"), new Dictionary<string, object?>(), context).Count,
                     "unlink" => Unlink(model, Ids(Arg(args, kwargs, 0, "ids"))),
                     "fields_get" => FieldsGet(model, Fields(Arg(args, kwargs, 1, "attributes"))),
+                    "default_get" => DefaultGet(model, Fields(Arg(args, kwargs, 0, "fields_list") ?? kwargs.GetValueOrDefault("fields"))),
                     "load" => Load(model, Fields(Arg(args, kwargs, 0, "fields")) ?? [], Arg(args, kwargs, 1, "data") as IEnumerable<object?> ?? [], context, uid),
                     _ => throw new OdooFaultException(1, $"The method '{method}' does not exist on the model '{model}'", "builtins.AttributeError"),
                 };
@@ -393,6 +394,7 @@ internal sealed partial class OdooDatabase
             // display_name is computed, not stored; one2many fields are stored (as the other side's column).
             "store" => f.Name != "display_name",
             "relation" => (object?)f.Relation ?? false,
+            "depends" => (f.Depends ?? []).Select(d => (object?)d).ToList(),
             "selection" => f.Selection is null ? false : f.Selection.Select(s => (object?)new List<object?> { s, s }).ToList(),
             _ => false,
         }));
@@ -565,18 +567,19 @@ internal sealed partial class OdooDatabase
         return ids;
     }
 
-    private static void Defaults(string model, Dictionary<string, object?> record)
+    /// <summary>Fields the values leave out take their default (an explicit empty value keeps its emptiness).</summary>
+    private void Defaults(string model, Dictionary<string, object?> record)
     {
-        if (model == "res.partner")
+        foreach (var def in _models[model].Values.Where(d => d.Default is not null))
         {
-            record.TryAdd("type", "contact");
-            record.TryAdd("active", true);
-        }
-        else if (model is "crm.lead" or "crm.team" or "project.project")
-        {
-            record.TryAdd("active", true);
+            record.TryAdd(def.Name, def.Default);
         }
     }
+
+    /// <summary>default_get(fields_list): the defaults create() would give the fields asked for, if they have one.</summary>
+    private Dictionary<string, object?> DefaultGet(string model, IReadOnlyList<string>? fields) =>
+        _models[model].Values.Where(d => d.Default is not null && (fields is null || fields.Contains(d.Name)))
+            .ToDictionary(d => d.Name, d => d.Default, StringComparer.Ordinal);
 
     private void CheckRequired(string model, Dictionary<string, object?> record)
     {

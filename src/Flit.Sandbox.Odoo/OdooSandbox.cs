@@ -14,7 +14,8 @@ namespace Flit.Sandbox.Odoo;
 /// <summary>
 /// A local Odoo-compatible server (XML-RPC, JSON-RPC, and JSON-2 from version 19) for tests, benchmarks and the
 /// demo. It enforces Odoo's rules for the models the pairs write and answers with Odoo's fault codes and wording;
-/// it counts calls per model and method, can add latency and transient faults, and dumps its state.
+/// it counts calls per model and method, can add latency, a real server's time per call and per record written (on
+/// workers a request holds, as Odoo's), and transient faults, and dumps its state.
 /// </summary>
 public sealed class OdooSandbox : IAsyncDisposable
 {
@@ -23,6 +24,7 @@ public sealed class OdooSandbox : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OdooDatabase _database;
     private readonly OdooSandboxOptions _options;
+    private readonly OdooWorkers _workers;
     private int _objectCalls;
 
     private OdooSandbox(WebApplication app, OdooDatabase database, OdooSandboxOptions options)
@@ -30,6 +32,7 @@ public sealed class OdooSandbox : IAsyncDisposable
         _app = app;
         _database = database;
         _options = options;
+        _workers = new OdooWorkers(options.Workers, options.Time) { PerCall = options.CallOverhead, PerRecord = options.RecordCost };
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -40,12 +43,36 @@ public sealed class OdooSandbox : IAsyncDisposable
     /// <summary>Every Nth object call fails once with a serialization failure (0 = never), changeable while running.</summary>
     public int FailEveryNthCall { get; set; }
 
+    /// <summary>Server time of every object call, on a worker (see <see cref="OdooSandboxOptions.CallOverhead"/>).</summary>
+    public TimeSpan CallOverhead
+    {
+        get => _workers.PerCall;
+        set => _workers.PerCall = value;
+    }
+
+    /// <summary>Server time per record an object call writes (see <see cref="OdooSandboxOptions.RecordCost"/>).</summary>
+    public TimeSpan RecordCost
+    {
+        get => _workers.PerRecord;
+        set => _workers.PerRecord = value;
+    }
+
+    /// <summary>Records object calls created, wrote or deleted since start or the last reset (what <see cref="RecordCost"/>
+    /// was charged for).</summary>
+    public long RecordsWritten => _workers.RecordsWritten;
+
     public static async Task<OdooSandbox> StartAsync(OdooSandboxOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, options.Port);
+
+            // Odoo refuses request bodies over 128 MiB (odoo/http.py, DEFAULT_MAX_CONTENT_LENGTH).
+            k.Limits.MaxRequestBodySize = 128L * 1024 * 1024;
+        });
         var app = builder.Build();
         var sandbox = new OdooSandbox(app, new OdooDatabase(options, options.Time), options)
         {
@@ -62,23 +89,31 @@ public sealed class OdooSandbox : IAsyncDisposable
     /// <summary>Calls per (model, method) since start or the last reset.</summary>
     public IReadOnlyDictionary<(string Model, string Method), int> Calls => _database.Calls;
 
-    public void ResetCalls() => _database.Calls.Clear();
+    public void ResetCalls()
+    {
+        _database.Calls.Clear();
+        _workers.Reset();
+    }
 
     /// <summary>All records of all models (sorted) as JSON: compare two dumps field by field.</summary>
     public string Dump() => JsonSerializer.Serialize(_database.Dump(), Json);
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _workers.Dispose();
+    }
 
     private void Map()
     {
         foreach (var path in new[] { "/xmlrpc/2/common", "/xmlrpc/common" })
         {
-            _app.MapPost(path, context => XmlRpcAsync(context, (method, args) => Common(method, args)));
+            _app.MapPost(path, context => XmlRpcAsync(context, CommonAsync));
         }
 
         foreach (var path in new[] { "/xmlrpc/2/object", "/xmlrpc/object" })
         {
-            _app.MapPost(path, context => XmlRpcAsync(context, (method, args) => ObjectCall(method, args)));
+            _app.MapPost(path, context => XmlRpcAsync(context, ObjectCallAsync));
         }
 
         _app.MapPost("/jsonrpc", JsonRpcAsync);
@@ -116,7 +151,7 @@ public sealed class OdooSandbox : IAsyncDisposable
         return user is null ? null : _database.UserId(user.Login);
     }
 
-    private object? ObjectCall(string method, IReadOnlyList<object?> args)
+    private async Task<object?> ObjectCallAsync(string method, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         if (method is not ("execute_kw" or "execute") || args.Count < 5)
         {
@@ -132,21 +167,24 @@ public sealed class OdooSandbox : IAsyncDisposable
 
         var positional = method == "execute_kw" ? args.Count > 5 ? args[5] as IReadOnlyList<object?> ?? [] : [] : [.. args.Skip(5)];
         var keywords = method == "execute_kw" && args.Count > 6 ? args[6] as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>() : new Dictionary<string, object?>();
-        return Execute(uid, (string)args[3]!, (string)args[4]!, positional, keywords);
+        return await ExecuteAsync(uid, (string)args[3]!, (string)args[4]!, positional, keywords, cancellationToken);
     }
 
-    private object? Execute(long uid, string model, string method, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs)
-    {
-        var n = Interlocked.Increment(ref _objectCalls);
-        if (FailEveryNthCall > 0 && n % FailEveryNthCall == 0)
+    private Task<object?> ExecuteAsync(long uid, string model, string method, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken) =>
+        _workers.RunAsync(OdooWorkers.RecordsOf(method, args, kwargs), () =>
         {
-            throw new OdooFaultException(1, "could not serialize access due to concurrent update", "psycopg2.errors.SerializationFailure");
-        }
+            var n = Interlocked.Increment(ref _objectCalls);
+            if (FailEveryNthCall > 0 && n % FailEveryNthCall == 0)
+            {
+                throw new OdooFaultException(1, "could not serialize access due to concurrent update", "psycopg2.errors.SerializationFailure");
+            }
 
-        return _database.Execute(uid, model, method, args, kwargs);
-    }
+            return _database.Execute(uid, model, method, args, kwargs);
+        }, cancellationToken);
 
-    private async Task XmlRpcAsync(HttpContext context, Func<string, IReadOnlyList<object?>, object?> handler)
+    private Task<object?> CommonAsync(string method, IReadOnlyList<object?> args, CancellationToken cancellationToken) => Task.FromResult(Common(method, args));
+
+    private async Task XmlRpcAsync(HttpContext context, Func<string, IReadOnlyList<object?>, CancellationToken, Task<object?>> handler)
     {
         await DelayAsync(context.RequestAborted);
         var body = new MemoryStream();
@@ -156,7 +194,7 @@ public sealed class OdooSandbox : IAsyncDisposable
         try
         {
             var (method, args) = XmlRpcCodec.ReadMethodCall(body);
-            var result = handler(method, args);
+            var result = await handler(method, args, context.RequestAborted);
             // Odoo marshals with allow_none=False: a None result is itself a fault.
             if (result is null)
             {
@@ -194,7 +232,7 @@ public sealed class OdooSandbox : IAsyncDisposable
             var result = service switch
             {
                 "common" => Common(method, args),
-                "object" => ObjectCall(method, args),
+                "object" => await ObjectCallAsync(method, args, context.RequestAborted),
                 _ => throw new OdooFaultException(1, $"Unknown service {service}", "builtins.KeyError"),
             };
             await context.Response.WriteAsJsonAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["result"] = ToJson(result) }, context.RequestAborted);
@@ -232,7 +270,7 @@ public sealed class OdooSandbox : IAsyncDisposable
         {
             var body = FromJson(await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted)) as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
             var kwargs = new Dictionary<string, object?>(body, StringComparer.Ordinal);
-            var result = Execute(_database.UserId(user.Login)!.Value, model, method, [], kwargs);
+            var result = await ExecuteAsync(_database.UserId(user.Login)!.Value, model, method, [], kwargs, context.RequestAborted);
             await context.Response.WriteAsJsonAsync(ToJson(result), context.RequestAborted);
         }
         catch (OdooFaultException fault)

@@ -27,6 +27,24 @@ public sealed record OdooSandboxOptions
     /// <summary>Added to every call, to make round trips cost what they cost on a real network.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Server time of every object call besides its records (request parsing, authentication, transaction, commit),
+    /// spent on a worker. Zero by default: tests and the demo run as fast as they can; the benchmark sets what a real
+    /// Odoo costs (bench/Flit.Benchmarks, OdooWholePairBenchmark: 5 ms).
+    /// </summary>
+    public TimeSpan CallOverhead { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Server time per record a call creates, writes or deletes (the rows of a load, the values of a create, the ids of
+    /// a write or unlink), spent on a worker: a real Odoo's ORM spends milliseconds per record (published load() figures
+    /// are 100–130 records/s per worker). Zero by default; the benchmark sets 2 ms.
+    /// </summary>
+    public TimeSpan RecordCost { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Odoo workers: a request holds one for its server time, so with one (the default) requests wait for each
+    /// other, as they do on a server with a single worker.</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Every Nth execute_kw fails once with a serialization failure (0 = never).</summary>
     public int FailEveryNthCall { get; init; }
 

@@ -154,18 +154,25 @@ public sealed class LoadBatchActivity(
 
     private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
-        // One destination call per request batch size (or file-byte cap); the ID map is written after each call so a
-        // crash loses at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
-        var size = Math.Max(input.Request.BatchSize, 1);
-        var call = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(Math.Min(size, ready.Count));
-        long callBytes = 0;
+        // Files are looked up for the whole round first (their names and sizes, not their content), then one snapshot
+        // for the round (stored before any of its writes: a destination looks all its records up at once), then one
+        // destination call per request batch size or file-byte cap; the ID map is written after each call so a crash
+        // loses at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
+        var sendable = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(ready.Count);
         foreach (var candidate in ready)
         {
-            if (await FindFilesAsync(input.Request.MigrationId, candidate, outcomes, warnings, cancellationToken) is not { } found)
+            if (await FindFilesAsync(input.Request.MigrationId, candidate, outcomes, warnings, cancellationToken) is { } found)
             {
-                continue;
+                sendable.Add(found);
             }
+        }
 
+        await SnapshotAsync(input, batch, ownership, [.. sendable.Select(s => s.Record)], cancellationToken);
+        var size = Math.Max(input.Request.BatchSize, 1);
+        var call = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(Math.Min(size, sendable.Count));
+        long callBytes = 0;
+        foreach (var found in sendable)
+        {
             var bytes = found.Files.Sum(f => f.Length);
             if (call.Count > 0 && (call.Count == size || callBytes + bytes > FileBytesPerCall))
             {
@@ -193,7 +200,6 @@ public sealed class LoadBatchActivity(
             chunk.Add(files.Count == 0 ? record : await WithContentAsync(record, files, warnings, cancellationToken));
         }
 
-        await SnapshotAsync(input, batch, ownership, chunk, cancellationToken);
         var upserts = await destination.UpsertAsync(batch.TargetModel, chunk, cancellationToken);
         outcomes.AddRange(await RecordUpsertsAsync(input, batch, ownership, chunk, upserts, warnings, cancellationToken));
     }

@@ -143,7 +143,7 @@ internal static class MigrationCommands
         var pair = CommonOptions.Pair();
         var exports = CommonOptions.Exports();
         var mode = new Option<RunMode>("--mode") { Description = "sample (a representative slice, ends with the field-level diff) or full.", DefaultValueFactory = _ => RunMode.Sample };
-        var batch = new Option<int>("--batch-size") { Description = "Records per destination call.", DefaultValueFactory = _ => 500 };
+        var batch = new Option<int?>("--batch-size") { Description = $"Records per destination call (default {Flit.Destinations.Odoo.OdooDestination.RecordsPerCall:N0} to an Odoo target, {OtherBatchSize} otherwise)." };
         var sampleSize = new Option<int>("--sample-size") { Description = "Records per object in sample mode.", DefaultValueFactory = _ => 200 };
         var fallback = new Option<string?>("--fallback-owner") { Description = "Destination user (e-mail) for records whose owner has no destination user." };
         var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
@@ -154,7 +154,7 @@ internal static class MigrationCommands
             var id = parse.GetValue(migration)!;
             var tenant = parse.GetValue(Tenant)!;
             CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
-            var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch), parse.GetValue(sampleSize),
+            var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch) ?? DefaultBatchSize(parse.GetValue(Target)!), parse.GetValue(sampleSize),
                 FallbackOwnerEmail: parse.GetValue(fallback), Encoding: parse.GetValue(encoding));
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
@@ -167,6 +167,16 @@ internal static class MigrationCommands
         }));
         return command;
     }
+
+    /// <summary>Records per call to the rehearsal destination (the request's own default).</summary>
+    private const int OtherBatchSize = 500;
+
+    /// <summary>Odoo's load() is built for thousands of rows per call (each call also costs a snapshot and a presence
+    /// check per few thousand records); other destinations take the request's default.</summary>
+    private static int DefaultBatchSize(string target) =>
+        target.Equals("sandbox", StringComparison.OrdinalIgnoreCase) || target.StartsWith("odoo://", StringComparison.OrdinalIgnoreCase)
+            ? Flit.Destinations.Odoo.OdooDestination.RecordsPerCall
+            : OtherBatchSize;
 
     public static Command Resume()
     {

@@ -206,6 +206,7 @@ public sealed class OdooClient : IDisposable
             "search" or "search_read" or "search_count" => ["domain", "fields"],
             "load" => ["fields", "data"],
             "fields_get" => ["allfields", "attributes"],
+            "default_get" => ["fields"],
             _ when args.Count == 0 => [],
             _ => throw new ArgumentException($"JSON-2 needs named arguments: pass them as keyword arguments for '{method}'.", nameof(method)),
         };
