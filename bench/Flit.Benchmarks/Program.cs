@@ -15,7 +15,8 @@ using Flit.Sources.Readers;
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- 250000       → chosen sizes
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- odoo         → Odoo load: engine vs naive, 10 ms latency
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- run [rows…]  → whole flit runs to the rehearsal target (100k, 1M rows)
-//   dotnet run -c Release --project bench/Flit.Benchmarks -- run-odoo [rows…] → whole flit runs to an Odoo sandbox
+//   dotnet run -c Release --project bench/Flit.Benchmarks -- run-odoo [rows…] → whole flit runs to the costed Odoo sandbox
+//   dotnet run -c Release --project bench/Flit.Benchmarks -- odoo-pairs [records [pair…]] → a full run of every Odoo pair: calls per 1,000 rows
 // Each size runs in its own process so its peak memory is its own; untimed warm-up passes over the file precede the
 // timed passes (JIT), and the figure is the median timed pass.
 var culture = CultureInfo.InvariantCulture;
@@ -27,13 +28,12 @@ if (args is ["odoo", ..])
 if (args is ["run" or "run-odoo", ..])
 {
     var rows = args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, culture)).ToArray() : [100_000, 1_000_000];
-    if (args[0] == "run")
-    {
-        return await WholeRunBenchmark.RunAsync(rows, "rehearsal");
-    }
+    return await WholeRunBenchmark.RunAsync(rows, toOdoo: args[0] == "run-odoo");
+}
 
-    await using var sandbox = await Flit.Sandbox.Odoo.OdooSandbox.StartAsync(new Flit.Sandbox.Odoo.OdooSandboxOptions(), CancellationToken.None);
-    return await WholeRunBenchmark.RunAsync(rows, $"odoo://admin@127.0.0.1:{sandbox.BaseAddress.Port}/sandbox");
+if (args is ["odoo-pairs", ..])
+{
+    return await OdooPairsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], culture) : 2_000, args.Skip(2).ToHashSet(StringComparer.Ordinal));
 }
 
 if (args is ["--child", var sizeText, var childFolder])

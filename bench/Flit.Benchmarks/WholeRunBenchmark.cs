@@ -10,22 +10,22 @@ using Flit.Samples;
 /// memory is sampled from outside (/proc), with the stage the run reports (its status.json), so each stage gets its
 /// seconds, records per second and peak resident memory.
 /// </summary>
-internal static partial class WholeRunBenchmark
+internal static class WholeRunBenchmark
 {
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <param name="rows">Source rows wanted (all objects together); contacts are about a third of them.</param>
-    /// <param name="target">rehearsal, or an odoo:// target (the sandbox started by the caller).</param>
-    public static async Task<int> RunAsync(IReadOnlyList<int> rows, string target)
+    /// <param name="toOdoo">To the costed Odoo sandbox (<see cref="CostedOdoo"/>) rather than the rehearsal target.</param>
+    public static async Task<int> RunAsync(IReadOnlyList<int> rows, bool toOdoo)
     {
         var work = Directory.CreateTempSubdirectory("flit-wholerun-").FullName;
         try
         {
-            Console.WriteLine($"whole run, Oncourse CRM → {target}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; resident memory read from outside every 50 ms (VmRSS, and VmHWM for peaks in between)");
+            Console.WriteLine($"whole run, Oncourse CRM → {(toOdoo ? "the costed Odoo sandbox" : "rehearsal")}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; resident memory read from outside every 50 ms (VmRSS, and VmHWM for peaks in between)");
             double? baseline = null;
             foreach (var size in rows)
             {
-                var result = await MeasureAsync(work, size, target);
+                var result = await MeasureAsync(work, size, toOdoo);
                 baseline ??= result.Seconds / result.Rows;
                 Console.WriteLine(result.Describe(baseline.Value));
             }
@@ -55,7 +55,7 @@ internal static partial class WholeRunBenchmark
         }
     }
 
-    private static async Task<Result> MeasureAsync(string work, int rows, string target)
+    private static async Task<Result> MeasureAsync(string work, int rows, bool toOdoo)
     {
         // Oncourse generates ~3.25 rows (contacts, leads, deals, notes, tasks, attachments…) per contact.
         var contacts = Math.Max(100, (int)(rows / 3.25));
@@ -65,20 +65,11 @@ internal static partial class WholeRunBenchmark
         var total = manifest.Objects.Values.Sum();
         var folder = Directory.CreateDirectory(Path.Combine(work, $"run-{rows}")).FullName;
         var migration = $"bench{rows}";
-        var (code, output) = await FlitAsync(folder, "propose", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports);
-        if (code != 0)
-        {
-            throw new InvalidOperationException(output);
-        }
-
-        (code, output) = await FlitAsync(folder, "approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "bench@flitstack.io");
-        if (code != 0)
-        {
-            throw new InvalidOperationException(output);
-        }
-
+        await FlitProcess.ProposeAndApproveAsync(folder, migration, "oncourse-odoo", exports);
         var status = Path.Combine(folder, ".flit", "migrations", migration, "status.json");
-        using var process = Start(folder, "run", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", target,
+        await using var sandbox = toOdoo ? await CostedOdoo.StartAsync(manifest.DestinationUsers) : null;
+        var target = sandbox is null ? "rehearsal" : CostedOdoo.Target(sandbox);
+        using var process = FlitProcess.Start(folder, "run", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", target,
             "--destination-users", Path.Combine(exports, "users.txt"), "--fallback-owner", manifest.DestinationUsers[0]);
         var outputTask = process.StandardOutput.ReadToEndAsync();
         var errorTask = process.StandardError.ReadToEndAsync();
@@ -104,8 +95,11 @@ internal static partial class WholeRunBenchmark
         }
 
         clock.Stop();
-        var summary = (await outputTask).Split('\n').FirstOrDefault(l => l.Contains("records →", StringComparison.Ordinal) || l.Contains("records read", StringComparison.Ordinal))?.Trim()
-            ?? (await errorTask).Trim();
+        var summary = FlitProcess.Summary(await outputTask + await errorTask);
+        if (sandbox is not null)
+        {
+            summary += Environment.NewLine + "  " + CostedOdoo.Describe(sandbox, total, clock.Elapsed.TotalSeconds) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
+        }
         var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
             .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();
         Directory.Delete(folder, recursive: true);
@@ -146,28 +140,4 @@ internal static partial class WholeRunBenchmark
 
         return 0;
     }
-
-    private static async Task<(int Code, string Output)> FlitAsync(string folder, params string[] args)
-    {
-        using var process = Start(folder, args);
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
-
-    private static Process Start(string folder, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flit.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["FLIT_ODOO_PASSWORD"] = "admin";
-        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-    }
-
-    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
-    private static partial Regex SpecHash();
 }

@@ -8,7 +8,16 @@ namespace Flit.Sandbox.Odoo;
 /// <param name="ApiKey">API key for JSON-2 bearer authentication, if any.</param>
 /// <param name="Tz">The user's time zone: load() reads datetimes in it unless the context names another (an admin
 /// usually has the browser's zone, rarely UTC).</param>
-public sealed record SandboxUser(string Login, string Password, string Email, string Name, string? ApiKey = null, string? Tz = "Europe/Brussels");
+public sealed record SandboxUser(string Login, string Password, string Email, string Name, string? ApiKey = null, string? Tz = "Europe/Brussels")
+{
+    /// <summary>The administrator every sandbox has: login admin, password admin, API key admin-api-key.</summary>
+    public static SandboxUser Admin { get; } = new("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key");
+
+    /// <summary>The administrator, then one user per e-mail (login user0, user1…, named after the e-mail's local part):
+    /// a destination holding the users a migration's owners map to.</summary>
+    public static IReadOnlyList<SandboxUser> AdminAnd(IEnumerable<string> emails) =>
+        [Admin, .. emails.Select(e => e.Trim()).Where(e => e.Contains('@', StringComparison.Ordinal)).Select((e, i) => new SandboxUser($"user{i}", $"pw{i}", e, e.Split('@')[0]))];
+}
 
 /// <summary>How the sandbox behaves. Defaults: Odoo 17.0, database <c>sandbox</c>, an admin user.</summary>
 public sealed record OdooSandboxOptions
@@ -17,7 +26,7 @@ public sealed record OdooSandboxOptions
 
     public string Database { get; init; } = "sandbox";
 
-    public IReadOnlyList<SandboxUser> Users { get; init; } = [new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")];
+    public IReadOnlyList<SandboxUser> Users { get; init; } = [SandboxUser.Admin];
 
     /// <summary>The database's company (res.company), whose partner holds this e-mail: what Odoo creates with every database.</summary>
     public string CompanyName { get; init; } = "My Company";

@@ -28,8 +28,7 @@ public sealed partial class MigrationOwnershipTests : IAsyncLifetime
         await File.WriteAllLinesAsync(Path.Combine(_exports, "users.txt"), manifest.DestinationUsers);
         _odoo = await OdooSandbox.StartAsync(new OdooSandboxOptions
         {
-            Users = manifest.DestinationUsers.Select((email, i) => new SandboxUser($"user{i}", $"pw{i}", email, email.Split('@')[0]))
-                .Prepend(new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator")).ToList(),
+            Users = SandboxUser.AdminAnd(manifest.DestinationUsers),
         }, CancellationToken.None);
 
         // A contact of the client's own, with the e-mail of a source contact: the first migration updates it.

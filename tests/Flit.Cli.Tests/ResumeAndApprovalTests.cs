@@ -143,8 +143,7 @@ public sealed partial class ResumeAndApprovalTests : IDisposable
         {
             var odoo = await Flit.Sandbox.Odoo.OdooSandbox.StartAsync(new Flit.Sandbox.Odoo.OdooSandboxOptions
             {
-                Users = manifest.DestinationUsers.Select((email, i) => new Flit.Sandbox.Odoo.SandboxUser($"user{i}", $"pw{i}", email, email.Split('@')[0]))
-                    .Prepend(new Flit.Sandbox.Odoo.SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator")).ToList(),
+                Users = Flit.Sandbox.Odoo.SandboxUser.AdminAnd(manifest.DestinationUsers),
             }, CancellationToken.None);
             using var client = new Flit.Destinations.Odoo.Rpc.OdooClient(new Flit.Destinations.Odoo.Rpc.OdooClientOptions { Url = odoo.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin" });
             await client.ConnectAsync(CancellationToken.None);

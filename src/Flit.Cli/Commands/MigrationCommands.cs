@@ -234,14 +234,12 @@ internal static class MigrationCommands
         odoo.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var emails = parse.GetValue(users) is { } file ? await File.ReadAllLinesAsync(file.FullName, ct) : [];
-            var sandboxUsers = emails.Where(e => e.Contains('@', StringComparison.Ordinal)).Select((e, i) => new Flit.Sandbox.Odoo.SandboxUser($"user{i}", $"pw{i}", e.Trim(), e.Trim()))
-                .Prepend(new Flit.Sandbox.Odoo.SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")).ToList();
             await using var sandbox = await Flit.Sandbox.Odoo.OdooSandbox.StartAsync(new Flit.Sandbox.Odoo.OdooSandboxOptions
             {
                 Port = parse.GetValue(port),
                 Version = parse.GetValue(version)!,
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
-                Users = sandboxUsers,
+                Users = Flit.Sandbox.Odoo.SandboxUser.AdminAnd(emails),
             }, ct);
             AnsiConsole.MarkupLineInterpolated($"Odoo sandbox {parse.GetValue(version)} on {sandbox.BaseAddress} (database sandbox, admin/admin). Stats: {sandbox.BaseAddress}sandbox/stats, state: {sandbox.BaseAddress}sandbox/dump. Ctrl+C stops it.");
             try

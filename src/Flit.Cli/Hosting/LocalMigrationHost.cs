@@ -84,9 +84,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         {
             // An Odoo sandbox in this process, holding the destination's users: for the demo (its data lives as long
             // as the process; resumable runs use `flit sandbox odoo` and an odoo:// target).
-            var users = request.DestinationUsers.Select((email, i) => new SandboxUser($"user{i}", $"pw{i}", email, email.Split('@')[0]))
-                .Prepend(new SandboxUser("admin", "admin", "admin@sandbox.example", "Administrator", "admin-api-key")).ToList();
-            var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = users }, cancellationToken);
+            var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(request.DestinationUsers) }, cancellationToken);
             return new OwningDestination(await ConnectOdooAsync(new Uri(sandbox.BaseAddress, "/"), "sandbox", "admin", "admin", null, cancellationToken), sandbox);
         }
 
