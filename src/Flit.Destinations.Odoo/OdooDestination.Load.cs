@@ -166,6 +166,20 @@ public sealed partial class OdooDestination
             return cached;
         }
 
+        // Batches load in parallel: the first to get here asks Odoo, the others wait for its answer.
+        await _askingDefaults.WaitAsync(cancellationToken);
+        try
+        {
+            return _keptOutWhenEmpty.TryGetValue(model, out cached) ? cached : await AskKeptOutWhenEmptyAsync(model, fields, cancellationToken);
+        }
+        finally
+        {
+            _askingDefaults.Release();
+        }
+    }
+
+    private async Task<IReadOnlySet<string>> AskKeptOutWhenEmptyAsync(string model, IReadOnlyDictionary<string, DestinationField> fields, CancellationToken cancellationToken)
+    {
         IReadOnlyDictionary<string, object?>? defaults = null;
         var computed = _computed.GetValueOrDefault(model);
         if (computed is not null)

@@ -48,6 +48,8 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
     /// <summary>Per model, the fields a created record leaves out of its load() row when it has no value (see <see cref="LoadRows"/>).</summary>
     private readonly ConcurrentDictionary<string, IReadOnlySet<string>> _keptOutWhenEmpty = new(StringComparer.Ordinal);
 
+    private readonly SemaphoreSlim _askingDefaults = new(1, 1);
+
     private readonly SnapshotMemory _memory = new();
 
     private readonly ReadBackLookups _readBacks = new();
@@ -131,6 +133,7 @@ public sealed partial class OdooDestination(OdooClient client) : IDestination
     public ValueTask DisposeAsync()
     {
         client.Dispose();
+        _askingDefaults.Dispose();
         return ValueTask.CompletedTask;
     }
 

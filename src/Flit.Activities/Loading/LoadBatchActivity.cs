@@ -93,8 +93,12 @@ public sealed class LoadBatchActivity(
         {
             var parents = await ParentLookup.LoadAsync(idMap, migrationId, pending, cancellationToken);
             var resolved = ReferenceResolver.Resolve(pending, parents.ByObject, lookups, finalAttempt: finalRound);
-            await UpsertAsync(input, batch, ownership, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
             var waiting = resolved.HeldBack.Where(h => h.MissingParent && !finalRound).Select(h => h.Record).ToList();
+
+            // The first round snapshots the records waiting for a later one too: one lookup for the whole batch, and
+            // pre-images no write of this batch has touched yet (Odoo copies a company's address into its contacts).
+            await SnapshotAsync(input, batch, ownership, [.. resolved.Ready, .. waiting], cancellationToken);
+            await UpsertAsync(input, batch, ownership, resolved.Ready, outcomes, resolvedWarnings, cancellationToken);
             foreach (var held in resolved.HeldBack.Where(h => !h.MissingParent || finalRound))
             {
                 outcomes.Add(Outcome(held.Record.SourceId, held.Record.Location, held.Record.ExternalId, RecordFate.Failed, null, held.Reason, held.MissingParent));
@@ -154,8 +158,7 @@ public sealed class LoadBatchActivity(
 
     private async Task UpsertAsync(ActivityInput input, BatchWork batch, Ownership ownership, IReadOnlyList<DestinationRecord> ready, List<RecordOutcome> outcomes, List<RecordWarning> warnings, CancellationToken cancellationToken)
     {
-        // Files are looked up for the whole round first (their names and sizes, not their content), then one snapshot
-        // for the round (stored before any of its writes: a destination looks all its records up at once), then one
+        // Files are looked up for the whole round first (their names and sizes, not their content), then one
         // destination call per request batch size or file-byte cap; the ID map is written after each call so a crash
         // loses at most one call's worth of ID-map lines (and the upsert-by-external-id finds those records again).
         var sendable = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(ready.Count);
@@ -167,7 +170,6 @@ public sealed class LoadBatchActivity(
             }
         }
 
-        await SnapshotAsync(input, batch, ownership, [.. sendable.Select(s => s.Record)], cancellationToken);
         var size = Math.Max(input.Request.BatchSize, 1);
         var call = new List<(DestinationRecord Record, IReadOnlyList<AttachedFile> Files)>(Math.Min(size, sendable.Count));
         long callBytes = 0;

@@ -50,8 +50,9 @@ public sealed class ReconcileActivity(
     /// <summary>Records per object whose fields are read back and compared.</summary>
     internal const int DiffSamplePerObject = 10;
 
-    /// <summary>External ids looked up per call: few calls per thousand records, and a chunk held at a time.</summary>
-    private const int ReadBackChunk = 2000;
+    /// <summary>External ids looked up per call (a destination may make two of it: Odoo looks the xmlids up, then reads
+    /// the records): well under one call per thousand records, and a chunk held at a time.</summary>
+    private const int ReadBackChunk = 5000;
 
     /// <summary>Missing external ids and warnings listed in the reconciliation (the counts are always exact).</summary>
     private const int ListedMissing = 1000;
@@ -66,9 +67,11 @@ public sealed class ReconcileActivity(
         var mapping = await mappings.GetAsync(input.Request, specHash, cancellationToken);
         var outcomes = RunPaths.Outcomes(migrationId, input.Run);
 
-        // One pass over the outcomes, holding per object only a chunk of external ids to look up and its diff sample.
+        // One pass over the outcomes, holding per destination model only a chunk of external ids to look up (the
+        // source objects a model receives are looked up together), and per object its diff sample.
         var tally = new OutcomeTally();
-        var presence = new Dictionary<(string Object, string Model), PresenceCount>();
+        var presence = new Dictionary<string, PresenceChunk>(StringComparer.Ordinal);
+        var counts = new Dictionary<(string Object, string Model), PresenceCount>();
         var samples = new Dictionary<(string Object, string Model), FirstInOrder<(BatchOutcomeFile Batch, RecordOutcome Record)>>();
         await foreach (var (batch, record) in RunOutcomes.FinalAsync(store, outcomes, cancellationToken))
         {
@@ -79,11 +82,12 @@ public sealed class ReconcileActivity(
             }
 
             var key = (batch.SourceObject, batch.TargetModel);
-            var count = presence.TryGetValue(key, out var existing) ? existing : presence[key] = new PresenceCount();
-            count.Pending.Add(record.ExternalId);
-            if (count.Pending.Count >= ReadBackChunk)
+            var count = counts.TryGetValue(key, out var existing) ? existing : counts[key] = new PresenceCount();
+            var chunk = presence.TryGetValue(batch.TargetModel, out var pending) ? pending : presence[batch.TargetModel] = new PresenceChunk();
+            chunk.Add(record.ExternalId, count);
+            if (chunk.Count >= ReadBackChunk)
             {
-                await CheckPresenceAsync(key.TargetModel, count, cancellationToken);
+                await CheckPresenceAsync(batch.TargetModel, chunk, [], cancellationToken);
             }
 
             // The sample is each object's first records by file and line, wherever the partition put them.
@@ -93,11 +97,18 @@ public sealed class ReconcileActivity(
 
         var checks = new List<PresenceCheck>();
         var diff = new List<FieldDifference>();
-        foreach (var ((sourceObject, model), count) in presence)
+        foreach (var (model, chunk) in presence)
         {
-            await CheckPresenceAsync(model, count, cancellationToken);
-            checks.Add(new PresenceCheck(sourceObject, model, count.Expected, count.Found, count.Missing));
-            diff.AddRange(await DiffSampleAsync(migrationId, mapping, model, [.. samples[(sourceObject, model)].Items], cancellationToken));
+            // The model's diff samples go with its last lookup: a destination that looks ids up before reading them
+            // (Odoo's xmlids) then reads the sample without looking them up again.
+            var modelSamples = samples.Where(s => s.Key.Model == model).SelectMany(s => s.Value.Items).ToList();
+            await CheckPresenceAsync(model, chunk, [.. modelSamples.Select(s => s.Record.ExternalId!)], cancellationToken);
+            foreach (var ((sourceObject, _), count) in counts.Where(c => c.Key.Model == model))
+            {
+                checks.Add(new PresenceCheck(sourceObject, model, count.Expected, count.Found, count.Missing));
+            }
+
+            diff.AddRange(await DiffSampleAsync(migrationId, mapping, model, modelSamples, cancellationToken));
         }
 
         var warnings = new List<RecordWarning>();
@@ -110,46 +121,66 @@ public sealed class ReconcileActivity(
             }
         }
 
-        var counts = tally.Counts();
-        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), counts, checks, diff, warnings, tally.Accounting(), warningCount);
+        var objects = tally.Counts();
+        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), objects, checks, diff, warnings, tally.Accounting(), warningCount);
         var path = RunPaths.Report(migrationId, "reconciliation.json");
         await store.WriteJsonAsync(path, reconciliation, cancellationToken);
 
         return new ReconcileResult(
             path,
-            counts.Sum(c => c.Source),
-            counts.Sum(c => c.Created),
-            counts.Sum(c => c.Updated),
-            counts.Sum(c => c.Failed),
-            counts.Sum(c => c.Skipped),
+            objects.Sum(c => c.Source),
+            objects.Sum(c => c.Created),
+            objects.Sum(c => c.Updated),
+            objects.Sum(c => c.Failed),
+            objects.Sum(c => c.Skipped),
             diff.Count(d => !d.Matches) + (int)checks.Sum(p => p.Expected - p.Found),
-            counts.Sum(c => c.Unchanged));
+            objects.Sum(c => c.Unchanged));
     }
 
     private static readonly Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)> BySourcePlace = Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)>.Create(
         (a, b) => string.CompareOrdinal(a.Record.File, b.Record.File) is var byFile and not 0 ? byFile : a.Record.Line.CompareTo(b.Record.Line));
 
-    /// <summary>Looks the pending external ids up in the destination, one call for the chunk.</summary>
-    private async Task CheckPresenceAsync(string model, PresenceCount count, CancellationToken cancellationToken)
+    /// <summary>Looks the chunk's external ids up in the destination in one read-back (with <paramref name="alongside"/>,
+    /// which are not counted) and credits each object with what it found.</summary>
+    private async Task CheckPresenceAsync(string model, PresenceChunk chunk, IReadOnlyCollection<string> alongside, CancellationToken cancellationToken)
     {
-        if (count.Pending.Count == 0)
+        if (chunk.Count == 0)
         {
             return;
         }
 
-        var back = await destination.ReadBackAsync(model, count.Pending, [], cancellationToken);
+        var wanted = chunk.Pending.Select(p => p.ExternalId).Concat(alongside).Distinct(StringComparer.Ordinal).ToList();
+        var back = await destination.ReadBackAsync(model, wanted, [], cancellationToken);
         var present = back.Select(b => b.ExternalId).ToHashSet(StringComparer.Ordinal);
-        count.Expected += count.Pending.Count;
-        count.Found += present.Count;
-        count.Missing.AddRange(count.Pending.Where(id => !present.Contains(id)).Take(ListedMissing - count.Missing.Count));
-        count.Pending.Clear();
+        foreach (var (externalId, count) in chunk.Pending)
+        {
+            count.Expected++;
+            if (present.Contains(externalId))
+            {
+                count.Found++;
+            }
+            else if (count.Missing.Count < ListedMissing)
+            {
+                count.Missing.Add(externalId);
+            }
+        }
+
+        chunk.Pending.Clear();
     }
 
-    /// <summary>One object's presence check as it goes: the ids not looked up yet, and the totals.</summary>
+    /// <summary>External ids of one destination model not looked up yet, each with the object it counts for.</summary>
+    private sealed class PresenceChunk
+    {
+        public List<(string ExternalId, PresenceCount Count)> Pending { get; } = new(ReadBackChunk);
+
+        public int Count => Pending.Count;
+
+        public void Add(string externalId, PresenceCount count) => Pending.Add((externalId, count));
+    }
+
+    /// <summary>One object's presence totals as the check goes, with the first missing external ids.</summary>
     private sealed class PresenceCount
     {
-        public List<string> Pending { get; } = new(ReadBackChunk);
-
         public List<string> Missing { get; } = [];
 
         public long Expected { get; set; }
