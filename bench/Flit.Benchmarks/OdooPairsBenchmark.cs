@@ -14,7 +14,7 @@ internal static class OdooPairsBenchmark
     /// <param name="only">The pairs to run; every Odoo pair when empty.</param>
     public static async Task<int> RunAsync(int records, IReadOnlyCollection<string> only)
     {
-        Console.WriteLine($"whole full runs to the Odoo sandbox ({CostedOdoo.PerCall.TotalMilliseconds} ms per call, {CostedOdoo.PerRecord.TotalMilliseconds} ms per record written, one worker), {records:N0} main records per pair, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"whole full runs to the Odoo sandbox ({CostedOdoo.Costs}), {records:N0} main records per pair, {Environment.ProcessorCount} cores");
         var work = Directory.CreateTempSubdirectory("flit-odoo-pairs-").FullName;
         var worst = 0.0;
         try
@@ -36,7 +36,7 @@ internal static class OdooPairsBenchmark
                 clock.Stop();
                 worst = Math.Max(worst, CostedOdoo.Calls(sandbox) * 1000.0 / rows);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pair}: {rows:N0} source rows, exit {code}: {FlitProcess.Summary(output)}"));
-                Console.WriteLine("  " + CostedOdoo.Describe(sandbox, rows, clock.Elapsed.TotalSeconds));
+                Console.WriteLine("  " + await CostedOdoo.DescribeAsync(sandbox, rows, clock.Elapsed.TotalSeconds));
                 Console.WriteLine("  calls: " + CostedOdoo.Breakdown(sandbox));
             }
         }

@@ -98,7 +98,7 @@ internal static class WholeRunBenchmark
         var summary = FlitProcess.Summary(await outputTask + await errorTask);
         if (sandbox is not null)
         {
-            summary += Environment.NewLine + "  " + CostedOdoo.Describe(sandbox, total, clock.Elapsed.TotalSeconds) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
+            summary += Environment.NewLine + "  " + await CostedOdoo.DescribeAsync(sandbox, total, clock.Elapsed.TotalSeconds) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
         }
         var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
             .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();

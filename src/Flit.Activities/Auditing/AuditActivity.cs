@@ -26,7 +26,7 @@ public sealed class AuditActivity(IStagingStore store, IStagedExports exports, F
         var request = input.Request;
         var users = destination is null ? null : await destination.ListUserEmailsAsync(cancellationToken);
         var report = Audit(request, cancellationToken, users);
-        await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "json"), AuditWriter.ToJson(report), cancellationToken);
+        await store.WriteJsonAsync(RunPaths.Audit(request.MigrationId, "json"), report, AuditWriter.JsonOptions, cancellationToken);
         await store.WriteTextAsync(RunPaths.Audit(request.MigrationId, "md"), AuditWriter.ToMarkdown(report), cancellationToken);
         await store.WriteJsonAsync(RunPaths.DateOrders(request.MigrationId), report.DateOrders ?? [], cancellationToken);
         foreach (var package in report.RebuildPackages)

@@ -21,6 +21,8 @@ public sealed record AuditOptions
     /// <summary>The source's convention for slash dates when no value proves the order.</summary>
     public DateOrder DateConvention { get; init; } = DateOrder.DayFirst;
 
-    /// <summary>Records listed per finding (the count is always exact).</summary>
-    public int MaxRecordsPerFinding { get; init; } = 100_000;
+    /// <summary>Records listed per finding (the count is always exact): enough to fix an export by, and the audit's
+    /// memory stays bounded whatever the export's size (a million rows with one finding in ten would otherwise list
+    /// them all).</summary>
+    public int MaxRecordsPerFinding { get; init; } = 10_000;
 }

@@ -10,6 +10,9 @@ public static class AuditWriter
 {
     private const int ListedPerFinding = 20;
 
+    /// <summary>How the audit is written as JSON: serialise to a stream with these rather than to a string.</summary>
+    public static JsonSerializerOptions JsonOptions => Json;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
