@@ -87,7 +87,7 @@ public sealed class ReconcileActivity(
             chunk.Add(record.ExternalId, count);
             if (chunk.Count >= ReadBackChunk)
             {
-                await CheckPresenceAsync(batch.TargetModel, chunk, [], [], cancellationToken);
+                await CheckPresenceAsync(batch.TargetModel, chunk, [], cancellationToken);
             }
 
             // The sample is each object's first records by file and line, wherever the partition put them.
@@ -99,17 +99,16 @@ public sealed class ReconcileActivity(
         var diff = new List<FieldDifference>();
         foreach (var (model, chunk) in presence)
         {
-            // The model's diff sample is read with its last lookup, with the fields the sample needs: one read-back.
-            var expected = await ExpectedSampleAsync(migrationId, mapping, [.. samples.Where(s => s.Key.Model == model).SelectMany(s => s.Value.Items)], cancellationToken);
-            var fields = expected.SelectMany(e => e.Record.Values.Keys).Concat(expected.SelectMany(e => e.Record.References.Select(r => r.Field)))
-                .Distinct(StringComparer.Ordinal).ToList();
-            var back = await CheckPresenceAsync(model, chunk, [.. expected.Select(e => e.Record.ExternalId)], fields, cancellationToken);
+            // The model's diff samples go with its last lookup: a destination that looks ids up before reading them
+            // (Odoo's xmlids) then reads the sample without looking them up again.
+            var modelSamples = samples.Where(s => s.Key.Model == model).SelectMany(s => s.Value.Items).ToList();
+            await CheckPresenceAsync(model, chunk, [.. modelSamples.Select(s => s.Record.ExternalId!)], cancellationToken);
             foreach (var ((sourceObject, _), count) in counts.Where(c => c.Key.Model == model))
             {
                 checks.Add(new PresenceCheck(sourceObject, model, count.Expected, count.Found, count.Missing));
             }
 
-            diff.AddRange(await CompareSampleAsync(migrationId, expected, back, cancellationToken));
+            diff.AddRange(await DiffSampleAsync(migrationId, mapping, model, modelSamples, cancellationToken));
         }
 
         var warnings = new List<RecordWarning>();
@@ -141,18 +140,17 @@ public sealed class ReconcileActivity(
     private static readonly Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)> BySourcePlace = Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)>.Create(
         (a, b) => string.CompareOrdinal(a.Record.File, b.Record.File) is var byFile and not 0 ? byFile : a.Record.Line.CompareTo(b.Record.Line));
 
-    /// <summary>Looks the chunk's external ids up in the destination in one read-back, crediting each object with what
-    /// it found; <paramref name="sample"/> ids go in the same read-back with <paramref name="fields"/> (not counted),
-    /// and what the destination holds for them is returned.</summary>
-    private async Task<Dictionary<string, ReadBackRecord>> CheckPresenceAsync(string model, PresenceChunk chunk, IReadOnlyCollection<string> sample, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    /// <summary>Looks the chunk's external ids up in the destination in one read-back (with <paramref name="alongside"/>,
+    /// which are not counted) and credits each object with what it found.</summary>
+    private async Task CheckPresenceAsync(string model, PresenceChunk chunk, IReadOnlyCollection<string> alongside, CancellationToken cancellationToken)
     {
-        var wanted = chunk.Pending.Select(p => p.ExternalId).Concat(sample).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Count == 0)
+        if (chunk.Count == 0)
         {
-            return [];
+            return;
         }
 
-        var back = await destination.ReadBackAsync(model, wanted, fields, cancellationToken);
+        var wanted = chunk.Pending.Select(p => p.ExternalId).Concat(alongside).Distinct(StringComparer.Ordinal).ToList();
+        var back = await destination.ReadBackAsync(model, wanted, [], cancellationToken);
         var present = back.Select(b => b.ExternalId).ToHashSet(StringComparer.Ordinal);
         foreach (var (externalId, count) in chunk.Pending)
         {
@@ -168,8 +166,6 @@ public sealed class ReconcileActivity(
         }
 
         chunk.Pending.Clear();
-        var sampled = sample.ToHashSet(StringComparer.Ordinal);
-        return back.Where(b => sampled.Contains(b.ExternalId)).DistinctBy(b => b.ExternalId, StringComparer.Ordinal).ToDictionary(b => b.ExternalId, StringComparer.Ordinal);
     }
 
     /// <summary>External ids of one destination model not looked up yet, each with the object it counts for.</summary>
@@ -192,10 +188,10 @@ public sealed class ReconcileActivity(
         public long Found { get; set; }
     }
 
-    /// <summary>What the sample's records should hold: each re-mapped from its batch file, as the load mapped it.</summary>
-    private async Task<List<(RecordOutcome Outcome, DestinationRecord Record)>> ExpectedSampleAsync(
+    private async Task<List<FieldDifference>> DiffSampleAsync(
         string migrationId,
         ICompiledMapping mapping,
+        string model,
         List<(BatchOutcomeFile Batch, RecordOutcome Record)> sample,
         CancellationToken cancellationToken)
     {
@@ -220,22 +216,16 @@ public sealed class ReconcileActivity(
             }
         }
 
-        return expected;
-    }
-
-    /// <summary>The sample's expected values against what the destination holds, field by field.</summary>
-    private async Task<List<FieldDifference>> CompareSampleAsync(
-        string migrationId,
-        List<(RecordOutcome Outcome, DestinationRecord Record)> expected,
-        Dictionary<string, ReadBackRecord> back,
-        CancellationToken cancellationToken)
-    {
         if (expected.Count == 0)
         {
             return [];
         }
 
         var parents = await ParentLookup.LoadAsync(idMap, migrationId, expected.Select(e => e.Record), cancellationToken);
+        var fields = expected.SelectMany(e => e.Record.Values.Keys).Concat(expected.SelectMany(e => e.Record.References.Select(r => r.Field)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var back = (await destination.ReadBackAsync(model, [.. expected.Select(e => e.Record.ExternalId)], fields, cancellationToken))
+            .ToDictionary(b => b.ExternalId, StringComparer.Ordinal);
         var differences = new List<FieldDifference>();
         foreach (var (outcome, record) in expected)
         {
