@@ -67,6 +67,37 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
         Assert.NotEmpty(report.Disclosures);
     }
 
+    [Fact]
+    public void Audit_MoreFindingsThanItLists_CountsThemAllAndListsOnlyTheCap_SoItsMemoryDoesNotGrowWithTheExport()
+    {
+        var manifest = SampleGenerator.Generate("oncourse", _root, 1500, 21, SampleOptions.Default with { WriteAttachments = false });
+        var layout = SourceLayouts.Get("oncourse");
+        AuditReport Audit(int listed)
+        {
+            var audit = new AuditBuilder(layout, MappingSpecLoader.LoadShipped("oncourse-odoo"), new AuditOptions
+            {
+                DestinationUserEmails = manifest.DestinationUsers.ToHashSet(StringComparer.OrdinalIgnoreCase),
+                MaxRecordsPerFinding = listed,
+            });
+            foreach (var file in ExportFolder.Discover(_root, layout).Files)
+            {
+                foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
+                {
+                    audit.Observe(record);
+                }
+            }
+
+            return audit.Build();
+        }
+
+        var complete = Audit(int.MaxValue);
+        var capped = Audit(5);
+        Assert.Contains(complete.Findings, f => f.Count > 5);
+        Assert.Equal(complete.Findings.Select(f => (f.Kind, f.Count)), capped.Findings.Select(f => (f.Kind, f.Count)));
+        Assert.All(capped.Findings, f => Assert.Equal(Math.Min(f.Count, 5), f.Records.Count));
+        Assert.All(capped.Findings, f => Assert.Equal(complete.Findings.First(c => c.Kind == f.Kind && c.Message == f.Message).Records.Take(5), f.Records));
+    }
+
     [Theory]
     [MemberData(nameof(Pairs))]
     public void Audit_InReadingOrder_FindsWhatLayoutOrderFinds_WithOwnersFirstAndParentsBeforeChildren(string system, string pair)
