@@ -181,7 +181,13 @@ internal sealed partial class OdooDatabase
             updated["write_date"] = Now();
             CheckRequired(model, updated);
             SyncLeadContact(model, updated, changes.Keys, uid);
+            if (changes.ContainsKey("parent_id") || changes.ContainsKey("type"))
+            {
+                CopyParentAddress(model, updated);
+            }
+
             _records[model][id] = updated;
+            SyncChildrenAddress(model, id, updated, changes.Keys, uid);
             if (model == "crm.lead")
             {
                 StampClosingDate(before, updated, changes);
@@ -607,6 +613,35 @@ internal sealed partial class OdooDatabase
             {
                 record[field] = company.GetValueOrDefault(field);
             }
+        }
+    }
+
+    /// <summary>
+    /// A company's address written is copied into its contact-type children (res_partner.py, _children_sync:
+    /// <c>contacts.update_address(values)</c>), each a write of its own, and on down to their children.
+    /// </summary>
+    private void SyncChildrenAddress(string model, long id, Dictionary<string, object?> partner, IEnumerable<string> written, long uid)
+    {
+        var changed = AddressFields.Where(written.Contains).ToList();
+        if (model != "res.partner" || changed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (childId, child) in _records["res.partner"].Where(c => c.Value.GetValueOrDefault("parent_id") is long parent && parent == id && Equals(c.Value.GetValueOrDefault("type"), "contact")).ToList())
+        {
+            var before = child;
+            _undo!.Add(() => _records["res.partner"][childId] = before);
+            var updated = new Dictionary<string, object?>(child);
+            foreach (var field in changed)
+            {
+                updated[field] = partner.GetValueOrDefault(field);
+            }
+
+            updated["write_uid"] = uid;
+            updated["write_date"] = Now();
+            _records["res.partner"][childId] = updated;
+            SyncChildrenAddress(model, childId, updated, changed, uid);
         }
     }
 

@@ -35,6 +35,32 @@ public sealed class OdooSandboxTests
     }
 
     [Fact]
+    public async Task Write_ACompanysAddress_IsCopiedIntoItsContactTypeChildrenAndTheirs_NotIntoOtherTypes()
+    {
+        var (sandbox, client) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = client;
+        async Task<IReadOnlyDictionary<string, object?>> ReadAsync(long id) =>
+            (IReadOnlyDictionary<string, object?>)((List<object?>)(await client.ExecuteKwAsync("res.partner", "read", [new object?[] { id }, new object?[] { "street", "city" }], null, CancellationToken.None))!)[0]!;
+
+        var company = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Acme"), ("is_company", true), ("street", "1 Old Road"), ("city", "Leeds"))))!;
+        var contact = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Ann"), ("parent_id", company), ("type", "contact"))))!;
+        var grandchild = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Ann's assistant"), ("parent_id", contact), ("type", "contact"))))!;
+        var other = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Bob"), ("parent_id", company), ("type", "other"), ("street", "9 Own Street"), ("city", "York"))))!;
+
+        await client.ExecuteKwAsync("res.partner", "write", [new object?[] { company }, Vals(("street", "2 New Road"))], null, CancellationToken.None);
+
+        Assert.Equal(("2 New Road", "Leeds"), ((string?)(await ReadAsync(contact))["street"], (string?)(await ReadAsync(contact))["city"]));
+        Assert.Equal("2 New Road", (await ReadAsync(grandchild))["street"]);
+        Assert.Equal(("9 Own Street", "York"), ((string?)(await ReadAsync(other))["street"], (string?)(await ReadAsync(other))["city"]));
+
+        // A person moved under the company as a contact takes its address, as on create.
+        var moved = (long)(await CreateAsync(client, "res.partner", Vals(("name", "Cy"), ("type", "other"), ("street", "5 Far Lane"))))!;
+        await client.ExecuteKwAsync("res.partner", "write", [new object?[] { moved }, Vals(("parent_id", company), ("type", "contact"))], null, CancellationToken.None);
+        Assert.Equal("2 New Road", (await ReadAsync(moved))["street"]);
+    }
+
+    [Fact]
     public async Task Create_MissingRequiredOrBrokenLinkOrUnknownField_FailsLikeOdoo()
     {
         var (sandbox, client) = await StartAsync();

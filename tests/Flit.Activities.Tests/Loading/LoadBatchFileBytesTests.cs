@@ -1,13 +1,9 @@
 using Flit.Activities.Loading;
-using Flit.Activities.Partitioning;
 using Flit.Activities.Planning;
 using Flit.Core.Destinations;
-using Flit.Core.Mapping;
 using Flit.Core.Ports;
 using Flit.Core.Records;
-using Flit.Core.Transforms;
 using Flit.Core.Workflow;
-using Flit.Storage.Local;
 using Moq;
 
 namespace Flit.Activities.Tests.Loading;
@@ -16,33 +12,19 @@ namespace Flit.Activities.Tests.Loading;
 /// Attachments are sent in calls cut by file bytes as well as by count: a batch of large files never holds more than
 /// one call's worth, each file goes whole, as its bytes, and a file missing from the export fails its record only.
 /// </summary>
-public sealed class LoadBatchFileBytesTests : IAsyncLifetime
+public sealed class LoadBatchFileBytesTests : LoadBatchFixture
 {
-    private const string Migration = "m-1";
     private const int FileBytes = 12 * 1024 * 1024;
     private static readonly MigrationRequest Request = new(Migration, "acme", "oncourse-odoo", "drop", RunMode.Full, BatchSize: 500);
-    private readonly InMemoryStagingStore _store = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("flit-load-").FullName;
     private readonly List<(int Records, long Bytes, bool AllWhole)> _calls = [];
-    private SqliteIdMap _idMap = null!;
-
-    public async Task InitializeAsync() => _idMap = await SqliteIdMap.OpenAsync(Path.Combine(_folder, "idmap.db"), CancellationToken.None);
-
-    public async Task DisposeAsync()
-    {
-        await _idMap.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
 
     private static byte[] Content(int i) => Enumerable.Range(0, FileBytes).Select(b => (byte)(b * (i + 3))).ToArray();
 
     [Fact]
     public async Task RunAsync_FilesLargerTogetherThanACallTakes_GoInSeveralCallsWholeAndAsTheirBytes()
     {
-        var spec = MappingSpecLoader.LoadShipped("oncourse-odoo");
-        var mapping = CompiledMapping.Compile(spec, "acme", TransformContext.Utc);
-        await _idMap.RecordAsync(Migration, [new IdMapEntry("contact", "C1", "7", "flit_acme.oncourse_contact_c1", IdMapOperation.Created, "h", "b", DateTimeOffset.UnixEpoch, Migration)], CancellationToken.None);
-        await _store.WriteJsonAsync(RunPaths.Lookups(Migration), new PrepareOutcome(new Dictionary<string, string>(), new Dictionary<string, string>(), [], []), CancellationToken.None);
+        var (mapping, mappings) = await MappingAsync("oncourse-odoo");
+        await IdMap.RecordAsync(Migration, [new IdMapEntry("contact", "C1", "7", "flit_acme.oncourse_contact_c1", IdMapOperation.Created, "h", "b", DateTimeOffset.UnixEpoch, Migration)], CancellationToken.None);
         var schema = new RecordSchema("attachment", "attachments.csv", ["Attachment ID", "Related To", "Related Type", "File Name", "Path"], [1, 2, 3, 4, 5]);
         var records = new List<SourceRecord>();
         for (var i = 0; i < 6; i++)
@@ -50,21 +32,15 @@ public sealed class LoadBatchFileBytesTests : IAsyncLifetime
             // The fourth file is not in the export.
             if (i != 3)
             {
-                await using var stream = await _store.OpenWriteAsync($"{RunPaths.Exports(Migration)}/files/scan{i}.bin", CancellationToken.None);
+                await using var stream = await Store.OpenWriteAsync($"{RunPaths.Exports(Migration)}/files/scan{i}.bin", CancellationToken.None);
                 await stream.WriteAsync(Content(i));
             }
 
             records.Add(new SourceRecord(schema, $"A{i}", [$"A{i}", "C1", "Contact", $"scan{i}.bin", $"files/scan{i}.bin"], new SourceLocation("attachments.csv", i + 2)));
         }
 
-        var batchPath = RunPaths.Batch(Migration, 5, "attachment", "5-attachment-000-0000", retry: false);
-        await using (var stream = await _store.OpenWriteAsync(batchPath, CancellationToken.None))
-        {
-            await BatchFile.WriteAsync(stream, records, CancellationToken.None);
-        }
+        var batchPath = await WriteBatchAsync(5, "attachment", "5-attachment-000-0000", records);
 
-        var mappings = new Mock<IMappingSource>();
-        mappings.Setup(m => m.GetAsync(It.IsAny<MigrationRequest>(), mapping.SpecHash, It.IsAny<CancellationToken>())).ReturnsAsync(mapping);
         var destination = new Mock<IDestination>();
         destination.Setup(d => d.SnapshotAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<DestinationRecord>>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Dictionary<string, PreImage>());
@@ -75,7 +51,7 @@ public sealed class LoadBatchFileBytesTests : IAsyncLifetime
                 _calls.Add((call.Count, files.Sum(f => (long)f.File.Bytes.Length), files.All(f => f.File.Bytes.AsSpan().SequenceEqual(Content(f.Id)))));
                 return [.. call.Select((r, i) => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, (100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))];
             });
-        var activity = new LoadBatchActivity(_store, _idMap, destination.Object, mappings.Object, TimeProvider.System);
+        var activity = new LoadBatchActivity(Store, IdMap, destination.Object, mappings, TimeProvider.System);
 
         var result = await activity.RunAsync(new ActivityInput(Request, mapping.SpecHash, new BatchWork("5-attachment-000-0000", "attachment", "ir.attachment", 5, batchPath, 6, false)), CancellationToken.None);
 
@@ -83,7 +59,7 @@ public sealed class LoadBatchFileBytesTests : IAsyncLifetime
         Assert.Equal([(2, 2L * FileBytes, true), (2, 2L * FileBytes, true), (1, FileBytes, true)], _calls);
         Assert.All(_calls, c => Assert.True(c.Bytes <= LoadBatchActivity.FileBytesPerCall));
         Assert.Equal((5, 1), (result.Created, result.Failed));
-        var outcome = await _store.ReadJsonAsync<BatchOutcomeFile>(result.OutcomePath, CancellationToken.None);
+        var outcome = await Store.ReadJsonAsync<BatchOutcomeFile>(result.OutcomePath, CancellationToken.None);
         Assert.Contains("the file 'files/scan3.bin' is not in the export", Assert.Single(outcome.Records, r => r.Fate == RecordFate.Failed).Reason, StringComparison.Ordinal);
     }
 }
