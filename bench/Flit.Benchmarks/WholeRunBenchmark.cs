@@ -95,13 +95,16 @@ internal static class WholeRunBenchmark
         }
 
         clock.Stop();
+
+        // Stage times end with the run (the naive loader that follows is not the run's).
+        var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
+            .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();
         var summary = FlitProcess.Summary(await outputTask + await errorTask);
         if (sandbox is not null)
         {
             summary += Environment.NewLine + "  " + await CostedOdoo.DescribeAsync(sandbox, total, clock.Elapsed.TotalSeconds) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
         }
-        var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
-            .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();
+
         Directory.Delete(folder, recursive: true);
         Directory.Delete(exports, recursive: true);
         return new Result(total, clock.Elapsed.TotalSeconds, peak, figures, $"exit {process.ExitCode}: {summary}");

@@ -31,13 +31,26 @@ public static class FieldDiff
         _ => value.ToString() ?? string.Empty,
     };
 
-    /// <summary>Whether a read-back value matches the expected one; an expected empty matches Odoo's False.</summary>
+    /// <summary>Whether a read-back value matches the expected one; an expected empty matches Odoo's False, and a
+    /// boolean read back matches the text a mapping gives a boolean field ("true"/"false", "1"/"0").</summary>
     public static bool Matches(object? expected, object? actual)
     {
+        if (actual is bool flag && expected is string text && BooleanText(text) is { } wanted)
+        {
+            return wanted == flag;
+        }
+
         var e = Normalize(expected);
         var a = actual is false && expected is not bool ? string.Empty : Normalize(actual);
         return string.Equals(e, a, StringComparison.Ordinal);
     }
+
+    private static bool? BooleanText(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => null,
+    };
 
     private static string Unwrap(string text) =>
         text.StartsWith("<p>", StringComparison.Ordinal) && text.EndsWith("</p>", StringComparison.Ordinal)

@@ -229,8 +229,10 @@ internal static class MigrationCommands
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1.", DefaultValueFactory = _ => 8069 };
         var version = new Option<string>("--odoo-version") { Description = "Odoo version to behave like: 16.0, 17.0, 18.0, saas~18.2, 19.0.", DefaultValueFactory = _ => "17.0" };
         var latency = new Option<int>("--latency-ms") { Description = "Added to every call." };
+        var callCost = new Option<int>("--call-ms") { Description = "Server time of every object call, on the one worker (a real Odoo: a few ms)." };
+        var recordCost = new Option<int>("--record-ms") { Description = "Server time per record a call writes, on the one worker (a real Odoo: about 2 ms)." };
         var users = new Option<FileInfo?>("--users") { Description = "File of user e-mails (one per line) the database should have besides admin." };
-        var odoo = new Command("odoo", "Run a local Odoo-compatible server (XML-RPC, JSON-RPC, JSON-2 from 19) until Ctrl+C; login admin / admin, API key admin-api-key, database sandbox.") { port, version, latency, users };
+        var odoo = new Command("odoo", "Run a local Odoo-compatible server (XML-RPC, JSON-RPC, JSON-2 from 19) until Ctrl+C; login admin / admin, API key admin-api-key, database sandbox.") { port, version, latency, callCost, recordCost, users };
         odoo.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var emails = parse.GetValue(users) is { } file ? await File.ReadAllLinesAsync(file.FullName, ct) : [];
@@ -239,6 +241,8 @@ internal static class MigrationCommands
                 Port = parse.GetValue(port),
                 Version = parse.GetValue(version)!,
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                CallOverhead = TimeSpan.FromMilliseconds(parse.GetValue(callCost)),
+                RecordCost = TimeSpan.FromMilliseconds(parse.GetValue(recordCost)),
                 Users = Flit.Sandbox.Odoo.SandboxUser.AdminAnd(emails),
             }, ct);
             AnsiConsole.MarkupLineInterpolated($"Odoo sandbox {parse.GetValue(version)} on {sandbox.BaseAddress} (database sandbox, admin/admin). Stats: {sandbox.BaseAddress}sandbox/stats, state: {sandbox.BaseAddress}sandbox/dump. Ctrl+C stops it.");
