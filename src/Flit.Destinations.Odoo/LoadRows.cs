@@ -61,7 +61,12 @@ internal static class LoadRows
         long chars = 0;
         foreach (var record in group)
         {
-            var size = record.Values.Values.Sum(v => v is string text ? (long)text.Length : 16);
+            var size = record.Values.Values.Sum(v => v switch
+            {
+                string text => (long)text.Length,
+                FileBytes file => (file.Bytes.Length + 2L) / 3 * 4,
+                _ => 16,
+            });
             if (slice.Count > 0 && chars + size > maxChars)
             {
                 yield return slice;
