@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Flit.Cli.Tests;
 
 /// <summary>Runs the real <c>flit</c> command as a separate process, the way people and scripts use it.</summary>
-internal sealed class FlitProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+internal sealed partial class FlitProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
 {
     private static readonly string FlitDll = Path.Combine(AppContext.BaseDirectory, "flit.dll");
 
@@ -20,6 +21,15 @@ internal sealed class FlitProcess(string workingDirectory, IReadOnlyDictionary<s
         await process.WaitForExitAsync(timeout.Token);
         output.Append(await stdout).Append(await stderr);
         return (process.ExitCode, output.ToString());
+    }
+
+    /// <summary><c>flit propose</c>, then <c>flit approve</c> of the spec it proposed: what every run needs first.</summary>
+    public async Task ProposeAndApproveAsync(string migration, string pair, string exports)
+    {
+        var (code, output) = await RunAsync("propose", "-m", migration, "--pair", pair, "--exports", exports);
+        Assert.True(code == 0, output);
+        (code, output) = await RunAsync("approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
+        Assert.True(code == 0, output);
     }
 
     public Process Start(params string[] args)
@@ -39,4 +49,7 @@ internal sealed class FlitProcess(string workingDirectory, IReadOnlyDictionary<s
 
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
     }
+
+    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
+    private static partial Regex SpecHash();
 }

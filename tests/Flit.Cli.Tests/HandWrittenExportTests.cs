@@ -47,11 +47,8 @@ public sealed partial class HandWrittenExportTests : IAsyncLifetime
             Users = SandboxUser.AdminAnd(users),
         }, CancellationToken.None);
         var flit = new FlitProcess(_root, Environment);
-        var (code, output) = await flit.RunAsync("propose", "-m", system, "--pair", pair, "--exports", exports);
-        Assert.True(code == 0, output);
-        (code, output) = await flit.RunAsync("approve", "-m", system, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
-        Assert.True(code == 0, output);
-        (code, output) = await flit.RunAsync("run", "-m", system, "--pair", pair, "--exports", exports, "--mode", "full", "--tenant", "acme",
+        await flit.ProposeAndApproveAsync(system, pair, exports);
+        var (code, output) = await flit.RunAsync("run", "-m", system, "--pair", pair, "--exports", exports, "--mode", "full", "--tenant", "acme",
             "--target", $"odoo://admin@127.0.0.1:{_odoo.BaseAddress.Port}/sandbox");
         Assert.True(code is 0 or 4, output);
         var staging = Path.Combine(_root, ".flit", "migrations", system, "staging", "runs", system);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Flit.Samples;
 
 namespace Flit.Cli.Tests;
@@ -9,7 +8,7 @@ namespace Flit.Cli.Tests;
 /// <see cref="Watcher"/> if it ran. The payloads reach the report through the sample diff (the first contact's
 /// names), a warning (its created date) and a failure (the second note's date).
 /// </summary>
-public sealed partial class HostileRunFixture : IAsyncLifetime
+public sealed class HostileRunFixture : IAsyncLifetime
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("flit-hostile-").FullName;
 
@@ -38,11 +37,8 @@ public sealed partial class HostileRunFixture : IAsyncLifetime
         await ReplaceAsync(Path.Combine(exports, "notes.csv"), 2, new() { ["Date"] = Image });
 
         var flit = new FlitProcess(Root);
-        var (code, output) = await flit.RunAsync("propose", "-m", "hostile", "--pair", "oncourse-odoo", "--exports", exports);
-        Assert.True(code == 0, output);
-        (code, output) = await flit.RunAsync("approve", "-m", "hostile", "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
-        Assert.True(code == 0, output);
-        (code, output) = await flit.RunAsync("run", "-m", "hostile", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", "rehearsal",
+        await flit.ProposeAndApproveAsync("hostile", "oncourse-odoo", exports);
+        var (code, output) = await flit.RunAsync("run", "-m", "hostile", "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", "rehearsal",
             "--destination-users", Path.Combine(exports, "users.txt"));
         Assert.True(code is 0 or 4, output);
         Assert.True(File.Exists(ReportHtml), output);
@@ -113,7 +109,4 @@ public sealed partial class HostileRunFixture : IAsyncLifetime
         Assert.All(rows, r => Assert.Equal(rows[0].Length, r.Length));
         return rows;
     }
-
-    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
-    private static partial Regex SpecHash();
 }

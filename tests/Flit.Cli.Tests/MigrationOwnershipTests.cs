@@ -48,11 +48,8 @@ public sealed partial class MigrationOwnershipTests : IAsyncLifetime
 
     private async Task<(int Code, JsonArray Counts)> MigrateAsync(string migration)
     {
-        var (code, output) = await _flit.RunAsync("propose", "-m", migration, "--pair", "oncourse-odoo", "--exports", _exports);
-        Assert.True(code == 0, output);
-        (code, output) = await _flit.RunAsync("approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
-        Assert.True(code == 0, output);
-        (code, output) = await _flit.RunAsync("run", "-m", migration, "--pair", "oncourse-odoo", "--exports", _exports, "--mode", "full", "--batch-size", "40",
+        await _flit.ProposeAndApproveAsync(migration, "oncourse-odoo", _exports);
+        var (code, output) = await _flit.RunAsync("run", "-m", migration, "--pair", "oncourse-odoo", "--exports", _exports, "--mode", "full", "--batch-size", "40",
             "--tenant", "acme", "--destination-users", Path.Combine(_exports, "users.txt"), "--target", $"odoo://admin@127.0.0.1:{_odoo.BaseAddress.Port}/sandbox");
         Assert.True(code is 0 or 4, output);
         var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_root, ".flit", "migrations", migration, "staging", "runs", migration, "report", "report.json")))!;
@@ -101,7 +98,4 @@ public sealed partial class MigrationOwnershipTests : IAsyncLifetime
 
     [GeneratedRegex(@"""(write_date)"":""[^""]*"",?|""write_uid"":\d+,?")]
     private static partial Regex ServerStamps();
-
-    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
-    private static partial Regex SpecHash();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Flit.Samples;
 using Flit.Sandbox.Odoo;
 using Xunit.Abstractions;
@@ -11,7 +10,7 @@ namespace Flit.Cli.Tests;
 /// model) must grow by far less than 5 calls per 1,000 source rows, so that a migration of any real size stays under 5
 /// per 1,000. Measured at two sizes of the same generated export: the difference is the cost of the extra rows.
 /// </summary>
-public sealed partial class OdooCallBudgetTests(ITestOutputHelper output)
+public sealed class OdooCallBudgetTests(ITestOutputHelper output)
 {
     /// <summary>Calls per 1,000 extra source rows at most: loads of 1,000 rows, split where a default or a computed
     /// field must be left to Odoo, one snapshot lookup per batch of 4,000, one read-back per 5,000.</summary>
@@ -49,11 +48,8 @@ public sealed partial class OdooCallBudgetTests(ITestOutputHelper output)
             await File.WriteAllLinesAsync(users, manifest.DestinationUsers);
             await using var odoo = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(manifest.DestinationUsers) }, CancellationToken.None);
             var flit = new FlitProcess(root, new Dictionary<string, string> { ["FLIT_ODOO_PASSWORD"] = "admin" });
-            var (code, output) = await flit.RunAsync("propose", "-m", "calls", "--pair", pair, "--exports", exports);
-            Assert.True(code == 0, output);
-            (code, output) = await flit.RunAsync("approve", "-m", "calls", "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "dana@flitstack.io");
-            Assert.True(code == 0, output);
-            (code, output) = await flit.RunAsync("run", "-m", "calls", "--pair", pair, "--exports", exports, "--mode", "full", "--destination-users", users,
+            await flit.ProposeAndApproveAsync("calls", pair, exports);
+            var (code, output) = await flit.RunAsync("run", "-m", "calls", "--pair", pair, "--exports", exports, "--mode", "full", "--destination-users", users,
                 "--fallback-owner", manifest.DestinationUsers[0], "--target", $"odoo://admin@127.0.0.1:{odoo.BaseAddress.Port}/sandbox");
             Assert.True(code is 0 or 4, output);
             Assert.Contains("created", output, StringComparison.Ordinal);
@@ -64,7 +60,4 @@ public sealed partial class OdooCallBudgetTests(ITestOutputHelper output)
             Directory.Delete(root, recursive: true);
         }
     }
-
-    [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
-    private static partial Regex SpecHash();
 }
