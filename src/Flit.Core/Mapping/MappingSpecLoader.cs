@@ -30,11 +30,27 @@ public static class MappingSpecLoader
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitDefaults | DefaultValuesHandling.OmitEmptyCollections | DefaultValuesHandling.OmitNull)
         .Build();
 
+    /// <summary>What the hash covers: everything that decides what a run writes. A proposal's confidence and reason
+    /// explain a field to the person approving it and quote the export ("80 of 80 rows filled"), so they are left out:
+    /// a newer export of the same layout (a delta pass) runs under the approval of the same mapping.</summary>
     private static readonly JsonSerializerOptions CanonicalJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type == typeof(FieldMapping) && info.Properties.FirstOrDefault(p => p.Name == "proposal") is { } proposal)
+                    {
+                        info.Properties.Remove(proposal);
+                    }
+                },
+            },
+        },
     };
 
     /// <summary>The default spec shipped for a pair.</summary>

@@ -93,6 +93,22 @@ public sealed class ShippedSpecsTests
     }
 
     [Fact]
+    public void Hash_ProposalReasonsQuotingTheExport_DoNotChangeIt_WhatTheFieldWritesDoes()
+    {
+        var spec = MappingSpecLoader.LoadShipped("oncourse-odoo");
+        FieldMapping Proposed(string reason, string to) => new(to, ["Region"], "text", new Dictionary<string, string>(), null, false, new CustomField("char", "Region"), new Flit.Core.Mapping.Proposal(0.5, reason));
+        MappingSpec With(FieldMapping field) => spec with { Objects = [spec.Objects[0] with { Fields = [.. spec.Objects[0].Fields, field] }, .. spec.Objects.Skip(1)] };
+
+        // A newer export of the same layout (a delta pass) has more rows: the approved mapping is the same mapping.
+        var first = With(Proposed("no standard field is close; 80 of 80 rows filled", "x_region"));
+        var newer = With(Proposed("no standard field is close; 81 of 81 rows filled", "x_region"));
+        var elsewhere = With(Proposed("no standard field is close; 80 of 80 rows filled", "x_area"));
+
+        Assert.Equal(MappingSpecLoader.Hash(first), MappingSpecLoader.Hash(newer));
+        Assert.NotEqual(MappingSpecLoader.Hash(first), MappingSpecLoader.Hash(elsewhere));
+    }
+
+    [Fact]
     public void Parse_UnknownTransform_NamesSpecPositionAndValidTransforms()
     {
         const string Yaml = """
