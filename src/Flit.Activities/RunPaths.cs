@@ -1,3 +1,5 @@
+using Flit.Core.Workflow;
+
 namespace Flit.Activities;
 
 /// <summary>Where each artefact of a run lives in the staging store. One place, so both hosts agree.</summary>
@@ -43,4 +45,14 @@ public static class RunPaths
     public static string Snapshots(string migrationId) => $"{Root(migrationId)}/snapshots";
 
     public static string Report(string migrationId, string extension) => $"{Root(migrationId)}/report/report.{extension}";
+
+    /// <summary>A run's report: the migration's for its sample and full runs, a pass's own for each delta pass (the
+    /// migration's report stays the full run's).</summary>
+    public static string Report(ActivityInput input, string extension)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Request.Mode == RunMode.Delta
+            ? $"{Root(input.Request.MigrationId)}/passes/{Core.Mapping.CompiledMapping.SafeName(input.Run, 40)}/report.{extension}"
+            : Report(input.Request.MigrationId, extension);
+    }
 }

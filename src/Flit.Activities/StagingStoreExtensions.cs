@@ -15,6 +15,27 @@ public static class StagingStoreExtensions
             ?? throw new InvalidDataException($"The staged item {path} is empty.");
     }
 
+    /// <summary>Deletes the items under <paramref name="prefix"/> that are not in <paramref name="keep"/>: what an earlier
+    /// copy of a folder left that the newer copy does not have.</summary>
+    public static async Task DeleteOthersAsync(this IStagingStore store, string prefix, IReadOnlySet<string> keep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keep);
+        var stale = new List<string>();
+        await foreach (var item in store.ListAsync(prefix.TrimEnd('/') + "/", cancellationToken))
+        {
+            if (!keep.Contains(item.Path))
+            {
+                stale.Add(item.Path);
+            }
+        }
+
+        foreach (var path in stale)
+        {
+            await store.DeleteAsync(path, cancellationToken);
+        }
+    }
+
     public static Task WriteJsonAsync<T>(this IStagingStore store, string path, T value, CancellationToken cancellationToken) =>
         store.WriteJsonAsync(path, value, JsonDefaults.Options, cancellationToken);
 

@@ -44,7 +44,7 @@ public sealed partial class OdooDestination
         var stored = _stored.GetValueOrDefault(model) ?? [.. fields.Keys];
         var names = fields.Values
             .Where(f => f.Type is not ("one2many" or "binary") && !Unrestorable.Contains(f.Name) && stored.Contains(f.Name))
-            .Select(f => (object?)f.Name).ToList();
+            .Select(f => (object?)f.Name).Append("write_date").ToList();
         var ids = existing.Values.Concat(matched.Values).Distinct().Select(id => (object?)id).ToList();
         var rows = ((List<object?>)(await client.ExecuteKwAsync(model, "read", [ids, names], ArchivedToo(), cancellationToken))!)
             .OfType<IReadOnlyDictionary<string, object?>>().ToDictionary(r => OdooValues.Integer(r["id"]) ?? 0);
@@ -54,8 +54,8 @@ public sealed partial class OdooDestination
         {
             if (rows.TryGetValue(id, out var row))
             {
-                var values = row.Where(v => v.Key != "id" && fields.ContainsKey(v.Key)).ToDictionary(v => v.Key, v => OdooValues.FromRead(fields[v.Key], v.Value), StringComparer.Ordinal);
-                result[externalId] = new PreImage(values, underXmlId);
+                var values = row.Where(v => !Unrestorable.Contains(v.Key) && fields.ContainsKey(v.Key)).ToDictionary(v => v.Key, v => OdooValues.FromRead(fields[v.Key], v.Value), StringComparer.Ordinal);
+                result[externalId] = new PreImage(values, underXmlId, OdooValues.WriteDate(row.GetValueOrDefault("write_date")));
             }
         }
 

@@ -59,8 +59,7 @@ public sealed partial class OdooDestination
 
                 // Odoo's write_date has second precision: a change in a later second than our write is someone else's.
                 if (!request.Force && now.GetValueOrDefault("write_date") is string writeDate
-                    && DateTime.ParseExact(writeDate, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-                        > item.WrittenAt.UtcDateTime.AddTicks(-(item.WrittenAt.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)))
+                    && DestinationEdit.IsLater(OdooValues.WriteDate(writeDate), item.WrittenAt))
                 {
                     conflicts.Add($"{model} {item.DestinationId} ({item.ExternalId}) was changed in Odoo at {writeDate} UTC, after the migration wrote it at {item.WrittenAt:u}: left as it is (use --force to undo anyway).");
                     leftAlone.Add(item.ExternalId);

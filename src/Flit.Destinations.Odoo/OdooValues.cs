@@ -105,6 +105,12 @@ internal static class OdooValues
 
     /// <summary>A value as read() returns it, in the form write() takes back: a many2one pair becomes its id, an x2many
     /// id list a (6, 0, ids) command, Odoo's False for an empty non-boolean value null.</summary>
+    /// <summary>A record's <c>write_date</c> as read (UTC text, second precision); null when Odoo gives none.</summary>
+    public static DateTimeOffset? WriteDate(object? value) =>
+        value is string text && DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? new DateTimeOffset(at, TimeSpan.Zero)
+            : null;
+
     public static object? FromRead(DestinationField field, object? value) => field.Type switch
     {
         "many2one" => value is IList<object?> { Count: > 0 } pair ? Integer(pair[0]) : null,

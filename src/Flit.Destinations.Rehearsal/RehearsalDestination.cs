@@ -16,7 +16,7 @@ namespace Flit.Destinations.Rehearsal;
 public sealed class RehearsalDestination : IDestination
 {
     private const string Schema = """
-        CREATE TABLE IF NOT EXISTS records (model TEXT NOT NULL, external_id TEXT NOT NULL, id INTEGER NOT NULL, origin TEXT NOT NULL, hash TEXT NOT NULL, vals TEXT NOT NULL, PRIMARY KEY (model, external_id));
+        CREATE TABLE IF NOT EXISTS records (model TEXT NOT NULL, external_id TEXT NOT NULL, id INTEGER NOT NULL, origin TEXT NOT NULL, hash TEXT NOT NULL, vals TEXT NOT NULL, written_at TEXT, PRIMARY KEY (model, external_id));
         CREATE UNIQUE INDEX IF NOT EXISTS records_id ON records (model, id);
         CREATE TABLE IF NOT EXISTS named (model TEXT NOT NULL, name TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (model, name));
         CREATE TABLE IF NOT EXISTS users (email TEXT NOT NULL PRIMARY KEY, id INTEGER NOT NULL);
@@ -34,8 +34,11 @@ public sealed class RehearsalDestination : IDestination
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly DestinationSchema _standard;
 
-    private RehearsalDestination(SqliteConnection connection, string folder, DestinationSchema standard)
+    private readonly TimeProvider _time;
+
+    private RehearsalDestination(SqliteConnection connection, string folder, DestinationSchema standard, TimeProvider time)
     {
+        _time = time;
         _connection = connection;
         _sentFolder = Path.Combine(folder, "sent");
         _standard = standard;
@@ -44,7 +47,7 @@ public sealed class RehearsalDestination : IDestination
     public string Kind => "rehearsal";
 
     /// <summary>Opens (or creates) a rehearsal destination in a folder; users are the destination's user e-mails.</summary>
-    public static async Task<RehearsalDestination> OpenAsync(string folder, IEnumerable<string> userEmails, CancellationToken cancellationToken, DestinationSchema? standard = null)
+    public static async Task<RehearsalDestination> OpenAsync(string folder, IEnumerable<string> userEmails, CancellationToken cancellationToken, DestinationSchema? standard = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(userEmails);
         Directory.CreateDirectory(folder);
@@ -54,9 +57,17 @@ public sealed class RehearsalDestination : IDestination
         {
             command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " + Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
+
+            // A rehearsal written before records kept their write time gets the column (its records have none).
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('records') WHERE name = 'written_at'";
+            if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+            {
+                command.CommandText = "ALTER TABLE records ADD COLUMN written_at TEXT";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
-        var destination = new RehearsalDestination(connection, folder, standard ?? StandardModels.Schema);
+        var destination = new RehearsalDestination(connection, folder, standard ?? StandardModels.Schema, time ?? TimeProvider.System);
         var next = 2;
         foreach (var email in userEmails.Select(e => e.Trim().ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal))
         {
@@ -157,8 +168,10 @@ public sealed class RehearsalDestination : IDestination
             var existing = await ExistingAsync(model, batch, cancellationToken);
             var present = await LinkedRecordsAsync(schema, batch, cancellationToken);
             var nextId = (long)(await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE model = $m", cancellationToken, ("$m", model)))!;
-            await using var insert = Command("INSERT INTO records (model, external_id, id, origin, hash, vals) VALUES ($m, $x, $i, 'migration', $h, $v)", [("$m", model), ("$x", string.Empty), ("$i", 0L), ("$h", string.Empty), ("$v", string.Empty)]);
-            await using var update = Command("UPDATE records SET vals = $v, hash = $h WHERE model = $m AND external_id = $x", [("$v", string.Empty), ("$h", string.Empty), ("$m", model), ("$x", string.Empty)]);
+            // Like a CRM's write date, to the second: when the record last changed, whoever changed it.
+            var writtenAt = WriteTime();
+            await using var insert = Command("INSERT INTO records (model, external_id, id, origin, hash, vals, written_at) VALUES ($m, $x, $i, 'migration', $h, $v, $w)", [("$m", model), ("$x", string.Empty), ("$i", 0L), ("$h", string.Empty), ("$v", string.Empty), ("$w", writtenAt)]);
+            await using var update = Command("UPDATE records SET vals = $v, hash = $h, written_at = $w WHERE model = $m AND external_id = $x", [("$v", string.Empty), ("$h", string.Empty), ("$m", model), ("$x", string.Empty), ("$w", writtenAt)]);
             foreach (var record in batch)
             {
                 var refusal = schema is null && !model.StartsWith("flit_", StringComparison.Ordinal)
@@ -206,10 +219,28 @@ public sealed class RehearsalDestination : IDestination
 
     private static readonly IReadOnlyCollection<string> AllValues = ["*"];
 
-    /// <summary>The batch's records the rehearsal already holds under their external id, with their values.</summary>
+    /// <summary>The batch's records the rehearsal already holds under their external id, with their values and when
+    /// they last changed.</summary>
     public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
-        LockedAsync(async () => (IReadOnlyDictionary<string, PreImage>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], AllValues, cancellationToken))
-            .ToDictionary(r => r.ExternalId, r => new PreImage(r.Values, ExternalIdExisted: true), StringComparer.Ordinal), cancellationToken);
+        LockedAsync(async () =>
+        {
+            var externalIds = batch.Select(r => r.ExternalId).ToList();
+            var values = await ReadBackCoreAsync(model, externalIds, AllValues, cancellationToken);
+            var writtenAt = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+            foreach (var chunk in externalIds.Chunk(IdsPerQuery))
+            {
+                foreach (var (externalId, at) in await QueryAsync("SELECT external_id, written_at FROM records WHERE model = $m AND external_id IN (SELECT value FROM json_each($ids))",
+                    r => (r.GetString(0), r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)), cancellationToken, ("$m", model), ("$ids", JsonSerializer.Serialize(chunk))))
+                {
+                    writtenAt[externalId] = at;
+                }
+            }
+
+            return (IReadOnlyDictionary<string, PreImage>)values.ToDictionary(r => r.ExternalId, r => new PreImage(r.Values, ExternalIdExisted: true, writtenAt.GetValueOrDefault(r.ExternalId)), StringComparer.Ordinal);
+        }, cancellationToken);
+
+    /// <summary>Now, to the second, as the rehearsal stores write times (the destination's clock, not the run's).</summary>
+    private string WriteTime() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <param name="model">The model.</param>
     /// <param name="externalIds">The records wanted.</param>
@@ -251,8 +282,8 @@ public sealed class RehearsalDestination : IDestination
                 }
                 else
                 {
-                    restored += await ExecuteAsync("UPDATE records SET vals = $v WHERE model = $m AND external_id = $x", cancellationToken,
-                        ("$v", JsonSerializer.Serialize(item.PreImage?.Values ?? new Dictionary<string, object?>())), ("$m", item.Model), ("$x", item.ExternalId));
+                    restored += await ExecuteAsync("UPDATE records SET vals = $v, written_at = $w WHERE model = $m AND external_id = $x", cancellationToken,
+                        ("$v", JsonSerializer.Serialize(item.PreImage?.Values ?? new Dictionary<string, object?>())), ("$w", WriteTime()), ("$m", item.Model), ("$x", item.ExternalId));
                 }
             }
 

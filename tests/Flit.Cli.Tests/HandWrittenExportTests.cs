@@ -83,7 +83,7 @@ public sealed partial class HandWrittenExportTests : IAsyncLifetime
             var records = inventory["records"]!.GetValue<long>();
             Assert.True(sources.TryGetValue(name, out var source), $"{name}: {records} rows in the audit, none in the report ({run.Reconciliation["sources"]})");
             var rows = source!["rows"]!.GetValue<long>();
-            var fates = new[] { "created", "updated", "unchanged", "failed", "skipped" }.Sum(f => source[f]!.GetValue<long>());
+            var fates = new[] { "created", "updated", "unchanged", "failed", "skipped", "conflicts" }.Sum(f => source[f]!.GetValue<long>());
             Assert.True(records == rows && rows == fates, $"{name}: audit {records}, report {rows}, fates {fates}: {source}");
         }
 

@@ -41,8 +41,8 @@ public sealed class RunSummaryTests
         var lines = Write(Report([]));
 
         Assert.Equal("completed: 100 records → 90 created, 0 updated, 6 failed, 4 skipped by rule; 0 differences in the field-level diff.", lines[0]);
-        Assert.Equal("  object  target        source  created  updated  unchanged  failed  skipped", lines[1]);
-        Assert.Equal("  note    mail.message     100       90        0          0       6        4", lines[2]);
+        Assert.Equal("  object  target        source  created  updated  unchanged  failed  skipped  conflicts", lines[1]);
+        Assert.Equal("  note    mail.message     100       90        0          0       6        4          0", lines[2]);
     }
 
     [Fact]

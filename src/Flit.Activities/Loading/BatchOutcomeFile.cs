@@ -63,4 +63,8 @@ public enum RecordFate
 
     /// <summary>Not loaded: the reason says why, with the file and line.</summary>
     Failed,
+
+    /// <summary>Not written: someone changed the record in the destination after the migration wrote it, and the source
+    /// changed too. Left as it is; the reason holds both values.</summary>
+    Conflict,
 }

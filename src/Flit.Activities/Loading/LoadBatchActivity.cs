@@ -81,6 +81,7 @@ public sealed class LoadBatchActivity(
             return false;
         })];
 
+        mapped = await SetAsideDestinationEditsAsync(input, batch, ownership, mapped, outcomes, cancellationToken);
         var lookups = await ReadLookupsAsync(migrationId, cancellationToken);
 
         // Rounds: records whose parent is in this batch (self-references, chains) load once the parent has, so a
@@ -136,7 +137,8 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.MissingParent),
             outcomes.Count(o => o.Fate == RecordFate.Skipped),
             path,
-            outcomes.Count(o => o.Fate == RecordFate.Unchanged));
+            outcomes.Count(o => o.Fate == RecordFate.Unchanged),
+            outcomes.Count(o => o.Fate == RecordFate.Conflict));
     }
 
     /// <summary>Rows a rule of the spec leaves out: each is accounted for as skipped, with the rule and where it is.</summary>
@@ -223,6 +225,63 @@ public sealed class LoadBatchActivity(
         ownership.Learn(await PreWriteSnapshots.WriteAsync(store, input.Request.MigrationId, input.Run, batch.BatchId, [.. unknown.Select(r => r.ExternalId)], existing, cancellationToken));
     }
 
+    /// <summary>
+    /// Records an earlier run wrote whose content changed: their current values are snapshotted before this run writes
+    /// them (its rollback restores them), and those someone edited in the destination since are set aside as
+    /// conflicts — reported with both values, not written — unless the run overwrites destination edits. A resumed run
+    /// decides from the snapshot its first try stored, so it decides the same.
+    /// </summary>
+    private async Task<List<DestinationRecord>> SetAsideDestinationEditsAsync(ActivityInput input, BatchWork batch, Ownership ownership, List<DestinationRecord> mapped, List<RecordOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var rewrites = mapped.Where(r => ownership.EarlierWrite(r) is not null).ToList();
+        if (rewrites.Count == 0)
+        {
+            return mapped;
+        }
+
+        var current = new Dictionary<string, PreImage?>(StringComparer.Ordinal);
+        var fresh = rewrites.Where(ownership.NeedsSnapshot).ToList();
+        if (fresh.Count > 0)
+        {
+            var existing = await destination.SnapshotAsync(batch.TargetModel, fresh, cancellationToken);
+            ownership.Learn(await PreWriteSnapshots.WriteAsync(store, input.Request.MigrationId, input.Run, batch.BatchId, [.. fresh.Select(r => r.ExternalId)], existing, cancellationToken));
+            foreach (var record in fresh)
+            {
+                current[record.ExternalId] = existing.GetValueOrDefault(record.ExternalId);
+            }
+        }
+
+        if (input.Request.OverwriteDestinationEdits)
+        {
+            return mapped;
+        }
+
+        var stored = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
+        var conflicts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in rewrites)
+        {
+            if (!current.TryGetValue(record.ExternalId, out var image))
+            {
+                var path = ownership.SnapshotPath(record);
+                if (!stored.TryGetValue(path, out var file))
+                {
+                    stored[path] = file = await PreWriteSnapshots.ReadAsync(store, path, cancellationToken);
+                }
+
+                image = file.Existing.GetValueOrDefault(record.ExternalId);
+            }
+
+            var entry = ownership.EarlierWrite(record)!;
+            if (DestinationEdits.Conflict(batch.TargetModel, record, entry, image) is { } conflict)
+            {
+                conflicts.Add(record.ExternalId);
+                outcomes.Add(Outcome(record.SourceId, record.Location, record.ExternalId, RecordFate.Conflict, image is null ? null : entry.DestinationId, new RecordIssue(IssueKinds.DestinationEdited, null, conflict), false));
+            }
+        }
+
+        return conflicts.Count == 0 ? mapped : [.. mapped.Where(r => !conflicts.Contains(r.ExternalId))];
+    }
+
     private async Task<List<RecordOutcome>> RecordUpsertsAsync(
         ActivityInput input,
         BatchWork batch,
@@ -251,7 +310,7 @@ public sealed class LoadBatchActivity(
             {
                 var (operation, preImage, reported) = ownership.Of(record);
                 fate = reported;
-                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now, input.Run, preImage));
+                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now, input.Run, preImage, DestinationEdits.WrittenDigest(record)));
             }
 
             if (upsert.Warning is { } warning)
@@ -285,7 +344,17 @@ public sealed class LoadBatchActivity(
         public IdMapEntry? Unchanged(DestinationRecord record) =>
             known.TryGetValue(record.SourceId, out var entry) && entry.RunId != runId && entry.ContentHash == record.ContentHash ? entry : null;
 
-        public bool NeedsSnapshot(DestinationRecord record) => !known.ContainsKey(record.SourceId) && !prior.ContainsKey(record.ExternalId);
+        /// <summary>The ID map's entry when an earlier run wrote the record: this run rewrites it.</summary>
+        public IdMapEntry? EarlierWrite(DestinationRecord record) =>
+            known.TryGetValue(record.SourceId, out var entry) && entry.RunId != runId ? entry : null;
+
+        /// <summary>Records this run has not snapshotted and that it did not write itself: new ones, and an earlier
+        /// run's (their current values are what this run's rollback restores).</summary>
+        public bool NeedsSnapshot(DestinationRecord record) =>
+            !prior.ContainsKey(record.ExternalId) && (!known.TryGetValue(record.SourceId, out var entry) || entry.RunId != runId);
+
+        /// <summary>The snapshot of this run holding the record's state before its write.</summary>
+        public string SnapshotPath(DestinationRecord record) => prior[record.ExternalId].Path;
 
         public void Learn(Dictionary<string, PriorState> states)
         {

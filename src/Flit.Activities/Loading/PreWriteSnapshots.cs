@@ -65,11 +65,11 @@ public static class PreWriteSnapshots
             raw.Absent ?? [],
             (raw.Existing ?? []).ToDictionary(
                 e => e.Key,
-                e => new PreImage(e.Value.Values.ToDictionary(v => v.Key, v => JsonValues.ToPlain(v.Value), StringComparer.Ordinal), e.Value.ExternalIdExisted),
+                e => new PreImage(e.Value.Values.ToDictionary(v => v.Key, v => JsonValues.ToPlain(v.Value), StringComparer.Ordinal), e.Value.ExternalIdExisted, e.Value.ModifiedAt),
                 StringComparer.Ordinal));
     }
 
     private sealed record RawSnapshot(List<string>? Absent, Dictionary<string, RawPreImage>? Existing);
 
-    private sealed record RawPreImage(Dictionary<string, JsonElement> Values, bool ExternalIdExisted);
+    private sealed record RawPreImage(Dictionary<string, JsonElement> Values, bool ExternalIdExisted, DateTimeOffset? ModifiedAt);
 }

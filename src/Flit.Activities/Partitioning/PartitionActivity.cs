@@ -25,7 +25,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         var mapping = await mappings.GetAsync(request, input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)), cancellationToken);
         var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
         var exports = new JoinedExports(staged, spec);
-        var batches = request.Mode == RunMode.Full
+        var batches = request.Mode != RunMode.Sample
             ? await PartitionAllAsync(exports, request, spec, mapping, cancellationToken)
             : await PartitionSampleAsync(exports, request, mapping, cancellationToken);
 

@@ -24,6 +24,7 @@ internal static class CountsChart
         ("unchanged", c => c.Unchanged),
         ("failed", c => c.Failed),
         ("skipped", c => c.Skipped),
+        ("conflict", c => c.Conflicts),
     ];
 
     public static string Svg(IReadOnlyList<ObjectCounts> objects)
@@ -33,7 +34,7 @@ internal static class CountsChart
         var width = LabelWidth + BarWidth + TotalWidth;
         var height = Math.Max(1, objects.Count) * RowHeight + 4;
         var svg = new StringBuilder();
-        svg.Append(culture, $"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Records per object: created, updated, unchanged, failed and skipped\">\n");
+        svg.Append(culture, $"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"Records per object: created, updated, unchanged, failed, skipped and left as edited in the destination\">\n");
         for (var row = 0; row < objects.Count; row++)
         {
             var counts = objects[row];

@@ -9,6 +9,9 @@ public static class IssueFates
 
     public const string Skipped = "skipped";
 
+    /// <summary>Left as it is: edited in the destination since the migration wrote it.</summary>
+    public const string Conflict = "conflict";
+
     public const string Warning = "warning";
 }
 

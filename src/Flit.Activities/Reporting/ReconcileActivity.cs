@@ -20,6 +20,7 @@ namespace Flit.Activities.Reporting;
 /// <param name="Warnings">The first warnings of the run (the full list is in report.csv), <paramref name="WarningCount"/> in all.</param>
 /// <param name="Sources">Per source file, how every row read was accounted for.</param>
 /// <param name="WarningCount">How many warnings the run raised in all.</param>
+/// <param name="Removed">A delta pass's: per object, the migration's records whose rows its export no longer has.</param>
 public sealed record Reconciliation(
     string MigrationId,
     string SpecHash,
@@ -29,7 +30,8 @@ public sealed record Reconciliation(
     IReadOnlyList<FieldDifference> Diff,
     IReadOnlyList<RecordWarning> Warnings,
     IReadOnlyList<SourceAccounting>? Sources = null,
-    long WarningCount = 0);
+    long WarningCount = 0,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RemovedRecords>? Removed = null);
 
 /// <summary>How many records the ID map says were written, and how many the destination holds by external id; the
 /// first missing external ids are listed (<see cref="Expected"/> − <see cref="Found"/> in all).</summary>
@@ -73,9 +75,11 @@ public sealed class ReconcileActivity(
         var presence = new Dictionary<string, PresenceChunk>(StringComparer.Ordinal);
         var counts = new Dictionary<(string Object, string Model), PresenceCount>();
         var samples = new Dictionary<(string Object, string Model), FirstInOrder<(BatchOutcomeFile Batch, RecordOutcome Record)>>();
+        var removed = input.Request.Mode == RunMode.Delta ? new RemovedAtSource() : null;
         await foreach (var (batch, record) in RunOutcomes.FinalAsync(store, outcomes, cancellationToken))
         {
             tally.Add(batch, record);
+            removed?.Read(batch.SourceObject, record.SourceId);
             if (record.Fate is not (RecordFate.Created or RecordFate.Updated or RecordFate.Unchanged) || record.ExternalId is null)
             {
                 continue;
@@ -122,8 +126,9 @@ public sealed class ReconcileActivity(
         }
 
         var objects = tally.Counts();
-        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), objects, checks, diff, warnings, tally.Accounting(), warningCount);
-        var path = RunPaths.Report(migrationId, "reconciliation.json");
+        var gone = removed is null ? null : await removed.FindAsync(idMap, migrationId, cancellationToken);
+        var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), objects, checks, diff, warnings, tally.Accounting(), warningCount, gone);
+        var path = RunPaths.Report(input, "reconciliation.json");
         await store.WriteJsonAsync(path, reconciliation, cancellationToken);
 
         return new ReconcileResult(
@@ -134,7 +139,9 @@ public sealed class ReconcileActivity(
             objects.Sum(c => c.Failed),
             objects.Sum(c => c.Skipped),
             diff.Count(d => !d.Matches) + (int)checks.Sum(p => p.Expected - p.Found),
-            objects.Sum(c => c.Unchanged));
+            objects.Sum(c => c.Unchanged),
+            objects.Sum(c => c.Conflicts),
+            gone?.Sum(r => r.Count) ?? 0);
     }
 
     private static readonly Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)> BySourcePlace = Comparer<(BatchOutcomeFile Batch, RecordOutcome Record)>.Create(

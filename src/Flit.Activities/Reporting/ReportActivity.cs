@@ -24,11 +24,11 @@ public sealed class ReportActivity(IStagingStore store)
     {
         ArgumentNullException.ThrowIfNull(input);
         var migrationId = input.Request.MigrationId;
-        var reconciliation = await store.ReadJsonAsync<Reconciliation>(RunPaths.Report(migrationId, "reconciliation.json"), cancellationToken);
+        var reconciliation = await store.ReadJsonAsync<Reconciliation>(RunPaths.Report(input, "reconciliation.json"), cancellationToken);
         var outcomes = RunPaths.Outcomes(migrationId, input.Run);
 
         // report.csv is written as the outcomes stream by; only the groups and the first records are kept for the rest.
-        var csv = RunPaths.Report(migrationId, "csv");
+        var csv = RunPaths.Report(input, "csv");
         var notLoaded = new FirstInOrder<(int Phase, NotLoadedRecord Row)>(Listed, InReadingOrder);
         var notLoadedGroups = new IssueGroupBuilder();
         var warnings = new List<RecordWarning>();
@@ -40,7 +40,7 @@ public sealed class ReportActivity(IStagingStore store)
             await writer.WriteAsync(ReportCsv.Header + "\n");
             await foreach (var (batch, record) in RunOutcomes.FinalAsync(store, outcomes, cancellationToken))
             {
-                if (record.Fate is not (RecordFate.Failed or RecordFate.Skipped))
+                if (record.Fate is not (RecordFate.Failed or RecordFate.Skipped or RecordFate.Conflict))
                 {
                     continue;
                 }
@@ -79,10 +79,11 @@ public sealed class ReportActivity(IStagingStore store)
             warningGroups.Build(),
             reconciliation.Sources,
             notLoadedCount,
-            warningCount);
-        var json = RunPaths.Report(migrationId, "json");
+            warningCount,
+            reconciliation.Removed);
+        var json = RunPaths.Report(input, "json");
         await store.WriteJsonAsync(json, report, cancellationToken);
-        var html = RunPaths.Report(migrationId, "html");
+        var html = RunPaths.Report(input, "html");
         await store.WriteTextAsync(html, ReportPage.Render(report), cancellationToken);
         return new ReportResult(json, csv, html);
     }

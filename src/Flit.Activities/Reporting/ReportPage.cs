@@ -32,6 +32,7 @@ internal static class ReportPage
         Header(page, report);
         Counts(page, report);
         Accounting(page, report.Sources);
+        Removed(page, report.Removed);
         Groups(page, "not-loaded", "Not loaded", report.NotLoadedGroups, "Every record read was loaded.");
         Groups(page, "warnings", "Warnings", report.WarningGroups, "No warnings.");
         Diff(page, report.Diff);
@@ -48,6 +49,7 @@ internal static class ReportPage
             .Append(Culture, $"<p class=\"facts\">{HtmlEncode(report.Pair)} · {HtmlEncode(report.Mode.ToLowerInvariant())} run · spec <code>{HtmlEncode(report.SpecHash)}</code> · reconciled {report.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC</p>\n")
             .Append(Culture, $"<p class=\"totals\"><strong>{totals.Source:N0}</strong> records read → {totals.Created:N0} created, {totals.Updated:N0} updated, {totals.Unchanged:N0} unchanged, ")
             .Append(Culture, $"<span class=\"{(totals.Failed > 0 ? "bad" : "ok")}\">{totals.Failed:N0} failed</span>, {totals.Skipped:N0} skipped by rule · ")
+            .Append(Culture, $"<span class=\"{(totals.Conflicts > 0 ? "bad" : "ok")}\">{Plural(totals.Conflicts, "conflict")}</span> (edited in the destination since the migration wrote them, left as they are) · ")
             .Append(Culture, $"<span class=\"{(report.Mismatches > 0 ? "bad" : "ok")}\">{Plural(report.Mismatches, "difference")}</span> found by the reconciliation · {Plural(report.WarningTotal, "warning")}</p>\n")
             .Append("<nav><a href=\"#counts\">Counts</a><a href=\"#not-loaded\">Not loaded</a><a href=\"#warnings\">Warnings</a><a href=\"#diff\">Sample diff</a><a href=\"#presence\">Presence</a></nav>\n</header>\n");
     }
@@ -61,13 +63,13 @@ internal static class ReportPage
         }
 
         page.Append("</p>\n<table>\n<thead><tr><th>object</th><th>target</th><th class=\"n\">source</th><th class=\"n\">created</th><th class=\"n\">updated</th>")
-            .Append("<th class=\"n\">unchanged</th><th class=\"n\">failed</th><th class=\"n\">skipped</th><th class=\"n\">found in destination</th></tr></thead>\n<tbody>\n");
+            .Append("<th class=\"n\">unchanged</th><th class=\"n\">failed</th><th class=\"n\">skipped</th><th class=\"n\">conflicts</th><th class=\"n\">found in destination</th></tr></thead>\n<tbody>\n");
         foreach (var c in report.Objects)
         {
             var found = report.Presence.FirstOrDefault(p => p.SourceObject == c.SourceObject && p.TargetModel == c.TargetModel)?.Found ?? 0;
             page.Append(Culture, $"<tr><td>{HtmlEncode(c.SourceObject)}</td><td><code>{HtmlEncode(c.TargetModel)}</code></td><td class=\"n\">{c.Source:N0}</td>")
                 .Append(Culture, $"<td class=\"n\">{c.Created:N0}</td><td class=\"n\">{c.Updated:N0}</td><td class=\"n\">{c.Unchanged:N0}</td>")
-                .Append(Culture, $"<td class=\"n\">{c.Failed:N0}</td><td class=\"n\">{c.Skipped:N0}</td><td class=\"n\">{found:N0}</td></tr>\n");
+                .Append(Culture, $"<td class=\"n\">{c.Failed:N0}</td><td class=\"n\">{c.Skipped:N0}</td><td class=\"n\">{c.Conflicts:N0}</td><td class=\"n\">{found:N0}</td></tr>\n");
         }
 
         page.Append("</tbody>\n</table>\n</section>\n");
@@ -82,11 +84,37 @@ internal static class ReportPage
         }
 
         page.Append("<section id=\"accounting\">\n<h2>Every row of the export</h2>\n<table>\n<thead><tr><th>export object</th><th class=\"n\">rows</th><th class=\"n\">created</th><th class=\"n\">updated</th>")
-            .Append("<th class=\"n\">unchanged</th><th class=\"n\">failed</th><th class=\"n\">skipped</th><th class=\"n\">records computed from them</th></tr></thead>\n<tbody>\n");
+            .Append("<th class=\"n\">unchanged</th><th class=\"n\">failed</th><th class=\"n\">skipped</th><th class=\"n\">conflicts</th><th class=\"n\">records computed from them</th></tr></thead>\n<tbody>\n");
         foreach (var s in sources)
         {
             page.Append(Culture, $"<tr><td>{HtmlEncode(s.LayoutObject)}</td><td class=\"n\">{s.Rows:N0}</td><td class=\"n\">{s.Created:N0}</td><td class=\"n\">{s.Updated:N0}</td>")
-                .Append(Culture, $"<td class=\"n\">{s.Unchanged:N0}</td><td class=\"n\">{s.Failed:N0}</td><td class=\"n\">{s.Skipped:N0}</td><td class=\"n\">{s.Derived:N0}</td></tr>\n");
+                .Append(Culture, $"<td class=\"n\">{s.Unchanged:N0}</td><td class=\"n\">{s.Failed:N0}</td><td class=\"n\">{s.Skipped:N0}</td><td class=\"n\">{s.Conflicts:N0}</td><td class=\"n\">{s.Derived:N0}</td></tr>\n");
+        }
+
+        page.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /// <summary>A delta pass's records whose rows its export no longer has: left in the destination, listed to review.</summary>
+    private static void Removed(StringBuilder page, IReadOnlyList<RemovedRecords>? removed)
+    {
+        if (removed is null)
+        {
+            return;
+        }
+
+        page.Append(Culture, $"<section id=\"removed\">\n<h2>Removed at the source: {removed.Sum(r => r.Count):N0}</h2>\n")
+            .Append("<p>Records the migration wrote whose rows this export no longer has. Nothing was deleted in the destination.</p>\n");
+        if (removed.Count == 0)
+        {
+            page.Append("<p class=\"ok\">Every record of the migration is still in the export.</p>\n</section>\n");
+            return;
+        }
+
+        page.Append("<table>\n<thead><tr><th>object</th><th class=\"n\">records</th><th>first of them (source id → destination id)</th></tr></thead>\n<tbody>\n");
+        foreach (var r in removed)
+        {
+            var first = string.Join(", ", r.First.Take(MissingShown).Select(f => $"{f.SourceId} → {f.DestinationId}"));
+            page.Append(Culture, $"<tr><td>{HtmlEncode(r.SourceObject)}</td><td class=\"n\">{r.Count:N0}</td><td>{HtmlEncode(first)}</td></tr>\n");
         }
 
         page.Append("</tbody>\n</table>\n</section>\n");

@@ -12,7 +12,7 @@ internal static class ReportStyle
 {
     /// <summary>Only classes, never style attributes: the policy blocks inline style attributes.</summary>
     public const string Css = """
-        :root{--created:#2e7d32;--updated:#1565c0;--unchanged:#90a4ae;--failed:#c62828;--skipped:#f9a825;--line:#d7dde3;--soft:#f4f6f8}
+        :root{--created:#2e7d32;--updated:#1565c0;--unchanged:#90a4ae;--failed:#c62828;--skipped:#f9a825;--conflict:#6a1b9a;--line:#d7dde3;--soft:#f4f6f8}
         *{box-sizing:border-box}
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2630;margin:0 auto;padding:24px 32px 48px;max-width:1280px}
         h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:20px 0 6px}
@@ -31,9 +31,9 @@ internal static class ReportStyle
         tr.differs td{background:#fdecea}tr.differs td:first-child{border-left:4px solid var(--failed)}
         details{margin:6px 0 12px}summary{cursor:pointer;color:var(--updated)}
         .chart{max-width:900px}.chart text{font-size:12px;fill:#1d2630}
-        .bar.created{fill:var(--created)}.bar.updated{fill:var(--updated)}.bar.unchanged{fill:var(--unchanged)}.bar.failed{fill:var(--failed)}.bar.skipped{fill:var(--skipped)}
+        .bar.created{fill:var(--created)}.bar.updated{fill:var(--updated)}.bar.unchanged{fill:var(--unchanged)}.bar.failed{fill:var(--failed)}.bar.skipped{fill:var(--skipped)}.bar.conflict{fill:var(--conflict)}
         .legend span{display:inline-block;margin-right:14px}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-        .swatch.created{background:var(--created)}.swatch.updated{background:var(--updated)}.swatch.unchanged{background:var(--unchanged)}.swatch.failed{background:var(--failed)}.swatch.skipped{background:var(--skipped)}
+        .swatch.created{background:var(--created)}.swatch.updated{background:var(--updated)}.swatch.unchanged{background:var(--unchanged)}.swatch.failed{background:var(--failed)}.swatch.skipped{background:var(--skipped)}.swatch.conflict{background:var(--conflict)}
         .ok{color:var(--created)}.bad{color:var(--failed);font-weight:600}
         footer{margin-top:32px;color:#52606d}
         """;

@@ -5,15 +5,16 @@ using Flit.Core.Ports;
 namespace Flit.Activities.Reporting;
 
 /// <summary>Per-object counts of where source records ended.</summary>
-/// <remarks>Source = Created + Updated + Unchanged + Failed + Skipped: every record read is in exactly one of them.</remarks>
-public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped, long Unchanged = 0);
+/// <remarks>Source = Created + Updated + Unchanged + Failed + Skipped + Conflicts: every record read is in exactly one of
+/// them. Conflicts are records someone edited in the destination since an earlier run wrote them: left as they are.</remarks>
+public sealed record ObjectCounts(string SourceObject, string TargetModel, long Source, long Created, long Updated, long Failed, long Skipped, long Unchanged = 0, long Conflicts = 0);
 
 /// <summary>
 /// Where the rows of one object of the export ended, whichever entries loaded them (FOIA requests and other cases are
 /// rows of one table): the count the audit's inventory has, accounted for. Records computed from the rows (companies
 /// from contacts' organisation) are extra and counted apart, as <see cref="Derived"/>.
 /// </summary>
-public sealed record SourceAccounting(string LayoutObject, long Rows, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Derived);
+public sealed record SourceAccounting(string LayoutObject, long Rows, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Derived, long Conflicts = 0);
 
 /// <summary>
 /// Every record's final fate across the first pass and the retry pass (a retried record's retry outcome wins), streamed
@@ -87,6 +88,11 @@ public static class RunOutcomes
 /// <summary>Counts per object and per export object, added up as outcomes stream by.</summary>
 public sealed class OutcomeTally
 {
+    /// <summary>One count per fate, then (per export object) the derived records.</summary>
+    private static readonly int Fates = Enum.GetValues<RecordFate>().Length;
+
+    private static readonly int DerivedIndex = Fates;
+
     private readonly Dictionary<(string Object, string Model, int Phase), long[]> _objects = [];
     private readonly Dictionary<string, long[]> _sources = new(StringComparer.Ordinal);
 
@@ -96,10 +102,10 @@ public sealed class OutcomeTally
         ArgumentNullException.ThrowIfNull(record);
         var fate = (int)record.Fate;
         Count(_objects, (batch.SourceObject, batch.TargetModel, batch.Phase), fate);
-        var source = _sources.TryGetValue(batch.LayoutObject ?? batch.SourceObject, out var counts) ? counts : _sources[batch.LayoutObject ?? batch.SourceObject] = new long[6];
+        var source = _sources.TryGetValue(batch.LayoutObject ?? batch.SourceObject, out var counts) ? counts : _sources[batch.LayoutObject ?? batch.SourceObject] = new long[Fates + 1];
         if (batch.Derived)
         {
-            source[5]++;
+            source[DerivedIndex]++;
         }
         else
         {
@@ -110,20 +116,20 @@ public sealed class OutcomeTally
     public IReadOnlyList<ObjectCounts> Counts() =>
         [.. _objects.OrderBy(o => o.Key.Phase).ThenBy(o => o.Key.Object, StringComparer.Ordinal).Select(o => new ObjectCounts(
             o.Key.Object, o.Key.Model, o.Value.Sum(), o.Value[(int)RecordFate.Created], o.Value[(int)RecordFate.Updated],
-            o.Value[(int)RecordFate.Failed], o.Value[(int)RecordFate.Skipped], o.Value[(int)RecordFate.Unchanged]))];
+            o.Value[(int)RecordFate.Failed], o.Value[(int)RecordFate.Skipped], o.Value[(int)RecordFate.Unchanged], o.Value[(int)RecordFate.Conflict]))];
 
     /// <summary>Every row read, per object of the export.</summary>
     public IReadOnlyList<SourceAccounting> Accounting() =>
         [.. _sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SourceAccounting(
-            s.Key, s.Value[..5].Sum(), s.Value[(int)RecordFate.Created], s.Value[(int)RecordFate.Updated], s.Value[(int)RecordFate.Unchanged],
-            s.Value[(int)RecordFate.Failed], s.Value[(int)RecordFate.Skipped], s.Value[5]))];
+            s.Key, s.Value[..Fates].Sum(), s.Value[(int)RecordFate.Created], s.Value[(int)RecordFate.Updated], s.Value[(int)RecordFate.Unchanged],
+            s.Value[(int)RecordFate.Failed], s.Value[(int)RecordFate.Skipped], s.Value[DerivedIndex], s.Value[(int)RecordFate.Conflict]))];
 
     private static void Count<TKey>(Dictionary<TKey, long[]> counts, TKey key, int fate)
         where TKey : notnull
     {
         if (!counts.TryGetValue(key, out var row))
         {
-            counts[key] = row = new long[5];
+            counts[key] = row = new long[Fates];
         }
 
         row[fate]++;

@@ -28,8 +28,13 @@ public sealed record RunReport(
     IReadOnlyList<IssueGroup> WarningGroups,
     IReadOnlyList<SourceAccounting>? Sources = null,
     long? NotLoadedCount = null,
-    long? WarningCount = null)
+    long? WarningCount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RemovedRecords>? Removed = null)
 {
+    /// <summary>A delta pass's records whose rows its export no longer has, in all (left in the destination).</summary>
+    [JsonIgnore]
+    public long RemovedTotal => Removed?.Sum(r => r.Count) ?? 0;
+
     /// <summary>Records not loaded in all (<see cref="NotLoaded"/> lists the first of them; report.csv every one).</summary>
     [JsonIgnore]
     public long NotLoadedTotal => NotLoadedCount ?? NotLoaded.Count;
@@ -44,7 +49,7 @@ public sealed record RunReport(
 
     /// <summary>The counts of all objects together.</summary>
     public ObjectCounts Totals() =>
-        new("all", "all", Objects.Sum(o => o.Source), Objects.Sum(o => o.Created), Objects.Sum(o => o.Updated), Objects.Sum(o => o.Failed), Objects.Sum(o => o.Skipped), Objects.Sum(o => o.Unchanged));
+        new("all", "all", Objects.Sum(o => o.Source), Objects.Sum(o => o.Created), Objects.Sum(o => o.Updated), Objects.Sum(o => o.Failed), Objects.Sum(o => o.Skipped), Objects.Sum(o => o.Unchanged), Objects.Sum(o => o.Conflicts));
 
     /// <summary>Reads a report.json written by <see cref="ReportActivity"/>; one written before reports had groups
     /// gets them from its lists.</summary>
@@ -63,7 +68,7 @@ public sealed record RunReport(
     internal static IReadOnlyList<IssueGroup> GroupWarnings(IEnumerable<RecordWarning> warnings) => IssueGrouping.Group(warnings.Select(Issue));
 
     internal static ReportedIssue Issue(NotLoadedRecord n) => new(
-        n.Fate == RecordFate.Failed ? IssueFates.Failed : IssueFates.Skipped,
+        n.Fate switch { RecordFate.Failed => IssueFates.Failed, RecordFate.Conflict => IssueFates.Conflict, _ => IssueFates.Skipped },
         n.SourceObject,
         n.Kind ?? (n.Fate == RecordFate.Skipped ? IssueKinds.SkippedByRule : IssueGrouping.Unclassified),
         n.Field,

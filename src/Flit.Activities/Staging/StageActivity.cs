@@ -39,6 +39,11 @@ public sealed class StageActivity(IStagingStore store, TimeProvider time)
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+
+        // A later run (a delta pass) stages a newer export over the earlier one: a file the newer export no longer has
+        // must not be read as if it were still there.
+        await store.DeleteOthersAsync(RunPaths.Exports(request.MigrationId), files.Select(f => $"{RunPaths.Exports(request.MigrationId)}/{f.Path}").ToHashSet(StringComparer.Ordinal), cancellationToken);
+
         var manifest = new StageManifest(request.MigrationId, time.GetUtcNow(), files);
         await store.WriteJsonAsync(RunPaths.Manifest(request.MigrationId), manifest, cancellationToken);
 

@@ -53,6 +53,26 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>How long a full run keeps its delta-pickup window open: hours (<c>48h</c>), days (<c>2d</c>) or minutes
+    /// (<c>90m</c>).</summary>
+    public static Option<TimeSpan?> DeltaWindow() => new("--delta-window")
+    {
+        Description = $"How long full mode keeps the delta-pickup window open, e.g. 48h, 2d, 90m (default {MigrationRequest.DefaultDeltaWindow.TotalHours:0}h).",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+            var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
+            if (double.TryParse(text[..^Math.Min(1, text.Length)], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0
+                && unit is 'h' or 'd' or 'm')
+            {
+                return unit switch { 'd' => TimeSpan.FromDays(amount), 'h' => TimeSpan.FromHours(amount), _ => TimeSpan.FromMinutes(amount) };
+            }
+
+            result.AddError($"--delta-window '{text}': give a positive number of hours, days or minutes, e.g. 48h, 2d or 90m.");
+            return null;
+        },
+    };
+
     /// <summary>The encoding of export files that carry no byte order mark, when detection cannot tell (or guesses wrong).</summary>
     public static Option<string?> Encoding()
     {

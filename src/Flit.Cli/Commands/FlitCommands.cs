@@ -20,6 +20,7 @@ internal static class FlitCommands
         yield return MigrationCommands.Approve();
         yield return MigrationCommands.Run();
         yield return MigrationCommands.Resume();
+        yield return DeltaCommands.Delta();
         yield return MigrationCommands.Rollback();
         yield return MigrationCommands.Sandbox();
         yield return Status();
@@ -37,6 +38,11 @@ internal static class FlitCommands
             var status = await workspace.LoadStatusAsync(id, ct)
                 ?? throw new UserFacingException($"No status for migration '{id}' in {workspace.Root}: it has not been started.");
             AnsiConsole.MarkupLineInterpolated($"{id}: [bold]{status.Stage}[/] phase {status.Phase?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, batches {status.BatchesDone}/{status.BatchesTotal} {status.Detail}");
+            if (await workspace.LoadDeltaWindowAsync(id, ct) is { } window)
+            {
+                DeltaCommands.WriteStatus(Console.Out, window, TimeProvider.System.GetUtcNow());
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

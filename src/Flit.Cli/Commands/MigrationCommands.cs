@@ -148,14 +148,20 @@ internal static class MigrationCommands
         var fallback = new Option<string?>("--fallback-owner") { Description = "Destination user (e-mail) for records whose owner has no destination user." };
         var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
         var encoding = CommonOptions.Encoding();
-        var command = new Command("run", "Run a migration (needs an approval of the exact spec it runs).") { migration, pair, exports, mode, batch, sampleSize, fallback, Target, Tenant, Users, parallel, encoding };
+        var window = CommonOptions.DeltaWindow();
+        var command = new Command("run", "Run a migration (needs an approval of the exact spec it runs).") { migration, pair, exports, mode, batch, sampleSize, fallback, Target, Tenant, Users, parallel, encoding, window };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var id = parse.GetValue(migration)!;
             var tenant = parse.GetValue(Tenant)!;
             CheckExports(parse.GetValue(exports)!.FullName, parse.GetValue(pair)!);
+            if (parse.GetValue(mode) == RunMode.Delta)
+            {
+                throw new UserFacingException($"A delta pass loads a newer export of a migration run in full: `flit delta --migration {id} --exports DIR`.", ExitCodes.Usage);
+            }
+
             var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch) ?? DefaultBatchSize(parse.GetValue(Target)!), parse.GetValue(sampleSize),
-                FallbackOwnerEmail: parse.GetValue(fallback), Encoding: parse.GetValue(encoding));
+                DeltaWindow: parse.GetValue(window), FallbackOwnerEmail: parse.GetValue(fallback), Encoding: parse.GetValue(encoding));
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var previous = await workspace.TryLoadRequestAsync(id, ct);
@@ -163,7 +169,7 @@ internal static class MigrationCommands
             await workspace.SaveRequestAsync(local, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             await host.UploadAsync(parse.GetValue(exports)!.FullName, ct);
-            return await ExecuteAsync(host, workspace, request, parse.GetValue(parallel), ct);
+            return await ExecuteAsync(host, workspace, parse.GetValue(parallel), ct);
         }));
         return command;
     }
@@ -188,7 +194,7 @@ internal static class MigrationCommands
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
-            return await ExecuteAsync(host, workspace, local.Migration, parse.GetValue(parallel), ct);
+            return await ExecuteAsync(host, workspace, parse.GetValue(parallel), ct);
         }));
         return command;
     }
@@ -297,7 +303,7 @@ internal static class MigrationCommands
             await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
             AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
-            var code = await ExecuteAsync(host, workspace, request, 4, ct);
+            var code = await ExecuteAsync(host, workspace, 4, ct);
             if (target == "rehearsal")
             {
                 AnsiConsole.MarkupLineInterpolated($"What was sent, per call: {workspace.DestinationFolder(id)}/sent");
@@ -322,7 +328,7 @@ internal static class MigrationCommands
     /// Refuses an exports folder the pair can read nothing from before anything is copied into the drop (the stage
     /// activity checks the drop again, for hosts that are handed a drop).
     /// </summary>
-    private static void CheckExports(string folder, string pair) =>
+    internal static void CheckExports(string folder, string pair) =>
         ExportFolder.EnsureReadable(folder, SourceLayouts.Get(MappingSpecLoader.LoadShipped(pair).Source), pair.Trim().ToLowerInvariant());
 
     private static async Task<ActivityInput> StageAsync(LocalMigrationHost host, string? exportsFolder, CancellationToken ct)
@@ -338,8 +344,11 @@ internal static class MigrationCommands
         return input;
     }
 
-    private static async Task<int> ExecuteAsync(LocalMigrationHost host, Workspace workspace, MigrationRequest request, int parallelism, CancellationToken ct)
+    /// <summary>Runs (or resumes) the host's request to its end, keeps the migration's delta window up to date, prints
+    /// the summary and returns the exit code.</summary>
+    internal static async Task<int> ExecuteAsync(LocalMigrationHost host, Workspace workspace, int parallelism, CancellationToken ct)
     {
+        var request = host.Request.Migration;
         MigrationOutcome? outcome = null;
         await AnsiConsole.Progress()
             .AutoClear(false)
@@ -371,10 +380,28 @@ internal static class MigrationCommands
             return ExitCodes.OwnersUnmatched;
         }
 
+        await RecordDeltaWindowAsync(host, workspace, result, ct);
         var paths = result.Report!;
         var report = await RunReport.ReadAsync(host.Store, paths.JsonPath, ct);
         RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Store.LocalPath(paths.ReadablePath), host.Store.LocalPath(paths.CsvPath), host.Store.LocalPath(paths.JsonPath)));
         Console.Out.WriteLine($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
-        return result.Reconciliation!.Failed > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
+        return result.Reconciliation!.Failed + result.Reconciliation.Conflicts > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
+    }
+
+    /// <summary>A full run opens the delta window (a re-run or resume of it keeps the one it opened); a delta pass is
+    /// recorded in it with its counts.</summary>
+    private static async Task RecordDeltaWindowAsync(LocalMigrationHost host, Workspace workspace, MigrationOutcome result, CancellationToken ct)
+    {
+        var id = host.Request.Migration.MigrationId;
+        var window = await workspace.LoadDeltaWindowAsync(id, ct);
+        var now = TimeProvider.System.GetUtcNow();
+        if (result.Status == MigrationWorkflow.DeltaWindowOpen && result.DeltaWindowClosesAt is { } closesAt)
+        {
+            await workspace.SaveDeltaWindowAsync(id, window is { } open && open.ClosesAt == closesAt ? open : new DeltaWindow(now, closesAt, window?.Passes ?? []), ct);
+        }
+        else if (result.Status == MigrationWorkflow.DeltaPassCompleted && host.Request.DeltaPass is { } number && window is not null)
+        {
+            await workspace.SaveDeltaWindowAsync(id, window.With(DeltaPass.Of(number, host.Request.RunId, now, result.Reconciliation!, host.Store.LocalPath(result.Report!.ReadablePath))), ct);
+        }
     }
 }

@@ -24,7 +24,7 @@ internal static class RunSummary
 
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    private static readonly string[] Columns = ["object", "target", "source", "created", "updated", "unchanged", "failed", "skipped"];
+    private static readonly string[] Columns = ["object", "target", "source", "created", "updated", "unchanged", "failed", "skipped", "conflicts"];
 
     /// <param name="output">Where to write.</param>
     /// <param name="width">The terminal's width, to cut long group lines to; null (output redirected) keeps them whole.</param>
@@ -35,7 +35,7 @@ internal static class RunSummary
     {
         var totals = report.Totals();
         output.WriteLine(Plain(string.Create(Culture,
-            $"{status}: {totals.Source:N0} records → {totals.Created:N0} created, {totals.Updated:N0} updated{(totals.Unchanged > 0 ? $", {totals.Unchanged:N0} unchanged" : string.Empty)}, {totals.Failed:N0} failed, {totals.Skipped:N0} skipped by rule; {report.Mismatches:N0} differences in the field-level diff.")));
+            $"{status}: {totals.Source:N0} records → {totals.Created:N0} created, {totals.Updated:N0} updated{(totals.Unchanged > 0 ? $", {totals.Unchanged:N0} unchanged" : string.Empty)}, {totals.Failed:N0} failed, {totals.Skipped:N0} skipped by rule{(totals.Conflicts > 0 ? $", {totals.Conflicts:N0} conflicts left as edited in the destination" : string.Empty)}{(report.Removed is not null ? $", {report.RemovedTotal:N0} removed at the source (left in the destination)" : string.Empty)}; {report.Mismatches:N0} differences in the field-level diff.")));
         Table(output, report.Objects);
         Groups(output, width, "Not loaded", report.NotLoadedGroups);
         Groups(output, width, "Warnings", report.WarningGroups);
@@ -46,7 +46,7 @@ internal static class RunSummary
 
     private static void Table(TextWriter output, IReadOnlyList<ObjectCounts> objects)
     {
-        var rows = objects.Select(c => new[] { Plain(c.SourceObject), Plain(c.TargetModel), N(c.Source), N(c.Created), N(c.Updated), N(c.Unchanged), N(c.Failed), N(c.Skipped) }).ToList();
+        var rows = objects.Select(c => new[] { Plain(c.SourceObject), Plain(c.TargetModel), N(c.Source), N(c.Created), N(c.Updated), N(c.Unchanged), N(c.Failed), N(c.Skipped), N(c.Conflicts) }).ToList();
         var widths = Columns.Select((header, i) => rows.Select(r => r[i].Length).Append(header.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(Columns))
         {

@@ -150,7 +150,8 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Copies a client's export folder into the run's drop (what a blob upload does in Azure).</summary>
+    /// <summary>Copies a client's export folder into the run's drop (what a blob upload does in Azure). The drop then
+    /// holds exactly that export: files an earlier upload left there (a newer export without them) are removed.</summary>
     public async Task UploadAsync(string exportsFolder, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(exportsFolder))
@@ -158,13 +159,18 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             throw new UserFacingException($"The exports folder '{exportsFolder}' does not exist.");
         }
 
+        var prefix = _request.Migration.ExportPrefix.TrimEnd('/');
+        var uploaded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(exportsFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(exportsFolder, file).Replace('\\', '/');
             await using var source = File.OpenRead(file);
-            await using var target = await Store.OpenWriteAsync($"{_request.Migration.ExportPrefix.TrimEnd('/')}/{relative}", cancellationToken);
+            await using var target = await Store.OpenWriteAsync($"{prefix}/{relative}", cancellationToken);
             await source.CopyToAsync(target, cancellationToken);
+            uploaded.Add($"{prefix}/{relative}");
         }
+
+        await Store.DeleteOthersAsync(prefix, uploaded, cancellationToken);
     }
 
     /// <summary>Runs (or resumes) the workflow to its end; status changes go to <paramref name="onStatus"/>.</summary>

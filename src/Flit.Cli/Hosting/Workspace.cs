@@ -42,6 +42,25 @@ public sealed class Workspace
 
     private string StatusPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "status.json");
 
+    private string DeltaWindowPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "delta-window.json");
+
+    /// <summary>The migration's delta window, or null when no full run opened one.</summary>
+    public async Task<DeltaWindow?> LoadDeltaWindowAsync(string migrationId, CancellationToken cancellationToken)
+    {
+        var path = DeltaWindowPath(migrationId);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<DeltaWindow>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
+            : null;
+    }
+
+    public async Task SaveDeltaWindowAsync(string migrationId, DeltaWindow window, CancellationToken cancellationToken)
+    {
+        // Written whole then moved into place: a crash never leaves half a window (and its passes) behind.
+        var path = DeltaWindowPath(migrationId);
+        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(window, JsonDefaults.Options), cancellationToken);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     public async Task SaveRequestAsync(LocalRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -83,7 +102,8 @@ public sealed class Workspace
 /// <param name="DestinationUsers">For the rehearsal: the users (e-mails) the destination has.</param>
 /// <param name="Attempt">Each <c>flit run</c> of a migration is a new attempt with its own journal; <c>flit resume</c>
 /// continues the latest. The ID map is the migration's, so a new attempt never duplicates what an earlier one wrote.</param>
-public sealed record LocalRunRequest(MigrationRequest Migration, string Target, IReadOnlyList<string> DestinationUsers, int Attempt = 1)
+/// <param name="DeltaPass">For a delta pass (<c>flit delta</c>): its number in the migration's window.</param>
+public sealed record LocalRunRequest(MigrationRequest Migration, string Target, IReadOnlyList<string> DestinationUsers, int Attempt = 1, int? DeltaPass = null)
 {
     public string RunId => $"{Migration.MigrationId}#{Attempt}";
 }

@@ -108,7 +108,9 @@ public sealed record UpsertOutcome(
 /// <param name="Values">Field values in the form the destination's write takes back.</param>
 /// <param name="ExternalIdExisted">Whether the record already carried the run's external id (e.g. an earlier migration of
 /// the tenant created it); when false the migration registered it (an e-mail match) and a rollback removes it again.</param>
-public sealed record PreImage(IReadOnlyDictionary<string, object?> Values, bool ExternalIdExisted);
+/// <param name="ModifiedAt">When the destination last changed the record (Odoo's <c>write_date</c>), where it says: a
+/// change after the migration's own write is someone else's edit, which a later run must not overwrite silently.</param>
+public sealed record PreImage(IReadOnlyDictionary<string, object?> Values, bool ExternalIdExisted, DateTimeOffset? ModifiedAt = null);
 
 /// <summary>One record a rollback undoes: delete what the migration created, restore what it updated.</summary>
 /// <param name="Model">Destination model.</param>

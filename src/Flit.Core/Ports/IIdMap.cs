@@ -20,6 +20,8 @@ public enum IdMapOperation
 /// <param name="RunId">The run (attempt) that last wrote it: a resumed run re-sends its own records; a later run
 /// leaves unchanged ones alone.</param>
 /// <param name="PreImagePath">For updated records: the staged snapshot holding the values from before the first write.</param>
+/// <param name="WrittenDigest">Digest of the values last written, in the destination's form: a later run compares the
+/// destination's current values with it to tell an edit made there from the migration's own write.</param>
 public sealed record IdMapEntry(
     string ObjectType,
     string SourceId,
@@ -30,7 +32,8 @@ public sealed record IdMapEntry(
     string BatchId,
     DateTimeOffset At,
     string RunId = "",
-    string? PreImagePath = null);
+    string? PreImagePath = null,
+    string? WrittenDigest = null);
 
 /// <summary>
 /// (migration, object type, source id) → destination id. Writes are batched: one call per batch of records.

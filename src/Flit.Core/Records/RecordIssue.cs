@@ -57,4 +57,8 @@ public static class IssueKinds
 
     /// <summary>The destination wrote the record differently to keep other data intact (e.g. a lead's contact).</summary>
     public const string DestinationAdjusted = "destination-adjusted";
+
+    /// <summary>Someone changed (or deleted) the record in the destination after the migration wrote it, and the source
+    /// changed too: left as it is, never overwritten silently (unless forced).</summary>
+    public const string DestinationEdited = "destination-edited";
 }

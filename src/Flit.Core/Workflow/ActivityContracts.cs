@@ -78,21 +78,25 @@ public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);
 public sealed record LoadPlan(IReadOnlyList<PhasePlan> Phases, long Records, long SkippedByRule);
 
 /// <summary>Counts of one loaded batch; failures are in the batch's outcome file.</summary>
-public sealed record BatchResult(string BatchId, int Created, int Updated, int Failed, int MissingParent, int Skipped, string OutcomePath, int Unchanged = 0);
+/// <remarks><paramref name="Conflicts"/>: records someone edited in the destination since an earlier run wrote them, left as they are.</remarks>
+public sealed record BatchResult(string BatchId, int Created, int Updated, int Failed, int MissingParent, int Skipped, string OutcomePath, int Unchanged = 0, int Conflicts = 0);
 
 /// <summary>Reconciliation counts and where the diff and report are.</summary>
-public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches, long Unchanged = 0);
+/// <remarks><paramref name="RemovedAtSource"/>: a delta pass's count of records whose rows its export no longer has
+/// (reported, never deleted).</remarks>
+public sealed record ReconcileResult(string ReportPath, long Source, long Created, long Updated, long Failed, long Skipped, int DiffMismatches, long Unchanged = 0, long Conflicts = 0, long RemovedAtSource = 0);
 
 /// <summary>Where the final reports are: everything as JSON, the full list of issues as CSV, and the readable page (HTML).</summary>
 public sealed record ReportResult(string JsonPath, string CsvPath, string ReadablePath);
 
-/// <summary>The workflow's outcome.</summary>
+/// <summary>The workflow's outcome; a full run's says until when its delta window is open.</summary>
 public sealed record MigrationOutcome(
     string MigrationId,
     string Status,
     string? Reason,
     ReconcileResult? Reconciliation,
-    ReportResult? Report);
+    ReportResult? Report,
+    DateTimeOffset? DeltaWindowClosesAt = null);
 
 /// <summary>Custom status: what ops and <c>flit status</c> see while the run goes on.</summary>
 public sealed record MigrationStatus(string Stage, int? Phase, int BatchesDone, int BatchesTotal, string? Detail);

@@ -2,11 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace Flit.Core.Workflow;
 
-/// <summary>Sample mode loads a representative slice and ends with the field-level diff; full mode loads everything.</summary>
+/// <summary>Sample mode loads a representative slice and ends with the field-level diff; full mode loads everything and
+/// opens the delta window; a delta pass loads a newer export of a migration run in full: what is new is created, what
+/// changed is updated (never over an edit made in the destination since), the rest is left alone.</summary>
 public enum RunMode
 {
     Sample,
     Full,
+    Delta,
 }
 
 /// <summary>What an engineer asks for when starting a migration (the orchestration input: small, serialisable).</summary>
@@ -23,6 +26,9 @@ public enum RunMode
 /// <param name="Encoding">The text encoding of the export files that have no byte order mark (a .NET or IANA name such
 /// as <c>shift_jis</c>), or null to detect it. Left out of the JSON when null, so the inputs of runs journaled before
 /// it existed hash the same.</param>
+/// <param name="OverwriteDestinationEdits">Write records that someone changed in the destination since the migration
+/// wrote them (<c>--force</c>); without it they are conflicts, reported and left as they are. Left out of the JSON when
+/// false, like <paramref name="Encoding"/>.</param>
 public sealed record MigrationRequest(
     string MigrationId,
     string Tenant,
@@ -34,7 +40,8 @@ public sealed record MigrationRequest(
     TimeSpan? ApprovalTimeout = null,
     TimeSpan? DeltaWindow = null,
     string? FallbackOwnerEmail = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Encoding = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Encoding = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool OverwriteDestinationEdits = false)
 {
     public static readonly TimeSpan DefaultApprovalTimeout = TimeSpan.FromDays(7);
 

@@ -62,11 +62,24 @@ public static class MigrationWorkflow
             return new MigrationOutcome(request.MigrationId, "completed", null, reconciliation, report);
         }
 
+        if (request.Mode == RunMode.Delta)
+        {
+            // A pass of the window that is open: it neither opens nor moves it.
+            context.SetCustomStatus(new MigrationStatus(DeltaPassCompleted, null, 0, 0, null));
+            return new MigrationOutcome(request.MigrationId, DeltaPassCompleted, null, reconciliation, report);
+        }
+
         var window = request.DeltaWindow ?? MigrationRequest.DefaultDeltaWindow;
         var closesAt = context.CurrentUtcDateTime + window;
-        context.SetCustomStatus(new MigrationStatus("delta-window-open", null, 0, 0, $"until {closesAt:O}"));
-        return new MigrationOutcome(request.MigrationId, "delta-window-open", $"until {closesAt:O}", reconciliation, report);
+        context.SetCustomStatus(new MigrationStatus(DeltaWindowOpen, null, 0, 0, $"until {closesAt:O}"));
+        return new MigrationOutcome(request.MigrationId, DeltaWindowOpen, $"until {closesAt:O}", reconciliation, report, closesAt);
     }
+
+    /// <summary>The status a full run ends with: its delta-pickup window is open.</summary>
+    public const string DeltaWindowOpen = "delta-window-open";
+
+    /// <summary>The status a delta pass ends with.</summary>
+    public const string DeltaPassCompleted = "delta-pass-completed";
 
     private static async Task<ApprovalCheck> AwaitApprovalAsync(IWorkflowContext context, ActivityInput start, ProposalResult proposal)
     {

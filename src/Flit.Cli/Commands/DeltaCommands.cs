@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using Flit.Cli.Hosting;
+using Flit.Core.Workflow;
+using Spectre.Console;
+
+namespace Flit.Cli.Commands;
+
+/// <summary>The delta-pickup window: passes over newer exports while it is open.</summary>
+internal static class DeltaCommands
+{
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    public static Command Delta()
+    {
+        var migration = CommonOptions.Migration();
+        var exports = CommonOptions.Exports();
+        var force = new Option<bool>("--force") { Description = "Also overwrite records someone changed in the destination since the migration wrote them (otherwise they are conflicts, reported and left as they are)." };
+        var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
+        var command = new Command("delta", "Run one delta pass over a newer export of a migration run in full, while its delta window is open: new rows are created, changed rows updated (never over an edit made in the destination), unchanged rows left alone, rows gone from the export reported.") { migration, exports, force, parallel };
+        command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
+        {
+            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var id = parse.GetValue(migration)!;
+            var previous = await workspace.LoadRequestAsync(id, ct);
+            var window = await OpenWindowAsync(workspace, id, ct);
+            if (previous.DeltaPass is { } unfinished && window.Passes.All(p => p.Number != unfinished))
+            {
+                throw new UserFacingException($"Delta pass {unfinished} of {id} did not finish: `flit resume --migration {id}` finishes it first.", ExitCodes.Usage);
+            }
+
+            MigrationCommands.CheckExports(parse.GetValue(exports)!.FullName, previous.Migration.Pair);
+            var request = previous.Migration with { Mode = RunMode.Delta, OverwriteDestinationEdits = parse.GetValue(force) };
+            var local = new LocalRunRequest(request, previous.Target, previous.DestinationUsers, previous.Attempt + 1, window.NextPass);
+            await workspace.SaveRequestAsync(local, ct);
+            await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
+            await host.UploadAsync(parse.GetValue(exports)!.FullName, ct);
+            AnsiConsole.MarkupLineInterpolated($"Delta pass {local.DeltaPass} of {id} (window open until {window.ClosesAt:u}).");
+            return await MigrationCommands.ExecuteAsync(host, workspace, parse.GetValue(parallel), ct);
+        }));
+        return command;
+    }
+
+    /// <summary>The migration's window, refused when no full run opened one or it has closed.</summary>
+    private static async Task<DeltaWindow> OpenWindowAsync(Workspace workspace, string id, CancellationToken ct)
+    {
+        var window = await workspace.LoadDeltaWindowAsync(id, ct)
+            ?? throw new UserFacingException($"Migration {id} has no delta window: a full run opens it (`flit run --migration {id} --mode full ...`).", ExitCodes.Usage);
+        if (!window.IsOpenAt(TimeProvider.System.GetUtcNow()))
+        {
+            throw new UserFacingException($"The delta window of {id} closed at {(window.ClosedAt ?? window.ClosesAt):u}: no pass starts after it.", ExitCodes.Usage);
+        }
+
+        return window;
+    }
+
+    /// <summary>The window's lines of <c>flit status</c>: its deadline and each pass with its counts.</summary>
+    public static void WriteStatus(TextWriter output, DeltaWindow window, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(window);
+        var state = window.ClosedAt is { } closed ? $"closed at {closed:u}"
+            : window.IsOpenAt(now) ? $"open until {window.ClosesAt:u} ({(window.ClosesAt - now).TotalHours:0.0} h left)"
+            : $"past its deadline {window.ClosesAt:u}";
+        output.WriteLine(string.Create(Culture, $"Delta window: {state}, opened {window.OpenedAt:u}; {window.Passes.Count} {(window.Passes.Count == 1 ? "pass" : "passes")}."));
+        foreach (var p in window.Passes)
+        {
+            output.WriteLine(string.Create(Culture,
+                $"  pass {p.Number} ({p.At:u}): {p.Source:N0} rows → {p.Created:N0} created, {p.Updated:N0} updated, {p.Unchanged:N0} unchanged, {p.Conflicts:N0} conflicts, {p.RemovedAtSource:N0} removed at the source, {p.Failed:N0} failed, {p.Skipped:N0} skipped by rule; {p.ReportPath}"));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CsvHelper;
+using Flit.Destinations.Odoo.Rpc;
+using Flit.Samples;
+using Flit.Sandbox.Odoo;
+
+namespace Flit.Cli.Tests;
+
+/// <summary>
+/// The delta-pickup window over the real <c>flit</c> and the Odoo sandbox: after a full run, a newer export with new,
+/// changed, unchanged and removed contacts — one of the changed ones edited in Odoo meanwhile. The pass creates the new,
+/// updates the changed, leaves the unchanged and the removed alone, and reports the edited one as a conflict with both
+/// values instead of overwriting it; only <c>--force</c> overwrites it.
+/// </summary>
+public sealed partial class DeltaPickupTests : IAsyncLifetime
+{
+    private const string Migration = "cutover";
+
+    private const string EditedInOdoo = "Edited in Odoo by the sales team";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("flit-delta-").FullName;
+    private OdooSandbox _odoo = null!;
+    private string _exports = null!;
+    private FlitProcess _flit = null!;
+
+    public async Task InitializeAsync()
+    {
+        _exports = Path.Combine(_root, "exports");
+        var manifest = SampleGenerator.Generate("oncourse", _exports, 80, 5, SampleOptions.Default with { WriteAttachments = true, LargeAttachmentBytes = 2048 });
+        await File.WriteAllLinesAsync(Path.Combine(_root, "users.txt"), manifest.DestinationUsers);
+        _odoo = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(manifest.DestinationUsers) }, CancellationToken.None);
+        _flit = new FlitProcess(_root, new Dictionary<string, string> { ["FLIT_ODOO_PASSWORD"] = "admin" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _odoo.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task DeltaPass_CreatesNewUpdatesChangedSkipsUnchangedReportsRemoved_AndLeavesADestinationEditAsItIs()
+    {
+        await _flit.ProposeAndApproveAsync(Migration, "oncourse-odoo", _exports);
+        var (code, output) = await _flit.RunAsync("run", "-m", Migration, "--pair", "oncourse-odoo", "--exports", _exports, "--mode", "full", "--batch-size", "40",
+            "--tenant", "acme", "--destination-users", Path.Combine(_root, "users.txt"), "--target", $"odoo://admin@127.0.0.1:{_odoo.BaseAddress.Port}/sandbox", "--delta-window", "36h");
+        Assert.True(code is 0 or 4, output);
+        (code, output) = await _flit.RunAsync("status", "-m", Migration);
+        Assert.True(code == 0 && output.Contains("Delta window: open until", StringComparison.Ordinal) && output.Contains("0 passes", StringComparison.Ordinal), output);
+
+        var newer = NewerExport(out var changed, out var removed, out var added);
+        var edited = changed[0];
+
+        // Someone edits a changed contact in Odoo after the full run wrote it (in a later second: Odoo keeps write
+        // dates to the second).
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        using var odoo = new OdooClient(new OdooClientOptions { Url = _odoo.BaseAddress, Database = "sandbox", Login = "admin", Password = "admin" });
+        await odoo.ConnectAsync(CancellationToken.None);
+        var partnerId = await PartnerIdAsync(odoo, edited.Email);
+        await odoo.ExecuteKwAsync("res.partner", "write", [new List<object?> { partnerId }, new Dictionary<string, object?> { ["function"] = EditedInOdoo }], null, CancellationToken.None);
+
+        (code, output) = await _flit.RunAsync("delta", "-m", Migration, "--exports", newer);
+        Assert.True(code == 4, output);
+        var pass = await PassReportAsync(output);
+        var contacts = Contacts(pass);
+        Assert.True((added.Count, changed.Count - 1, 1L) == (contacts["created"]!.GetValue<long>(), contacts["updated"]!.GetValue<long>(), contacts["conflicts"]!.GetValue<long>()), contacts.ToJsonString());
+        Assert.Equal(80 - 1 - changed.Count, contacts["unchanged"]!.GetValue<long>());
+        var gone = pass["removed"]!.AsArray().Single(r => r!["sourceObject"]!.GetValue<string>() == "contact")!;
+        Assert.Equal((1L, removed.Id), (gone["count"]!.GetValue<long>(), gone["first"]![0]!["sourceId"]!.GetValue<string>()));
+
+        // The edit is intact, the conflict names both values, and the removed contact is still in Odoo.
+        Assert.Equal(EditedInOdoo, await FunctionAsync(odoo, partnerId));
+        var conflict = pass["notLoaded"]!.AsArray().Single(n => n!["fate"]!.GetValue<string>() == "conflict")!["reason"]!.GetValue<string>();
+        Assert.Contains($"function: destination '{EditedInOdoo}', source '{edited.Title}'", conflict, StringComparison.Ordinal);
+        Assert.Equal(gone["first"]![0]!["destinationId"]!.GetValue<string>(), (await PartnerIdAsync(odoo, removed.Email)).ToString(CultureInfo.InvariantCulture));
+        foreach (var other in changed.Skip(1))
+        {
+            Assert.Equal(other.Title, await FunctionAsync(odoo, await PartnerIdAsync(odoo, other.Email)));
+        }
+
+        (code, output) = await _flit.RunAsync("status", "-m", Migration);
+        Assert.True(code == 0 && output.Contains("1 pass.", StringComparison.Ordinal) && output.Contains("2 updated", StringComparison.Ordinal) && output.Contains("1 conflicts", StringComparison.Ordinal), output);
+
+        // Forced, a second pass over the same export writes only the record left as edited: the rest is unchanged now.
+        (code, output) = await _flit.RunAsync("delta", "-m", Migration, "--exports", newer, "--force");
+        Assert.True(code is 0 or 4, output);
+        contacts = Contacts(await PassReportAsync(output));
+        Assert.True((0L, 1L, 0L) == (contacts["created"]!.GetValue<long>(), contacts["updated"]!.GetValue<long>(), contacts["conflicts"]!.GetValue<long>()), contacts.ToJsonString());
+        Assert.Equal(edited.Title, await FunctionAsync(odoo, partnerId));
+    }
+
+    /// <summary>A copy of the export with contacts changed (their job title), one removed (one no other row refers to)
+    /// and two added.</summary>
+    private string NewerExport(out List<(string Id, string Email, string Title)> changed, out (string Id, string Email) removed, out List<string> added)
+    {
+        var newer = Path.Combine(_root, "newer");
+        foreach (var file in Directory.EnumerateFiles(_exports, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(newer, Path.GetRelativePath(_exports, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var path = Path.Combine(newer, "contacts.csv");
+        var rows = new List<string[]>();
+        using (var reader = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions { HasHeader = false }, leaveOpen: false))
+        {
+            while (reader.Read())
+            {
+                rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)]);
+            }
+        }
+
+        var header = rows[0];
+        int Column(string name) => Array.IndexOf(header, name);
+        var others = string.Join('\n', Directory.EnumerateFiles(newer, "*.csv").Where(f => !f.EndsWith("contacts.csv", StringComparison.Ordinal)).Select(File.ReadAllText));
+        var withEmail = rows.Skip(1).Where(r => r[Column("Email")].Contains('@', StringComparison.Ordinal) && rows.Count(o => o[Column("Email")] == r[Column("Email")]) == 1).ToList();
+        var unreferenced = withEmail.First(r => !others.Contains(r[Column("Contact ID")], StringComparison.Ordinal));
+        removed = (unreferenced[Column("Contact ID")], unreferenced[Column("Email")]);
+        changed = [];
+        foreach (var row in withEmail.Where(r => r != unreferenced).Take(3))
+        {
+            row[Column("Job Title")] = $"Head of cutover {row[Column("Contact ID")]}";
+            changed.Add((row[Column("Contact ID")], row[Column("Email")], row[Column("Job Title")]));
+        }
+
+        rows.Remove(unreferenced);
+        added = [];
+        foreach (var n in new[] { 1, 2 })
+        {
+            var row = (string[])withEmail[^n].Clone();
+            row[Column("Contact ID")] = $"CON9{n:00000}";
+            row[Column("Email")] = $"new.contact{n}@cutover.example";
+            rows.Add(row);
+            added.Add(row[Column("Contact ID")]);
+        }
+
+        using var writer = CsvWriter.Create(File.Create(path), new CsvWriterOptions { NewLine = "\n", Injection = CsvInjection.None }, leaveOpen: false);
+        foreach (var row in rows)
+        {
+            writer.WriteRecord(row);
+        }
+
+        return newer;
+    }
+
+    private static async Task<JsonNode> PassReportAsync(string output) =>
+        JsonNode.Parse(await File.ReadAllTextAsync(JsonReport().Match(output).Groups[1].Value.Trim()))!;
+
+    private static JsonNode Contacts(JsonNode report) => report["objects"]!.AsArray().Single(o => o!["sourceObject"]!.GetValue<string>() == "contact")!;
+
+    private static async Task<long> PartnerIdAsync(OdooClient odoo, string email)
+    {
+        var found = (List<object?>)(await odoo.ExecuteKwAsync("res.partner", "search", [new List<object?> { new List<object?> { "email", "=", email } }], null, CancellationToken.None))!;
+        return Convert.ToInt64(Assert.Single(found), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string?> FunctionAsync(OdooClient odoo, long partnerId)
+    {
+        var rows = (List<object?>)(await odoo.ExecuteKwAsync("res.partner", "read", [new List<object?> { partnerId }, new List<object?> { "function" }], null, CancellationToken.None))!;
+        return ((IReadOnlyDictionary<string, object?>)rows[0]!)["function"] as string;
+    }
+
+    [GeneratedRegex(@"All of it as JSON: (.+)")]
+    private static partial Regex JsonReport();
+}
