@@ -52,7 +52,11 @@ public static class RunPaths
     {
         ArgumentNullException.ThrowIfNull(input);
         return input.Request.Mode == RunMode.Delta
-            ? $"{Root(input.Request.MigrationId)}/passes/{Core.Mapping.CompiledMapping.SafeName(input.Run, 40)}/report.{extension}"
+            ? Pass(input.Request.MigrationId, input.Run, $"report.{extension}")
             : Report(input.Request.MigrationId, extension);
     }
+
+    /// <summary>A file of one delta pass (its report, its rollback's report), by the pass's run.</summary>
+    public static string Pass(string migrationId, string runId, string file) =>
+        $"{Root(migrationId)}/passes/{Core.Mapping.CompiledMapping.SafeName(runId, 40)}/{file}";
 }

@@ -43,7 +43,8 @@ public sealed partial class OdooDestination
         {
             var model = group[0].Model;
             var fields = await FieldsAsync(model, refresh: true, cancellationToken);
-            var own = ownFields.Where(f => f.Model == model && fields.ContainsKey(f.Name)).Select(f => f.Name).ToList();
+            // Custom fields the migration created did not exist before it: emptied, unless the pre-images are from within it.
+            var own = request.WithinMigration ? [] : ownFields.Where(f => f.Model == model && fields.ContainsKey(f.Name)).Select(f => f.Name).ToList();
             var wanted = group.Where(i => !i.Created).SelectMany(i => i.PreImage!.Values.Keys).Concat(own).Append("write_date")
                 .Where(fields.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
             var current = (await ReadAsync(model, group.Select(i => long.Parse(i.DestinationId, CultureInfo.InvariantCulture)), wanted, cancellationToken))

@@ -12,7 +12,8 @@ namespace Flit.Cli.Tests;
 /// The delta-pickup window over the real <c>flit</c> and the Odoo sandbox: after a full run, a newer export with new,
 /// changed, unchanged and removed contacts — one of the changed ones edited in Odoo meanwhile. The pass creates the new,
 /// updates the changed, leaves the unchanged and the removed alone, and reports the edited one as a conflict with both
-/// values instead of overwriting it; only <c>--force</c> overwrites it.
+/// values instead of overwriting it; only <c>--force</c> overwrites it. Each pass rolls back on its own, newest first,
+/// to the database as it was before it; then the migration's rollback gives back the database from before the migration.
 /// </summary>
 public sealed partial class DeltaPickupTests : IAsyncLifetime
 {
@@ -43,6 +44,7 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
     [Fact]
     public async Task DeltaPass_CreatesNewUpdatesChangedSkipsUnchangedReportsRemoved_AndLeavesADestinationEditAsItIs()
     {
+        var beforeMigration = Comparable();
         await _flit.ProposeAndApproveAsync(Migration, "oncourse-odoo", _exports);
         var (code, output) = await _flit.RunAsync("run", "-m", Migration, "--pair", "oncourse-odoo", "--exports", _exports, "--mode", "full", "--batch-size", "40",
             "--tenant", "acme", "--destination-users", Path.Combine(_root, "users.txt"), "--target", $"odoo://admin@127.0.0.1:{_odoo.BaseAddress.Port}/sandbox", "--delta-window", "36h");
@@ -60,6 +62,7 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         await odoo.ConnectAsync(CancellationToken.None);
         var partnerId = await PartnerIdAsync(odoo, edited.Email);
         await odoo.ExecuteKwAsync("res.partner", "write", [new List<object?> { partnerId }, new Dictionary<string, object?> { ["function"] = EditedInOdoo }], null, CancellationToken.None);
+        var beforeFirstPass = Comparable();
 
         (code, output) = await _flit.RunAsync("delta", "-m", Migration, "--exports", newer);
         Assert.True(code == 4, output);
@@ -80,6 +83,7 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
             Assert.Equal(other.Title, await FunctionAsync(odoo, await PartnerIdAsync(odoo, other.Email)));
         }
 
+        var afterFirstPass = Comparable();
         (code, output) = await _flit.RunAsync("status", "-m", Migration);
         Assert.True(code == 0 && output.Contains("1 pass.", StringComparison.Ordinal) && output.Contains("2 updated", StringComparison.Ordinal) && output.Contains("1 conflicts", StringComparison.Ordinal), output);
 
@@ -89,7 +93,28 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         contacts = Contacts(await PassReportAsync(output));
         Assert.True((0L, 1L, 0L) == (contacts["created"]!.GetValue<long>(), contacts["updated"]!.GetValue<long>(), contacts["conflicts"]!.GetValue<long>()), contacts.ToJsonString());
         Assert.Equal(edited.Title, await FunctionAsync(odoo, partnerId));
+
+        // Passes are undone newest first, each back to the database it found.
+        (code, output) = await _flit.RunAsync("rollback", "-m", Migration, "--pass", "1");
+        Assert.True(code == 2 && output.Contains("Roll back delta pass 2", StringComparison.Ordinal), output);
+        (code, output) = await _flit.RunAsync("rollback", "-m", Migration, "--pass", "2");
+        Assert.True(code == 0, output);
+        Assert.Equal(afterFirstPass, Comparable());
+        Assert.Equal(EditedInOdoo, await FunctionAsync(odoo, partnerId));
+        (code, output) = await _flit.RunAsync("rollback", "-m", Migration, "--pass", "1");
+        Assert.True(code == 0, output);
+        Assert.Equal(beforeFirstPass, Comparable());
+
+        // The migration's rollback leaves the contact the sales team edited as it is, unless forced.
+        (code, output) = await _flit.RunAsync("rollback", "-m", Migration);
+        Assert.True(code == 4 && string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)).Contains("was changed in Odoo", StringComparison.Ordinal), output);
+        (code, output) = await _flit.RunAsync("rollback", "-m", Migration, "--force");
+        Assert.True(code == 0, output);
+        Assert.Equal(beforeMigration, Comparable());
     }
+
+    /// <summary>The sandbox's database without write_date/write_uid, which no API sets back.</summary>
+    private string Comparable() => ServerStamps().Replace(_odoo.Dump(), string.Empty);
 
     /// <summary>A copy of the export with contacts changed (their job title), one removed (one no other row refers to)
     /// and two added.</summary>
@@ -162,6 +187,9 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         var rows = (List<object?>)(await odoo.ExecuteKwAsync("res.partner", "read", [new List<object?> { partnerId }, new List<object?> { "function" }], null, CancellationToken.None))!;
         return ((IReadOnlyDictionary<string, object?>)rows[0]!)["function"] as string;
     }
+
+    [GeneratedRegex(@"""(write_date)"":""[^""]*"",?|""write_uid"":\d+,?")]
+    private static partial Regex ServerStamps();
 
     [GeneratedRegex(@"All of it as JSON: (.+)")]
     private static partial Regex JsonReport();

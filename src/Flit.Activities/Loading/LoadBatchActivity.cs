@@ -244,7 +244,8 @@ public sealed class LoadBatchActivity(
         if (fresh.Count > 0)
         {
             var existing = await destination.SnapshotAsync(batch.TargetModel, fresh, cancellationToken);
-            ownership.Learn(await PreWriteSnapshots.WriteAsync(store, input.Request.MigrationId, input.Run, batch.BatchId, [.. fresh.Select(r => r.ExternalId)], existing, cancellationToken));
+            var entries = fresh.ToDictionary(r => r.ExternalId, r => ownership.EarlierWrite(r)!, StringComparer.Ordinal);
+            ownership.Learn(await PreWriteSnapshots.WriteAsync(store, input.Request.MigrationId, input.Run, batch.BatchId, [.. fresh.Select(r => r.ExternalId)], existing, cancellationToken, entries));
             foreach (var record in fresh)
             {
                 current[record.ExternalId] = existing.GetValueOrDefault(record.ExternalId);

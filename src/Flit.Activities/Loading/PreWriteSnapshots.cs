@@ -6,8 +6,9 @@ using Flit.Core.Ports;
 namespace Flit.Activities.Loading;
 
 /// <summary>One stored snapshot: the records of a chunk that did not exist before the write, and the pre-images of those
-/// that did.</summary>
-public sealed record SnapshotFile(IReadOnlyList<string> Absent, IReadOnlyDictionary<string, PreImage> Existing);
+/// that did; for records an earlier run wrote, also their ID-map entries from before this run's write (what undoing
+/// this run alone — a delta pass — gives back).</summary>
+public sealed record SnapshotFile(IReadOnlyList<string> Absent, IReadOnlyDictionary<string, PreImage> Existing, IReadOnlyDictionary<string, IdMapEntry>? Entries = null);
 
 /// <summary>What a batch's snapshots of this run say about a record: whether it existed before the run first wrote it,
 /// and which snapshot holds its pre-image.</summary>
@@ -49,11 +50,12 @@ public static class PreWriteSnapshots
         string batchId,
         IReadOnlyCollection<string> externalIds,
         IReadOnlyDictionary<string, PreImage> existing,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, IdMapEntry>? entries = null)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
         var path = $"{RunPaths.Snapshots(migrationId, runId, batchId)}/{CompiledMapping.SafeName(externalIds.Min(StringComparer.Ordinal)!, 80)}.json";
-        var file = new SnapshotFile([.. externalIds.Where(id => !existing.ContainsKey(id)).Order(StringComparer.Ordinal)], existing);
+        var file = new SnapshotFile([.. externalIds.Where(id => !existing.ContainsKey(id)).Order(StringComparer.Ordinal)], existing, entries);
         await store.WriteJsonAsync(path, file, JsonDefaults.Compact, cancellationToken);
         return externalIds.ToDictionary(id => id, id => new PriorState(existing.ContainsKey(id), path), StringComparer.Ordinal);
     }
@@ -66,10 +68,11 @@ public static class PreWriteSnapshots
             (raw.Existing ?? []).ToDictionary(
                 e => e.Key,
                 e => new PreImage(e.Value.Values.ToDictionary(v => v.Key, v => JsonValues.ToPlain(v.Value), StringComparer.Ordinal), e.Value.ExternalIdExisted, e.Value.ModifiedAt),
-                StringComparer.Ordinal));
+                StringComparer.Ordinal),
+            raw.Entries);
     }
 
-    private sealed record RawSnapshot(List<string>? Absent, Dictionary<string, RawPreImage>? Existing);
+    private sealed record RawSnapshot(List<string>? Absent, Dictionary<string, RawPreImage>? Existing, Dictionary<string, IdMapEntry>? Entries);
 
     private sealed record RawPreImage(Dictionary<string, JsonElement> Values, bool ExternalIdExisted, DateTimeOffset? ModifiedAt);
 }

@@ -25,9 +25,6 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
     /// <summary>Records undone per destination request.</summary>
     internal const int Chunk = 500;
 
-    /// <summary>Conflict and failure messages listed in the report.</summary>
-    private const int Listed = 1000;
-
     public async Task<RollbackReport> RunAsync(MigrationRequest request, bool force, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -51,7 +48,7 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
         // Where each object loads — its phase and model — is the approved spec's; children go first (the last phase).
         var spec = await StagedMappingSource.LoadProposedAsync(store, migrationId, cancellationToken);
         var objects = spec.Migrated.OrderByDescending(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal).ToList();
-        var totals = new Totals();
+        var totals = new RollbackTotals();
         foreach (var entry in objects)
         {
             var chunk = new List<IdMapEntry>(Chunk);
@@ -70,12 +67,12 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
 
         var final = await destination.RollbackAsync(new RollbackRequest([], force, request.OwnerTag, Final: true, [.. objects.Select(o => o.Target!).Distinct(StringComparer.Ordinal)], CompiledMapping.ModuleFor(request.Tenant)), cancellationToken);
         totals.Add(final);
-        var report = new RollbackReport(migrationId, time.GetUtcNow(), force, totals.Deleted, totals.Restored, totals.Conflicts, totals.Failures, totals.DroppedFields, totals.ConflictCount, totals.FailureCount);
+        var report = totals.Report(migrationId, time.GetUtcNow(), force);
         await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
         return report;
     }
 
-    private async Task UndoAsync(MigrationRequest request, string model, List<IdMapEntry> entries, bool force, Totals totals, CancellationToken cancellationToken)
+    private async Task UndoAsync(MigrationRequest request, string model, List<IdMapEntry> entries, bool force, RollbackTotals totals, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
@@ -111,33 +108,5 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
         // What the destination left as it is stays the migration's: a later rollback (forced, say) can still undo it.
         var leftAlone = (outcome.LeftAlone ?? []).ToHashSet(StringComparer.Ordinal);
         await idMap.RemoveAsync(request.MigrationId, [.. entries.Where(e => !leftAlone.Contains(e.ExternalId)).Select(e => (e.ObjectType, e.SourceId))], cancellationToken);
-    }
-
-    private sealed class Totals
-    {
-        public int Deleted { get; private set; }
-
-        public int Restored { get; private set; }
-
-        public int DroppedFields { get; private set; }
-
-        public List<string> Conflicts { get; } = [];
-
-        public List<string> Failures { get; } = [];
-
-        public long ConflictCount { get; private set; }
-
-        public long FailureCount { get; private set; }
-
-        public void Add(RollbackOutcome outcome)
-        {
-            Deleted += outcome.Deleted;
-            Restored += outcome.Restored;
-            DroppedFields += outcome.DroppedFields;
-            ConflictCount += outcome.Conflicts.Count;
-            FailureCount += outcome.Failures.Count;
-            Conflicts.AddRange(outcome.Conflicts.Take(Listed - Conflicts.Count));
-            Failures.AddRange(outcome.Failures.Take(Listed - Failures.Count));
-        }
     }
 }

@@ -41,6 +41,39 @@ internal static class DeltaCommands
         return command;
     }
 
+    /// <summary>
+    /// Undoes one finished delta pass, the newest not undone yet (a later pass may have written the same records over
+    /// it), within the rollback retention of its end; the window records it.
+    /// </summary>
+    public static async Task<Flit.Activities.Reporting.RollbackReport> RollbackPassAsync(LocalMigrationHost host, Workspace workspace, int number, bool force, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(workspace);
+        var id = host.Request.Migration.MigrationId;
+        var window = await workspace.LoadDeltaWindowAsync(id, ct);
+        var pass = window?.Passes.FirstOrDefault(p => p.Number == number)
+            ?? throw new UserFacingException($"Migration {id} has no finished delta pass {number} (passes: {(window is { Passes.Count: > 0 } w ? string.Join(", ", w.Passes.Select(p => p.Number)) : "none")}).", ExitCodes.Usage);
+        if (pass.RolledBackAt is { } at)
+        {
+            throw new UserFacingException($"Delta pass {number} of {id} was rolled back at {at:u}.", ExitCodes.Usage);
+        }
+
+        if (window!.Passes.Where(p => p.Number > number && p.RolledBackAt is null).Select(p => p.Number).DefaultIfEmpty().Max() is var newer and > 0)
+        {
+            throw new UserFacingException($"Roll back delta pass {newer} of {id} first: passes are undone newest first.", ExitCodes.Usage);
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        if (now - pass.At > Flit.Activities.Reporting.RollbackActivity.DefaultRetention)
+        {
+            throw new UserFacingException($"Delta pass {number} of {id} ended at {pass.At:u}; rollback is available for {Flit.Activities.Reporting.RollbackActivity.DefaultRetention.TotalHours:0} hours after a run, and that window has closed.");
+        }
+
+        var report = await host.RollbackPassAsync(pass.RunId, force, ct);
+        await workspace.SaveDeltaWindowAsync(id, window.With(pass with { RolledBackAt = report.At }), ct);
+        return report;
+    }
+
     /// <summary>The migration's window, refused when no full run opened one or it has closed.</summary>
     private static async Task<DeltaWindow> OpenWindowAsync(Workspace workspace, string id, CancellationToken ct)
     {
@@ -66,7 +99,7 @@ internal static class DeltaCommands
         foreach (var p in window.Passes)
         {
             output.WriteLine(string.Create(Culture,
-                $"  pass {p.Number} ({p.At:u}): {p.Source:N0} rows → {p.Created:N0} created, {p.Updated:N0} updated, {p.Unchanged:N0} unchanged, {p.Conflicts:N0} conflicts, {p.RemovedAtSource:N0} removed at the source, {p.Failed:N0} failed, {p.Skipped:N0} skipped by rule; {p.ReportPath}"));
+                $"  pass {p.Number} ({p.At:u}): {p.Source:N0} rows → {p.Created:N0} created, {p.Updated:N0} updated, {p.Unchanged:N0} unchanged, {p.Conflicts:N0} conflicts, {p.RemovedAtSource:N0} removed at the source, {p.Failed:N0} failed, {p.Skipped:N0} skipped by rule{(p.RolledBackAt is { } undone ? $"; rolled back {undone:u}" : string.Empty)}; {p.ReportPath}"));
         }
     }
 }

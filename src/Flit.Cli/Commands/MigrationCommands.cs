@@ -203,23 +203,27 @@ internal static class MigrationCommands
     {
         var migration = CommonOptions.Migration();
         var force = new Option<bool>("--force") { Description = "Also undo records changed in the destination after the run wrote them." };
-        var command = new Command("rollback", "Undo a run within 72 hours: delete what it created, restore what it updated; records changed since are left alone unless --force.") { migration, force };
+        var pass = new Option<int?>("--pass") { Description = "Undo one delta pass only, the newest not yet undone: what it created is deleted, what it updated gets back its values from before the pass." };
+        var command = new Command("rollback", "Undo a migration within 72 hours — every delta pass and the full run: delete what it created, restore what it updated; records changed since are left alone unless --force. With --pass N, undo that delta pass only.") { migration, force, pass };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             RollbackReport report;
+            string what;
             try
             {
-                report = await host.RollbackAsync(parse.GetValue(force), ct);
+                (report, what) = parse.GetValue(pass) is { } number
+                    ? (await DeltaCommands.RollbackPassAsync(host, workspace, number, parse.GetValue(force), ct), $"delta pass {number} of {local.Migration.MigrationId}")
+                    : (await RollbackMigrationAsync(host, workspace, parse.GetValue(force), ct), local.Migration.MigrationId);
             }
             catch (InvalidOperationException e)
             {
                 throw new UserFacingException(e.Message);
             }
 
-            AnsiConsole.MarkupLineInterpolated($"Rolled back {local.Migration.MigrationId}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.DroppedFields:N0} custom fields dropped, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
+            AnsiConsole.MarkupLineInterpolated($"Rolled back {what}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.DroppedFields:N0} custom fields dropped, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
             foreach (var line in report.Conflicts.Concat(report.Failures).Take(50))
             {
                 AnsiConsole.MarkupLineInterpolated($"  {line}");
@@ -228,6 +232,19 @@ internal static class MigrationCommands
             return report.Conflicts.Count + report.Failures.Count > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The whole migration, every pass with it: its delta window closes (no pass follows a rollback).</summary>
+    private static async Task<RollbackReport> RollbackMigrationAsync(LocalMigrationHost host, Workspace workspace, bool force, CancellationToken ct)
+    {
+        var report = await host.RollbackAsync(force, ct);
+        var id = host.Request.Migration.MigrationId;
+        if (await workspace.LoadDeltaWindowAsync(id, ct) is { ClosedAt: null } window)
+        {
+            await workspace.SaveDeltaWindowAsync(id, window with { ClosedAt = report.At }, ct);
+        }
+
+        return report;
     }
 
     public static Command Sandbox()

@@ -26,7 +26,7 @@ public sealed record DeltaWindow(DateTimeOffset OpenedAt, DateTimeOffset ClosesA
     }
 }
 
-/// <summary>One finished delta pass: its run, when it ended, its counts and its report.</summary>
+/// <summary>One finished delta pass: its run, when it ended, its counts, its report, and when it was rolled back.</summary>
 public sealed record DeltaPass(
     int Number,
     string RunId,
@@ -39,7 +39,8 @@ public sealed record DeltaPass(
     long RemovedAtSource,
     long Failed,
     long Skipped,
-    string ReportPath)
+    string ReportPath,
+    DateTimeOffset? RolledBackAt = null)
 {
     public static DeltaPass Of(int number, string runId, DateTimeOffset at, ReconcileResult counts, string reportPath)
     {

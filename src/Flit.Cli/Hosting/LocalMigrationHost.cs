@@ -214,6 +214,10 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     public Task<RollbackReport> RollbackAsync(bool force, CancellationToken cancellationToken) =>
         new RollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
 
+    /// <summary>Undoes one delta pass of the migration (see <see cref="PassRollbackActivity"/>).</summary>
+    public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>
+        new PassRollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, runId, force, cancellationToken);
+
     public string ExportFile(string migrationId, string relativePath) => Store.LocalPath($"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
 
     public async ValueTask DisposeAsync()

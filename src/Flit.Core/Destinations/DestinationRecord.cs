@@ -131,7 +131,9 @@ public sealed record RollbackItem(string Model, string DestinationId, string Ext
 /// <param name="Models">With <paramref name="Final"/>: every model the migration wrote (what may still use a stage).</param>
 /// <param name="ExternalIdModule">With <paramref name="Final"/>: the module of the run's external ids, under which its
 /// prepare step registered what it created.</param>
-public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool Force, string OwnerTag, bool Final = true, IReadOnlyList<string>? Models = null, string? ExternalIdModule = null);
+/// <param name="WithinMigration">The pre-images were taken within the migration (undoing one delta pass): they hold
+/// the values of the custom fields the migration created, which are restored like any other, not emptied.</param>
+public sealed record RollbackRequest(IReadOnlyList<RollbackItem> Items, bool Force, string OwnerTag, bool Final = true, IReadOnlyList<string>? Models = null, string? ExternalIdModule = null, bool WithinMigration = false);
 
 /// <summary>What a rollback did, and what it left alone because someone changed it after the migration's write.</summary>
 /// <param name="Deleted">Records the migration had created, deleted.</param>
