@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CsvHelper;
 using Flit.Destinations.Odoo.Rpc;
 using Flit.Samples;
 using Flit.Sandbox.Odoo;
@@ -52,7 +51,7 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         (code, output) = await _flit.RunAsync("status", "-m", Migration);
         Assert.True(code == 0 && output.Contains("Delta window: open until", StringComparison.Ordinal) && output.Contains("0 passes", StringComparison.Ordinal), output);
 
-        var newer = NewerExport(out var changed, out var removed, out var added);
+        var newer = NewerExports.Write(_exports, Path.Combine(_root, "newer"), out var changed, out var removed, out var added);
         var edited = changed[0];
 
         // Someone edits a changed contact in Odoo after the full run wrote it (in a later second: Odoo keeps write
@@ -115,61 +114,6 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
 
     /// <summary>The sandbox's database without write_date/write_uid, which no API sets back.</summary>
     private string Comparable() => ServerStamps().Replace(_odoo.Dump(), string.Empty);
-
-    /// <summary>A copy of the export with contacts changed (their job title), one removed (one no other row refers to)
-    /// and two added.</summary>
-    private string NewerExport(out List<(string Id, string Email, string Title)> changed, out (string Id, string Email) removed, out List<string> added)
-    {
-        var newer = Path.Combine(_root, "newer");
-        foreach (var file in Directory.EnumerateFiles(_exports, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(newer, Path.GetRelativePath(_exports, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        var path = Path.Combine(newer, "contacts.csv");
-        var rows = new List<string[]>();
-        using (var reader = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions { HasHeader = false }, leaveOpen: false))
-        {
-            while (reader.Read())
-            {
-                rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)]);
-            }
-        }
-
-        var header = rows[0];
-        int Column(string name) => Array.IndexOf(header, name);
-        var others = string.Join('\n', Directory.EnumerateFiles(newer, "*.csv").Where(f => !f.EndsWith("contacts.csv", StringComparison.Ordinal)).Select(File.ReadAllText));
-        var withEmail = rows.Skip(1).Where(r => r[Column("Email")].Contains('@', StringComparison.Ordinal) && rows.Count(o => o[Column("Email")] == r[Column("Email")]) == 1).ToList();
-        var unreferenced = withEmail.First(r => !others.Contains(r[Column("Contact ID")], StringComparison.Ordinal));
-        removed = (unreferenced[Column("Contact ID")], unreferenced[Column("Email")]);
-        changed = [];
-        foreach (var row in withEmail.Where(r => r != unreferenced).Take(3))
-        {
-            row[Column("Job Title")] = $"Head of cutover {row[Column("Contact ID")]}";
-            changed.Add((row[Column("Contact ID")], row[Column("Email")], row[Column("Job Title")]));
-        }
-
-        rows.Remove(unreferenced);
-        added = [];
-        foreach (var n in new[] { 1, 2 })
-        {
-            var row = (string[])withEmail[^n].Clone();
-            row[Column("Contact ID")] = $"CON9{n:00000}";
-            row[Column("Email")] = $"new.contact{n}@cutover.example";
-            rows.Add(row);
-            added.Add(row[Column("Contact ID")]);
-        }
-
-        using var writer = CsvWriter.Create(File.Create(path), new CsvWriterOptions { NewLine = "\n", Injection = CsvInjection.None }, leaveOpen: false);
-        foreach (var row in rows)
-        {
-            writer.WriteRecord(row);
-        }
-
-        return newer;
-    }
 
     private static async Task<JsonNode> PassReportAsync(string output) =>
         JsonNode.Parse(await File.ReadAllTextAsync(JsonReport().Match(output).Groups[1].Value.Trim()))!;

@@ -371,8 +371,10 @@ public sealed class LoadBatchActivity(
             if (known.TryGetValue(record.SourceId, out var entry))
             {
                 // An earlier run's record written again is an update of this run, whoever created it; a resumed run
-                // reports its own records as it first did.
-                var reported = entry.RunId == runId && entry.Operation == IdMapOperation.Created ? RecordFate.Created : RecordFate.Updated;
+                // reports its own records as it first did: created when its snapshot found them absent.
+                var createdByThisRun = entry.RunId == runId && entry.Operation == IdMapOperation.Created
+                    && !(prior.TryGetValue(record.ExternalId, out var before) && before.Existed);
+                var reported = createdByThisRun ? RecordFate.Created : RecordFate.Updated;
                 return (entry.Operation, entry.PreImagePath, reported);
             }
 

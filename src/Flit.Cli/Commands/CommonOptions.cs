@@ -53,25 +53,37 @@ internal static class CommonOptions
         return option;
     }
 
-    /// <summary>How long a full run keeps its delta-pickup window open: hours (<c>48h</c>), days (<c>2d</c>) or minutes
-    /// (<c>90m</c>).</summary>
-    public static Option<TimeSpan?> DeltaWindow() => new("--delta-window")
-    {
-        Description = $"How long full mode keeps the delta-pickup window open, e.g. 48h, 2d, 90m (default {MigrationRequest.DefaultDeltaWindow.TotalHours:0}h).",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
-            var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
-            if (double.TryParse(text[..^Math.Min(1, text.Length)], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0
-                && unit is 'h' or 'd' or 'm')
-            {
-                return unit switch { 'd' => TimeSpan.FromDays(amount), 'h' => TimeSpan.FromHours(amount), _ => TimeSpan.FromMinutes(amount) };
-            }
+    /// <summary>How long full mode keeps its delta-pickup window open.</summary>
+    public static Option<TimeSpan?> DeltaWindow() =>
+        Duration("--delta-window", "How long full mode keeps the delta-pickup window open", null, $"default {MigrationRequest.DefaultDeltaWindow.TotalHours:0}h");
 
-            result.AddError($"--delta-window '{text}': give a positive number of hours, days or minutes, e.g. 48h, 2d or 90m.");
-            return null;
-        },
-    };
+    /// <summary>A duration given as days, hours, minutes or seconds: <c>2d</c>, <c>48h</c>, <c>90m</c>, <c>30s</c>.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description, TimeSpan? defaultValue, string? defaultText = null)
+    {
+        var option = new Option<TimeSpan?>(name)
+        {
+            Description = $"{description}, e.g. 48h, 2d, 90m or 30s ({defaultText ?? $"default {defaultValue!.Value.TotalSeconds:0}s"}).",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+                var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
+                if (double.TryParse(text[..^Math.Min(1, text.Length)], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0
+                    && unit is 'd' or 'h' or 'm' or 's')
+                {
+                    return unit switch { 'd' => TimeSpan.FromDays(amount), 'h' => TimeSpan.FromHours(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromSeconds(amount) };
+                }
+
+                result.AddError($"{name} '{text}': give a positive number of days, hours, minutes or seconds, e.g. 48h, 2d, 90m or 30s.");
+                return null;
+            },
+        };
+        if (defaultValue is { } value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return option;
+    }
 
     /// <summary>The encoding of export files that carry no byte order mark, when detection cannot tell (or guesses wrong).</summary>
     public static Option<string?> Encoding()

@@ -14,16 +14,36 @@ internal static class DeltaCommands
     public static Command Delta()
     {
         var migration = CommonOptions.Migration();
-        var exports = CommonOptions.Exports();
+        var exports = new Option<DirectoryInfo?>("--exports") { Description = "Folder holding the newer export: one pass over it." };
+        var watch = new Option<DirectoryInfo?>("--watch") { Description = "Folder to watch until the window closes: each new subfolder (or a changed manifest.json) is a newer export, loaded by a pass of its own; closing the window reconciles the whole migration." };
+        var poll = CommonOptions.Duration("--poll", "How often the watched folder is looked at", TimeSpan.FromSeconds(30));
+        var settle = CommonOptions.Duration("--settle", "How long an export's files must be unchanged before it is read", TimeSpan.FromSeconds(10));
         var force = new Option<bool>("--force") { Description = "Also overwrite records someone changed in the destination since the migration wrote them (otherwise they are conflicts, reported and left as they are)." };
         var parallel = new Option<int>("--parallel") { Description = "Batches loaded at once.", DefaultValueFactory = _ => 4 };
-        var command = new Command("delta", "Run one delta pass over a newer export of a migration run in full, while its delta window is open: new rows are created, changed rows updated (never over an edit made in the destination), unchanged rows left alone, rows gone from the export reported.") { migration, exports, force, parallel };
+        var command = new Command("delta", "While a migration's delta window is open, load a newer export (--exports: one pass) or every newer export dropped into a folder until the window closes (--watch): new rows are created, changed rows updated (never over an edit made in the destination), unchanged rows left alone, rows gone from the export reported.") { migration, exports, watch, poll, settle, force, parallel };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(exports) is null) == (result.GetValue(watch) is null))
+            {
+                result.AddError("Give either --exports (one pass over a newer export) or --watch (a folder watched until the window closes).");
+            }
+        });
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
             var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
             var id = parse.GetValue(migration)!;
             var previous = await workspace.LoadRequestAsync(id, ct);
             var window = await OpenWindowAsync(workspace, id, ct);
+            if (parse.GetValue(watch) is { } folder)
+            {
+                return await WatchAsync(workspace, previous, window, folder.FullName, parse.GetValue(poll)!.Value, parse.GetValue(settle)!.Value, parse.GetValue(force), parse.GetValue(parallel), ct);
+            }
+
+            if (await workspace.LoadDeltaWatchAsync(id, ct) is not null)
+            {
+                throw new UserFacingException($"The delta window of {id} is watched (`flit delta --watch`): drop the newer export into the watched folder.", ExitCodes.Usage);
+            }
+
             if (previous.DeltaPass is { } unfinished && window.Passes.All(p => p.Number != unfinished))
             {
                 throw new UserFacingException($"Delta pass {unfinished} of {id} did not finish: `flit resume --migration {id}` finishes it first.", ExitCodes.Usage);
@@ -72,6 +92,40 @@ internal static class DeltaCommands
         var report = await host.RollbackPassAsync(pass.RunId, force, ct);
         await workspace.SaveDeltaWindowAsync(id, window.With(pass with { RolledBackAt = report.At }), ct);
         return report;
+    }
+
+    /// <summary>The window's loop (<see cref="DeltaWorkflow"/>) over a watched folder until it closes; each pass is
+    /// recorded in the window as it ends.</summary>
+    private static async Task<int> WatchAsync(Workspace workspace, LocalRunRequest previous, DeltaWindow window, string folder, TimeSpan poll, TimeSpan settle, bool force, int parallel, CancellationToken ct)
+    {
+        var id = previous.Migration.MigrationId;
+        var request = previous.Migration with { Mode = RunMode.Full, OverwriteDestinationEdits = force };
+        await using var host = await LocalMigrationHost.OpenAsync(workspace, previous with { Migration = request }, TimeProvider.System, ct);
+        host.Watch = new LocalExportWatch(folder, settle, TimeProvider.System);
+        AnsiConsole.MarkupLineInterpolated($"Watching {folder} for newer exports of {id} until {window.ClosesAt:u} (every {poll.TotalSeconds:0} s).");
+        var missing = 0L;
+        await host.RunDeltaWindowAsync(new DeltaWindowInput(request, window.ClosesAt, poll, window.NextPass), _ => { }, async generation =>
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            var current = await workspace.LoadDeltaWindowAsync(id, ct) ?? window;
+            if (generation is { Status: DeltaWorkflow.PassRan, Pass: { } number, Outcome: { Reconciliation: { } counts, Report: { } report } })
+            {
+                var pass = DeltaPass.Of(number, generation.RunId!, now, counts, host.Store.LocalPath(report.ReadablePath));
+                await workspace.SaveDeltaWindowAsync(id, current.With(pass), ct);
+                WriteStatus(Console.Out, current.With(pass) with { Passes = [pass] }, now);
+            }
+            else if (generation is { Status: DeltaWorkflow.Closed, Close: { } close })
+            {
+                await workspace.SaveDeltaWindowAsync(id, current with { ClosedAt = now }, ct);
+                missing = close.Records - close.Found;
+                Console.Out.WriteLine(string.Create(Culture, $"Delta window of {id} closed: {close.Found:N0} of {close.Records:N0} records of the migration found in the destination; {host.Store.LocalPath(close.ReportPath)}"));
+            }
+            else if (generation.Outcome is { } other)
+            {
+                Console.Out.WriteLine($"Delta pass {generation.Pass} of {id} did not load: {other.Status}. {other.Reason} It is tried again in {poll.TotalSeconds:0} s.");
+            }
+        }, parallel, ct);
+        return missing > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
     }
 
     /// <summary>The migration's window, refused when no full run opened one or it has closed.</summary>

@@ -61,6 +61,9 @@ public sealed class LocalMigrationHost : IAsyncDisposable
 
     public IDestination Destination => _destination;
 
+    /// <summary>The folder the delta window watches for newer exports (<c>flit delta --watch</c>).</summary>
+    public LocalExportWatch? Watch { get; set; }
+
     public static async Task<LocalMigrationHost> OpenAsync(Workspace workspace, LocalRunRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -177,7 +180,40 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     public async Task<MigrationOutcome> RunAsync(Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
     {
         var id = _request.Migration.MigrationId;
-        using var context = await JournalingWorkflowContext.StartAsync(_request.RunId, _journal, InvokeAsync, new ApprovalFileEvents(Store), _time, parallelism, status =>
+        using var context = await StartContextAsync(_request.RunId, onStatus, parallelism, cancellationToken);
+        return await MigrationWorkflow.RunAsync(context, _request.Migration);
+    }
+
+    /// <summary>
+    /// Runs the delta window's eternal workflow from the generation it is in until the window closes: each generation
+    /// under a journal of its own (Durable's ContinueAsNew), its input saved before it starts, so a kill at any moment
+    /// resumes that generation — and the pass in it — without redoing completed batches.
+    /// </summary>
+    public async Task RunDeltaWindowAsync(DeltaWindowInput first, Action<MigrationStatus> onStatus, Func<DeltaGeneration, Task> onGeneration, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onGeneration);
+        var id = _request.Migration.MigrationId;
+        var state = await _workspace.LoadDeltaWatchAsync(id, cancellationToken) ?? new DeltaWatchState(1, JsonSerializer.Serialize(first, WorkflowJson.Options));
+        while (true)
+        {
+            await _workspace.SaveDeltaWatchAsync(id, state, cancellationToken);
+            var input = JsonSerializer.Deserialize<DeltaWindowInput>(state.InputJson, WorkflowJson.Options)!;
+            using var context = await StartContextAsync(state.InstanceId(id), onStatus, parallelism, cancellationToken);
+            var generation = await DeltaWorkflow.RunAsync(context, input);
+            await onGeneration(generation);
+            if (context.ContinuedAsNewWith is not { } next)
+            {
+                return;
+            }
+
+            state = new DeltaWatchState(state.Generation + 1, next);
+        }
+    }
+
+    private Task<JournalingWorkflowContext> StartContextAsync(string runId, Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
+    {
+        var id = _request.Migration.MigrationId;
+        return JournalingWorkflowContext.StartAsync(runId, _journal, InvokeAsync, new ApprovalFileEvents(Store, id), _time, parallelism, status =>
         {
             if (status is MigrationStatus s)
             {
@@ -185,12 +221,18 @@ public sealed class LocalMigrationHost : IAsyncDisposable
                 onStatus(s);
             }
         }, cancellationToken);
-        return await MigrationWorkflow.RunAsync(context, _request.Migration);
     }
 
     /// <summary>Runs one activity by name: the registry both hosts share.</summary>
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken)
     {
+        if (name == ActivityNames.FindNewExport)
+        {
+            var find = JsonSerializer.Deserialize<FindExportInput>(inputJson, WorkflowJson.Options)!;
+            var watch = Watch ?? throw new InvalidOperationException("The delta window runs with a watched folder (flit delta --watch).");
+            return JsonSerializer.Serialize(await watch.FindAsync(this, find, cancellationToken), WorkflowJson.Options);
+        }
+
         var input = JsonSerializer.Deserialize<ActivityInput>(inputJson, WorkflowJson.Options)
             ?? throw new ArgumentException($"Activity {name} got an empty input.", nameof(inputJson));
         object output = name switch
@@ -205,6 +247,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             ActivityNames.PlanRetry => await new PlanRetryActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
             ActivityNames.Report => await new ReportActivity(Store).RunAsync(input, cancellationToken),
+            ActivityNames.CloseDeltaWindow => await new CloseDeltaWindowActivity(Store, _idMap, _destination, _time).RunAsync(input, cancellationToken),
             _ => throw new InvalidOperationException($"Unknown activity '{name}'."),
         };
         return JsonSerializer.Serialize(output, output.GetType(), WorkflowJson.Options);
@@ -228,11 +271,11 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     }
 
     /// <summary>The approval event, locally: an approval file recorded by <c>flit approve</c>.</summary>
-    private sealed class ApprovalFileEvents(FileStagingStore store) : IExternalEventSource
+    private sealed class ApprovalFileEvents(FileStagingStore store, string migrationId) : IExternalEventSource
     {
         public async Task<string?> TryGetAsync(string instanceId, string eventName, CancellationToken cancellationToken)
         {
-            var path = RunPaths.Approval(instanceId.Split('#')[0]);
+            var path = RunPaths.Approval(migrationId);
             if (eventName != WorkflowEvents.Approval || !await store.ExistsAsync(path, cancellationToken))
             {
                 return null;

@@ -44,20 +44,30 @@ public sealed class Workspace
 
     private string DeltaWindowPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "delta-window.json");
 
-    /// <summary>The migration's delta window, or null when no full run opened one.</summary>
-    public async Task<DeltaWindow?> LoadDeltaWindowAsync(string migrationId, CancellationToken cancellationToken)
-    {
-        var path = DeltaWindowPath(migrationId);
-        return File.Exists(path)
-            ? JsonSerializer.Deserialize<DeltaWindow>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
-            : null;
-    }
+    private string DeltaWatchPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "delta-watch.json");
 
-    public async Task SaveDeltaWindowAsync(string migrationId, DeltaWindow window, CancellationToken cancellationToken)
+    /// <summary>The migration's delta window, or null when no full run opened one.</summary>
+    public Task<DeltaWindow?> LoadDeltaWindowAsync(string migrationId, CancellationToken cancellationToken) =>
+        LoadAsync<DeltaWindow>(DeltaWindowPath(migrationId), cancellationToken);
+
+    public Task SaveDeltaWindowAsync(string migrationId, DeltaWindow window, CancellationToken cancellationToken) =>
+        SaveAsync(DeltaWindowPath(migrationId), window, cancellationToken);
+
+    /// <summary>The generation the delta window's loop is in, or null when it was never started.</summary>
+    public Task<DeltaWatchState?> LoadDeltaWatchAsync(string migrationId, CancellationToken cancellationToken) =>
+        LoadAsync<DeltaWatchState>(DeltaWatchPath(migrationId), cancellationToken);
+
+    public Task SaveDeltaWatchAsync(string migrationId, DeltaWatchState state, CancellationToken cancellationToken) =>
+        SaveAsync(DeltaWatchPath(migrationId), state, cancellationToken);
+
+    private static async Task<T?> LoadAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class =>
+        File.Exists(path) ? JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options) : null;
+
+    /// <summary>Written whole, then moved into place: a crash never leaves half a window (and its passes) behind.</summary>
+    private static async Task SaveAsync<T>(string path, T value, CancellationToken cancellationToken)
     {
-        // Written whole then moved into place: a crash never leaves half a window (and its passes) behind.
-        var path = DeltaWindowPath(migrationId);
-        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(window, JsonDefaults.Options), cancellationToken);
+        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(value, JsonDefaults.Options), cancellationToken);
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

@@ -13,6 +13,12 @@ public static class ActivityNames
     public const string PlanRetry = "PlanRetry";
     public const string Reconcile = "Reconcile";
     public const string Report = "Report";
+
+    /// <summary>The delta window's: a newer export in the watched drop, if one arrived.</summary>
+    public const string FindNewExport = "FindNewExport";
+
+    /// <summary>The delta window's last step: the whole migration reconciled against the destination.</summary>
+    public const string CloseDeltaWindow = "CloseDeltaWindow";
 }
 
 /// <summary>Name of the external event raised when a person approves the mapping.</summary>

@@ -27,4 +27,10 @@ public interface IWorkflowContext
 
     /// <summary>A deterministic Guid (same value on replay).</summary>
     Guid NewGuid();
+
+    /// <summary>
+    /// Restarts the workflow, once the current run returns, with <paramref name="newInput"/> and a fresh history under
+    /// the same instance id (Durable's <c>ContinueAsNew</c>): an eternal loop whose history never grows.
+    /// </summary>
+    void ContinueAsNew(object? newInput);
 }

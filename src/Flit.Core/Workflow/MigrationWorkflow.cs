@@ -10,11 +10,15 @@ public static class MigrationWorkflow
 {
     public const string Name = "MigrationWorkflow";
 
-    public static async Task<MigrationOutcome> RunAsync(IWorkflowContext context, MigrationRequest request)
+    /// <param name="context">The orchestration.</param>
+    /// <param name="request">What to run.</param>
+    /// <param name="runId">The run's id, where artefacts of each run are kept apart (outcomes, snapshots): the
+    /// instance's id unless the instance runs several (the delta window runs a pass per generation).</param>
+    public static async Task<MigrationOutcome> RunAsync(IWorkflowContext context, MigrationRequest request, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
-        var input = new ActivityInput(request, RunId: context.InstanceId);
+        var input = new ActivityInput(request, RunId: runId ?? context.InstanceId);
 
         context.SetCustomStatus(new MigrationStatus("staging", null, 0, 0, null));
         await context.CallActivityAsync<StageResult>(ActivityNames.Stage, input);

@@ -75,6 +75,8 @@ public sealed class JournalingWorkflowContextTests
         public void SetCustomStatus(object? status) => inner.SetCustomStatus(status);
 
         public Guid NewGuid() => inner.NewGuid();
+
+        public void ContinueAsNew(object? newInput) => inner.ContinueAsNew(newInput);
     }
 
     private static async Task<(MigrationOutcome Outcome, RecordingContext Context)> RunAsync(InMemoryRunJournal journal, FakeActivities activities, int parallelism = 4)

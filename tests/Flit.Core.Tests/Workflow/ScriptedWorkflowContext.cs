@@ -40,4 +40,6 @@ internal sealed class ScriptedWorkflowContext(Func<string, ActivityInput, object
     public void SetCustomStatus(object? status) => Statuses.Add((MigrationStatus)status!);
 
     public Guid NewGuid() => Guid.Empty;
+
+    public void ContinueAsNew(object? newInput) => throw new NotSupportedException("The migration workflow never restarts itself.");
 }

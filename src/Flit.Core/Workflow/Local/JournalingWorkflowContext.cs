@@ -83,6 +83,10 @@ public sealed class JournalingWorkflowContext : IWorkflowContext, IDisposable
 
     public object? CustomStatus { get; private set; }
 
+    /// <summary>The input the workflow asked to restart with (<see cref="ContinueAsNew"/>), as JSON; null when it did not.
+    /// The runner starts the next generation with it, under a journal of its own.</summary>
+    public string? ContinuedAsNewWith { get; private set; }
+
     /// <summary>How many calls were answered from the journal rather than run.</summary>
     public int ReplayedCalls => Volatile.Read(ref _replayed);
 
@@ -169,6 +173,8 @@ public sealed class JournalingWorkflowContext : IWorkflowContext, IDisposable
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
+
+    public void ContinueAsNew(object? newInput) => ContinuedAsNewWith = JsonSerializer.Serialize(newInput, WorkflowJson.Options);
 
     public void Dispose() => _parallelism.Dispose();
 
