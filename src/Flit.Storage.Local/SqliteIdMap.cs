@@ -26,17 +26,18 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
             run_id         TEXT NOT NULL DEFAULT '',
             pre_image      TEXT,
             written_digest TEXT,
+            source_digest  TEXT,
             PRIMARY KEY (migration_id, object_type, source_id)
         ) WITHOUT ROWID;
         """;
 
     /// <summary>Columns added after the first release, for ID maps written by it.</summary>
-    private static readonly (string Name, string Definition)[] AddedColumns = [("run_id", "TEXT NOT NULL DEFAULT ''"), ("pre_image", "TEXT"), ("written_digest", "TEXT")];
+    private static readonly (string Name, string Definition)[] AddedColumns = [("run_id", "TEXT NOT NULL DEFAULT ''"), ("pre_image", "TEXT"), ("written_digest", "TEXT"), ("source_digest", "TEXT")];
 
     /// <summary>Ids looked up per query.</summary>
     private const int LookupChunk = 2000;
 
-    private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at", "$r", "$p", "$w"];
+    private static readonly string[] InsertParameters = ["$m", "$o", "$s", "$d", "$x", "$op", "$h", "$b", "$at", "$r", "$p", "$w", "$sd"];
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -92,13 +93,13 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
             await using var command = _connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO id_map (migration_id, object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image, written_digest)
-                VALUES ($m, $o, $s, $d, $x, $op, $h, $b, $at, $r, $p, $w)
+                INSERT INTO id_map (migration_id, object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image, written_digest, source_digest)
+                VALUES ($m, $o, $s, $d, $x, $op, $h, $b, $at, $r, $p, $w, $sd)
                 ON CONFLICT (migration_id, object_type, source_id) DO UPDATE SET
                     destination_id = excluded.destination_id, external_id = excluded.external_id,
                     operation = id_map.operation,
                     content_hash = excluded.content_hash, batch_id = excluded.batch_id, at = excluded.at, run_id = excluded.run_id,
-                    pre_image = COALESCE(id_map.pre_image, excluded.pre_image), written_digest = excluded.written_digest
+                    pre_image = COALESCE(id_map.pre_image, excluded.pre_image), written_digest = excluded.written_digest, source_digest = excluded.source_digest
                 """;
             var parameters = InsertParameters
                 .Select(name => command.Parameters.Add(name, SqliteType.Text)).ToArray();
@@ -117,6 +118,7 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
                 parameters[9].Value = e.RunId;
                 parameters[10].Value = (object?)e.PreImagePath ?? DBNull.Value;
                 parameters[11].Value = (object?)e.WrittenDigest ?? DBNull.Value;
+                parameters[12].Value = (object?)e.SourceDigest ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -226,7 +228,7 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         _gate.Dispose();
     }
 
-    private const string Columns = "object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image, written_digest";
+    private const string Columns = "object_type, source_id, destination_id, external_id, operation, content_hash, batch_id, at, run_id, pre_image, written_digest, source_digest";
 
     private static IdMapEntry Read(SqliteDataReader reader) => new(
         reader.GetString(0),
@@ -239,5 +241,6 @@ public sealed class SqliteIdMap : IIdMap, IAsyncDisposable
         DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
         reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
-        reader.IsDBNull(10) ? null : reader.GetString(10));
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11));
 }

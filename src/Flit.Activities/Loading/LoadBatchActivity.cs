@@ -42,6 +42,11 @@ public sealed class LoadBatchActivity(
             return await ReportSkippedAsync(input, batch, rule, records, cancellationToken);
         }
 
+        if (batch.Unchanged)
+        {
+            return await ReportUnchangedAsync(input, batch, records, cancellationToken);
+        }
+
         var mapped = new List<DestinationRecord>(records.Count);
         var warnings = new List<RecordWarning>();
         foreach (var record in records)
@@ -69,7 +74,8 @@ public sealed class LoadBatchActivity(
         var ownership = new Ownership(
             await idMap.LookupAsync(migrationId, batch.SourceObject, [.. mapped.Select(r => r.SourceId).Distinct(StringComparer.Ordinal)], cancellationToken),
             await PreWriteSnapshots.ReadBatchAsync(store, migrationId, input.Run, batch.BatchId, cancellationToken),
-            input.Run);
+            input.Run,
+            records.DistinctBy(r => r.SourceId, StringComparer.Ordinal).ToDictionary(r => r.SourceId, r => SourceDigests.Of(r, input.SpecHash), StringComparer.Ordinal));
         mapped = [.. mapped.Where(record =>
         {
             if (ownership.Unchanged(record) is not { } entry)
@@ -148,6 +154,16 @@ public sealed class LoadBatchActivity(
         var path = RunPaths.Outcome(input.Request.MigrationId, input.Run, batch.BatchId);
         await store.WriteJsonAsync(path, OutcomeFile(batch, outcomes, []), JsonDefaults.Compact, cancellationToken);
         return new BatchResult(batch.BatchId, 0, 0, 0, 0, outcomes.Count, path);
+    }
+
+    /// <summary>A delta pass's rows that are as the migration last wrote them (the partition compared their digests):
+    /// each is accounted for as unchanged, nothing is mapped or sent.</summary>
+    private async Task<BatchResult> ReportUnchangedAsync(ActivityInput input, BatchWork batch, IReadOnlyList<SourceRecord> records, CancellationToken cancellationToken)
+    {
+        var outcomes = records.Select(r => Outcome(r.SourceId, r.Location, null, RecordFate.Unchanged, null, null, false)).ToList();
+        var path = RunPaths.Outcome(input.Request.MigrationId, input.Run, batch.BatchId);
+        await store.WriteJsonAsync(path, OutcomeFile(batch, outcomes, []), JsonDefaults.Compact, cancellationToken);
+        return new BatchResult(batch.BatchId, 0, 0, 0, 0, 0, path, outcomes.Count);
     }
 
     /// <summary>
@@ -311,7 +327,7 @@ public sealed class LoadBatchActivity(
             {
                 var (operation, preImage, reported) = ownership.Of(record);
                 fate = reported;
-                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now, input.Run, preImage, DestinationEdits.WrittenDigest(record)));
+                entries.Add(new IdMapEntry(record.SourceObject, record.SourceId, destinationId, record.ExternalId, operation, record.ContentHash, batch.BatchId, now, input.Run, preImage, DestinationEdits.WrittenDigest(record), ownership.SourceDigest(record)));
             }
 
             if (upsert.Warning is { } warning)
@@ -339,8 +355,12 @@ public sealed class LoadBatchActivity(
     /// A record that existed before — under any external id, an earlier migration's included — is updated, never
     /// counted as created, so a rollback restores it instead of deleting it.
     /// </summary>
-    private sealed class Ownership(IReadOnlyDictionary<string, IdMapEntry> known, Dictionary<string, PriorState> prior, string runId)
+    /// <remarks>With each record's source digest, which the ID map keeps beside its ownership: what a later delta
+    /// pass compares the row with.</remarks>
+    private sealed class Ownership(IReadOnlyDictionary<string, IdMapEntry> known, Dictionary<string, PriorState> prior, string runId, IReadOnlyDictionary<string, string> sourceDigests)
     {
+        public string? SourceDigest(DestinationRecord record) => sourceDigests.GetValueOrDefault(record.SourceId);
+
         /// <summary>The entry of an earlier run that wrote exactly this content, if any.</summary>
         public IdMapEntry? Unchanged(DestinationRecord record) =>
             known.TryGetValue(record.SourceId, out var entry) && entry.RunId != runId && entry.ContentHash == record.ContentHash ? entry : null;

@@ -8,8 +8,10 @@ namespace Flit.Activities.Partitioning;
 
 /// <summary>Where a writer's batches go and what they are: the mapping key they load as (or, for rows a rule leaves
 /// out, the layout object they were read from), the model and phase, and the layout object for the accounting.</summary>
-/// <remarks><see cref="Variant"/> keeps the batch ids of several writers of one key apart (skips of different rules).</remarks>
-internal sealed record BatchTarget(string Key, string TargetModel, int Phase, string LayoutObject, bool Derived, string? GroupByColumn, RecordIssue? Skip = null, string? Variant = null);
+/// <remarks><see cref="Variant"/> keeps the batch ids of several writers of one key apart (skips of different rules).
+/// <see cref="Unchanged"/> batches hold a delta pass's unchanged rows, <see cref="BatchWriter.UnchangedRowsPerBatch"/> a
+/// batch (nothing is sent for them).</remarks>
+internal sealed record BatchTarget(string Key, string TargetModel, int Phase, string LayoutObject, bool Derived, string? GroupByColumn, RecordIssue? Skip = null, string? Variant = null, bool Unchanged = false);
 
 /// <summary>
 /// Writes the records of one object into batch files as they come. A bucket is chosen by the parent's id so siblings
@@ -37,7 +39,10 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
 
     private readonly BatchFile.BatchLines?[] _buckets = new BatchFile.BatchLines?[MaxBuckets];
     private readonly int[] _parts = new int[MaxBuckets];
-    private readonly int _batchSize = Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
+    /// <summary>Rows of a batch of unchanged rows: they cost an outcome line each, no destination call.</summary>
+    internal const int UnchangedRowsPerBatch = 50_000;
+
+    private readonly int _batchSize = target.Unchanged ? UnchangedRowsPerBatch : Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
     private readonly List<BatchWork> _batches = [];
     private long _buffered;
 
@@ -129,7 +134,7 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
             }
         }
 
-        return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, buckets.Sum(b => b.Count), false, target.Skip, target.LayoutObject, target.Derived);
+        return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, buckets.Sum(b => b.Count), false, target.Skip, target.LayoutObject, target.Derived, target.Unchanged);
     }
 
     internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));

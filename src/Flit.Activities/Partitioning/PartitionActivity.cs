@@ -14,9 +14,10 @@ namespace Flit.Activities.Partitioning;
 /// rows a rule of the spec leaves out — a filter, a merge into an earlier row, a repeated source id, an object that is
 /// not migrated — go to skip batches, which the load reports row by row with the rule. So the report accounts for
 /// every row of every object of the layout. In sample mode it takes a representative slice closed over its links
-/// (<see cref="SampleSelection"/>), and only that.
+/// (<see cref="SampleSelection"/>), and only that. In a delta pass, a row whose source digest is the one the migration
+/// last wrote goes to an unchanged batch instead, with its id and place only: it is counted, not mapped or sent.
 /// </summary>
-public sealed class PartitionActivity(IStagingStore store, IStagedExports staged, IMappingSource mappings)
+public sealed class PartitionActivity(IStagingStore store, IStagedExports staged, IMappingSource mappings, IIdMap idMap)
 {
     public async Task<LoadPlan> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
         var exports = new JoinedExports(staged, spec);
         var batches = request.Mode != RunMode.Sample
-            ? await PartitionAllAsync(exports, request, spec, mapping, cancellationToken)
+            ? await PartitionAllAsync(exports, input, spec, mapping, cancellationToken)
             : await PartitionSampleAsync(exports, request, mapping, cancellationToken);
 
         var phases = batches.GroupBy(b => b.Phase).OrderBy(g => g.Key).Select(g => new PhasePlan(g.Key, [.. g])).ToList();
@@ -35,8 +36,9 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
 
     /// <summary>Every object of the layout, each read once: its rows dispatched to the entries that load them, the
     /// rest to skip batches with the rule that leaves them out.</summary>
-    private async Task<List<BatchWork>> PartitionAllAsync(JoinedExports exports, MigrationRequest request, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
+    private async Task<List<BatchWork>> PartitionAllAsync(JoinedExports exports, ActivityInput input, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
     {
+        var request = input.Request;
         var batches = new List<BatchWork>();
         foreach (var layoutObject in SourceLayouts.Get(spec.Source).Objects)
         {
@@ -51,7 +53,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
                 primary = plans;
             }
 
-            batches.AddRange(await DispatchAsync(exports, request, layoutObject.Name, primary, entries, spec, cancellationToken));
+            batches.AddRange(await DispatchAsync(exports, input, layoutObject.Name, primary, entries, spec, cancellationToken));
             foreach (var derived in plans.Except(primary))
             {
                 var writer = new BatchWriter(store, request, Target(derived, layoutObject.Name, derived: true));
@@ -67,9 +69,19 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         return batches;
     }
 
-    private async Task<List<BatchWork>> DispatchAsync(JoinedExports exports, MigrationRequest request, string layoutObject, List<ObjectPlan> plans, List<ObjectMapping> entries, MappingSpec spec, CancellationToken cancellationToken)
+    private async Task<List<BatchWork>> DispatchAsync(JoinedExports exports, ActivityInput input, string layoutObject, List<ObjectPlan> plans, List<ObjectMapping> entries, MappingSpec spec, CancellationToken cancellationToken)
     {
+        var request = input.Request;
         var writers = plans.Select(p => new BatchWriter(store, request, Target(p, layoutObject, derived: false))).ToList();
+        var recorded = new List<Dictionary<UInt128, UInt128>?>();
+        foreach (var plan in plans)
+        {
+            // A delta pass compares rows with what the migration last wrote; merged rows (one record per computed id)
+            // always go to the load, which compares their mapped content.
+            recorded.Add(request.Mode == RunMode.Delta && plan.DistinctBy is null ? await SourceDigests.RecordedAsync(idMap, request.MigrationId, plan.Key, cancellationToken) : null);
+        }
+
+        var unchanged = plans.Select(p => recorded[plans.IndexOf(p)] is null ? null : new BatchWriter(store, request, Target(p, layoutObject, derived: false) with { GroupByColumn = null, Variant = "unchanged", Unchanged = true })).ToList();
         var distinct = plans.Select(p => p.DistinctBy is null ? null : new HashSet<string>(StringComparer.Ordinal)).ToList();
         var skips = new Dictionary<string, BatchWriter>(StringComparer.Ordinal);
         var seen = new HashSet<ulong>();
@@ -115,11 +127,17 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
                 continue;
             }
 
+            if (recorded[index] is { } digests && digests.TryGetValue(SourceDigests.IdKey(record.SourceId), out var digest) && digest == SourceDigests.Compute(record, input.SpecHash!))
+            {
+                await unchanged[index]!.AddAsync(new SourceRecord(record.Schema, record.SourceId, [], record.Location), cancellationToken);
+                continue;
+            }
+
             await writers[index].AddAsync(record, cancellationToken);
         }
 
         var batches = new List<BatchWork>();
-        foreach (var writer in writers.Concat(skips.Values))
+        foreach (var writer in writers.Concat(skips.Values).Concat(unchanged.OfType<BatchWriter>()))
         {
             batches.AddRange(await writer.CompleteAsync(cancellationToken));
         }

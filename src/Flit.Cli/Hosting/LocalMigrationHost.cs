@@ -242,7 +242,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
             ActivityNames.CheckApproval => await new CheckApprovalActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
-            ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings).RunAsync(input, cancellationToken),
+            ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings, _idMap).RunAsync(input, cancellationToken),
             ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
             ActivityNames.PlanRetry => await new PlanRetryActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),

@@ -22,6 +22,8 @@ public enum IdMapOperation
 /// <param name="PreImagePath">For updated records: the staged snapshot holding the values from before the first write.</param>
 /// <param name="WrittenDigest">Digest of the values last written, in the destination's form: a later run compares the
 /// destination's current values with it to tell an edit made there from the migration's own write.</param>
+/// <param name="SourceDigest">Digest of the source row last written (its values and the spec's hash): a delta pass
+/// counts a row of a newer export with the same digest unchanged without mapping it.</param>
 public sealed record IdMapEntry(
     string ObjectType,
     string SourceId,
@@ -33,7 +35,8 @@ public sealed record IdMapEntry(
     DateTimeOffset At,
     string RunId = "",
     string? PreImagePath = null,
-    string? WrittenDigest = null);
+    string? WrittenDigest = null,
+    string? SourceDigest = null);
 
 /// <summary>
 /// (migration, object type, source id) → destination id. Writes are batched: one call per batch of records.

@@ -65,6 +65,8 @@ public sealed record PrepareResult(string LookupsPath, int CustomFieldsCreated, 
 /// <param name="LayoutObject">The export object the rows were read from, for the accounting of every row read.</param>
 /// <param name="Derived">Records computed from another object's rows (companies from contacts' organisation): they
 /// are extra records, not rows of <paramref name="LayoutObject"/>.</param>
+/// <param name="Unchanged">A delta pass's rows that are as the migration last wrote them (their source digest): each is
+/// reported unchanged, nothing is mapped or sent. The batch file holds their ids and places only.</param>
 public sealed record BatchWork(
     string BatchId,
     string SourceObject,
@@ -75,7 +77,8 @@ public sealed record BatchWork(
     bool IsRetry,
     Records.RecordIssue? Skip = null,
     string? LayoutObject = null,
-    bool Derived = false);
+    bool Derived = false,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool Unchanged = false);
 
 /// <summary>The batches of one phase, loaded in parallel.</summary>
 public sealed record PhasePlan(int Phase, IReadOnlyList<BatchWork> Batches);
