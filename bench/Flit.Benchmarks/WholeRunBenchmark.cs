@@ -38,8 +38,6 @@ internal static class WholeRunBenchmark
         return 0;
     }
 
-    private sealed record StageFigures(string Stage, double Seconds, long PeakBytes);
-
     private sealed record Result(long Rows, double Seconds, long PeakBytes, IReadOnlyList<StageFigures> Stages, string Summary)
     {
         public string Describe(double baselinePerRow)
@@ -47,9 +45,8 @@ internal static class WholeRunBenchmark
             var lines = new List<string>
             {
                 string.Create(Culture, $"{Rows:N0} source rows: {Seconds:0.0} s, {Rows / Seconds:N0} rows/s end to end, peak {PeakBytes / 1048576.0:0} MB resident, {Seconds / Rows / baselinePerRow:0.00}× the per-row cost of the first size"),
-                "  stage            seconds   rows/s      peak MB",
             };
-            lines.AddRange(Stages.Select(s => string.Create(Culture, $"  {s.Stage,-16} {s.Seconds,7:0.0}  {Rows / Math.Max(s.Seconds, 0.001),9:N0}  {s.PeakBytes / 1048576.0,9:0}")));
+            lines.AddRange(StageSampler.Table(Rows, Stages));
             lines.Add("  " + Summary);
             return string.Join(Environment.NewLine, lines);
         }
@@ -71,76 +68,16 @@ internal static class WholeRunBenchmark
         var target = sandbox is null ? "rehearsal" : CostedOdoo.Target(sandbox);
         using var process = FlitProcess.Start(folder, "run", "-m", migration, "--pair", "oncourse-odoo", "--exports", exports, "--mode", "full", "--target", target,
             "--destination-users", Path.Combine(exports, "users.txt"), "--fallback-owner", manifest.DestinationUsers[0]);
-        var outputTask = process.StandardOutput.ReadToEndAsync();
-        var errorTask = process.StandardError.ReadToEndAsync();
-        var stages = new List<(string Stage, Stopwatch Clock, long Peak)>();
-        var clock = Stopwatch.StartNew();
-        long peak = 0;
-        while (!process.HasExited)
-        {
-            var stage = CurrentStage(status);
-            // The high-water mark catches a peak between two samples; the stage it rose in is the one it is charged to.
-            var rss = Math.Max(ResidentBytes(process.Id, "VmRSS:"), ResidentBytes(process.Id, "VmHWM:") is var hwm && hwm > peak ? hwm : 0);
-            peak = Math.Max(peak, rss);
-            if (stages.Count == 0 || stages[^1].Stage != stage)
-            {
-                stages.Add((stage, Stopwatch.StartNew(), rss));
-            }
-            else
-            {
-                stages[^1] = stages[^1] with { Peak = Math.Max(stages[^1].Peak, rss) };
-            }
-
-            await Task.Delay(50);
-        }
-
-        clock.Stop();
-
-        // Stage times end with the run (the naive loader that follows is not the run's).
-        var figures = stages.Select((s, i) => new StageFigures(s.Stage, i + 1 < stages.Count ? s.Clock.Elapsed.TotalSeconds - stages[i + 1].Clock.Elapsed.TotalSeconds : s.Clock.Elapsed.TotalSeconds, s.Peak))
-            .GroupBy(s => s.Stage).Select(g => new StageFigures(g.Key, g.Sum(s => s.Seconds), g.Max(s => s.PeakBytes))).ToList();
-        var summary = FlitProcess.Summary(await outputTask + await errorTask);
+        var sampled = await StageSampler.WatchAsync(process, status);
+        var (clock, peak, figures) = (sampled.Seconds, sampled.PeakBytes, sampled.Stages);
+        var summary = FlitProcess.Summary(sampled.Output);
         if (sandbox is not null)
         {
-            summary += Environment.NewLine + "  " + await CostedOdoo.DescribeAsync(sandbox, total, clock.Elapsed.TotalSeconds) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
+            summary += Environment.NewLine + "  " + await CostedOdoo.DescribeAsync(sandbox, total, clock) + Environment.NewLine + "  calls: " + CostedOdoo.Breakdown(sandbox);
         }
 
         Directory.Delete(folder, recursive: true);
         Directory.Delete(exports, recursive: true);
-        return new Result(total, clock.Elapsed.TotalSeconds, peak, figures, $"exit {process.ExitCode}: {summary}");
-    }
-
-    private static string CurrentStage(string statusPath)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(statusPath));
-            var stage = document.RootElement.GetProperty("stage").GetString() ?? "?";
-            return document.RootElement.TryGetProperty("phase", out var phase) && phase.ValueKind == JsonValueKind.Number ? $"{stage} {phase.GetInt32()}" : stage;
-        }
-        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException)
-        {
-            return "starting";
-        }
-    }
-
-    /// <summary>VmRSS (resident now) or VmHWM (the most it has been resident) of a process, from /proc (0 once it has gone).</summary>
-    private static long ResidentBytes(int pid, string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith(field, StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Culture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return 0;
+        return new Result(total, clock, peak, figures, $"exit {process.ExitCode}: {summary}");
     }
 }

@@ -86,6 +86,9 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         (code, output) = await _flit.RunAsync("status", "-m", Migration);
         Assert.True(code == 0 && output.Contains("1 pass.", StringComparison.Ordinal) && output.Contains("2 updated", StringComparison.Ordinal) && output.Contains("1 conflicts", StringComparison.Ordinal), output);
 
+        (code, output) = await _flit.RunAsync("report", "-m", Migration);
+        Assert.True(code == 0 && output.Contains("Migration, full run and 1 pass:", StringComparison.Ordinal) && output.Contains("1 conflicts left as edited", StringComparison.Ordinal), output);
+
         // Forced, a second pass over the same export writes only the record left as edited: the rest is unchanged now.
         (code, output) = await _flit.RunAsync("delta", "-m", Migration, "--exports", newer, "--force");
         Assert.True(code is 0 or 4, output);

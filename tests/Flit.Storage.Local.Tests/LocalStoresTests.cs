@@ -99,6 +99,27 @@ public sealed class LocalStoresTests : IDisposable
     }
 
     [Fact]
+    public async Task IdMap_SourceDigestsOfOneObject_ArePagedWholeAndKeptAcrossRewrites()
+    {
+        await using var map = await SqliteIdMap.OpenAsync(Path.Combine(_root, "idmap.db"), CancellationToken.None);
+        var entries = Enumerable.Range(0, 25_001).Select(i => Entry(i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture), i.ToString(System.Globalization.CultureInfo.InvariantCulture)) with { SourceDigest = $"d{i}" }).ToList();
+        await map.RecordAsync("m1", entries, CancellationToken.None);
+        await map.RecordAsync("m1", [entries[7] with { SourceDigest = "rewritten" }, Entry("x", "1") with { ObjectType = "company", SourceDigest = "other object" }], CancellationToken.None);
+        await map.RecordAsync("m2", [entries[0] with { SourceDigest = "other migration" }], CancellationToken.None);
+
+        var digests = new List<(string SourceId, string? Digest)>();
+        await foreach (var item in map.ListSourceDigestsAsync("m1", entries[0].ObjectType, CancellationToken.None))
+        {
+            digests.Add(item);
+        }
+
+        Assert.Equal(25_001, digests.Count);
+        Assert.Equal(entries.Select(e => e.SourceId), digests.Select(d => d.SourceId));
+        Assert.Equal("rewritten", digests[7].Digest);
+        Assert.Equal("d25000", digests[^1].Digest);
+    }
+
+    [Fact]
     public async Task Journal_KeepsEntriesInOrderAcrossReopening_AndRefusesTheSameStepTwice()
     {
         var path = Path.Combine(_root, "journal.db");

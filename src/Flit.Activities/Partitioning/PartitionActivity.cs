@@ -25,45 +25,50 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         var request = input.Request;
         var mapping = await mappings.GetAsync(request, input.SpecHash ?? throw new ArgumentException("Partition needs the approved spec hash.", nameof(input)), cancellationToken);
         var spec = await StagedMappingSource.LoadProposedAsync(store, request.MigrationId, cancellationToken);
-        var exports = new JoinedExports(staged, spec);
         var batches = request.Mode != RunMode.Sample
-            ? await PartitionAllAsync(exports, input, spec, mapping, cancellationToken)
-            : await PartitionSampleAsync(exports, request, mapping, cancellationToken);
+            ? await PartitionAllAsync(input, spec, mapping, cancellationToken)
+            : await PartitionSampleAsync(new JoinedExports(staged, spec), request, mapping, cancellationToken);
 
         var phases = batches.GroupBy(b => b.Phase).OrderBy(g => g.Key).Select(g => new PhasePlan(g.Key, [.. g])).ToList();
         return new LoadPlan(phases, batches.Where(b => b.Skip is null).Sum(b => (long)b.Records), batches.Where(b => b.Skip is not null).Sum(b => (long)b.Records));
     }
 
     /// <summary>Every object of the layout, each read once: its rows dispatched to the entries that load them, the
-    /// rest to skip batches with the rule that leaves them out.</summary>
-    private async Task<List<BatchWork>> PartitionAllAsync(JoinedExports exports, ActivityInput input, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
+    /// rest to skip batches with the rule that leaves them out. Objects are split independently (each with its own
+    /// joins and writers), as many at once as there are cores; the batches come out in the layout's order.</summary>
+    private async Task<List<BatchWork>> PartitionAllAsync(ActivityInput input, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
+    {
+        var objects = SourceLayouts.Get(spec.Source).Objects.ToList();
+        var results = new List<BatchWork>[objects.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, objects.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, token) =>
+            results[i] = await PartitionObjectAsync(new JoinedExports(staged, spec), input, objects[i], spec, mapping, token));
+        return [.. results.SelectMany(r => r)];
+    }
+
+    private async Task<List<BatchWork>> PartitionObjectAsync(JoinedExports exports, ActivityInput input, Core.Sources.ObjectLayout layoutObject, MappingSpec spec, ICompiledMapping mapping, CancellationToken cancellationToken)
     {
         var request = input.Request;
-        var batches = new List<BatchWork>();
-        foreach (var layoutObject in SourceLayouts.Get(spec.Source).Objects)
+        var plans = mapping.Objects.Where(p => p.SourceObject == layoutObject.Name).ToList();
+        var entries = plans.Select(p => spec.Objects.First(o => o.Key == p.Key)).ToList();
+
+        // Rows of an object another entry loads (companies computed from contacts' organisation) are that entry's
+        // rows; the computed records are extra, read in a pass of their own.
+        var primary = plans.Where((p, i) => entries[i].IdFrom is null).ToList();
+        if (primary.Count == 0)
         {
-            var plans = mapping.Objects.Where(p => p.SourceObject == layoutObject.Name).ToList();
-            var entries = plans.Select(p => spec.Objects.First(o => o.Key == p.Key)).ToList();
+            primary = plans;
+        }
 
-            // Rows of an object another entry loads (companies computed from contacts' organisation) are that entry's
-            // rows; the computed records are extra, read in a pass of their own.
-            var primary = plans.Where((p, i) => entries[i].IdFrom is null).ToList();
-            if (primary.Count == 0)
+        var batches = await DispatchAsync(exports, input, layoutObject.Name, primary, entries, spec, cancellationToken);
+        foreach (var derived in plans.Except(primary))
+        {
+            var writer = new BatchWriter(store, request, Target(derived, layoutObject.Name, derived: true));
+            foreach (var record in Distinct(exports.Read(request, layoutObject.Name, static _ => { }, cancellationToken), derived.DistinctBy!))
             {
-                primary = plans;
+                await writer.AddAsync(record, cancellationToken);
             }
 
-            batches.AddRange(await DispatchAsync(exports, input, layoutObject.Name, primary, entries, spec, cancellationToken));
-            foreach (var derived in plans.Except(primary))
-            {
-                var writer = new BatchWriter(store, request, Target(derived, layoutObject.Name, derived: true));
-                foreach (var record in Distinct(exports.Read(request, layoutObject.Name, static _ => { }, cancellationToken), derived.DistinctBy!))
-                {
-                    await writer.AddAsync(record, cancellationToken);
-                }
-
-                batches.AddRange(await writer.CompleteAsync(cancellationToken));
-            }
+            batches.AddRange(await writer.CompleteAsync(cancellationToken));
         }
 
         return batches;

@@ -126,7 +126,7 @@ public sealed class ReconcileActivity(
         }
 
         var objects = tally.Counts();
-        var gone = removed is null ? null : await removed.FindAsync(idMap, migrationId, cancellationToken);
+        var gone = removed is null ? null : await removed.FindAsync(idMap, migrationId, mapping.Objects.Select(o => o.Key), cancellationToken);
         var reconciliation = new Reconciliation(migrationId, specHash, time.GetUtcNow(), objects, checks, diff, warnings, tally.Accounting(), warningCount, gone);
         var path = RunPaths.Report(input, "reconciliation.json");
         await store.WriteJsonAsync(path, reconciliation, cancellationToken);

@@ -14,7 +14,8 @@ public sealed record RemovedRecord(string SourceId, string ExternalId, string De
 /// <summary>
 /// Finds what a delta pass's export no longer has: every ID-map entry of the migration whose (object, source id) no
 /// row of the pass read. The rows read are kept as 128-bit hashes (16 bytes a row, about 40 MB for a million rows),
-/// and the ID map is streamed page by page, so memory does not hold the rows' ids.
+/// and the ID map's source ids are streamed page by page, so memory does not hold the rows' ids; only the records
+/// listed are looked up whole.
 /// </summary>
 public sealed class RemovedAtSource
 {
@@ -26,30 +27,37 @@ public sealed class RemovedAtSource
     /// <summary>A row of the pass, whatever became of it.</summary>
     public void Read(string sourceObject, string sourceId) => _read.Add(Key(sourceObject, sourceId));
 
-    /// <summary>Per object, the migration's records whose rows were not read.</summary>
-    public async Task<IReadOnlyList<RemovedRecords>> FindAsync(IIdMap idMap, string migrationId, CancellationToken cancellationToken)
+    /// <summary>Per object of the spec, the migration's records whose rows were not read.</summary>
+    public async Task<IReadOnlyList<RemovedRecords>> FindAsync(IIdMap idMap, string migrationId, IEnumerable<string> objectTypes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(idMap);
-        var counts = new SortedDictionary<string, (long Count, List<RemovedRecord> First)>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(objectTypes);
+        var removed = new List<RemovedRecords>();
         var listed = 0;
-        await foreach (var entry in idMap.ListAsync(migrationId, null, cancellationToken))
+        foreach (var objectType in objectTypes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            if (_read.Contains(Key(entry.ObjectType, entry.SourceId)))
+            long count = 0;
+            var first = new List<string>();
+            await foreach (var (sourceId, _) in idMap.ListSourceDigestsAsync(migrationId, objectType, cancellationToken))
             {
-                continue;
+                if (!_read.Contains(Key(objectType, sourceId)))
+                {
+                    count++;
+                    if (listed++ < Listed)
+                    {
+                        first.Add(sourceId);
+                    }
+                }
             }
 
-            var (count, first) = counts.TryGetValue(entry.ObjectType, out var seen) ? seen : (0, new List<RemovedRecord>());
-            if (listed < Listed)
+            if (count > 0)
             {
-                first.Add(new RemovedRecord(entry.SourceId, entry.ExternalId, entry.DestinationId));
-                listed++;
+                var entries = await idMap.LookupAsync(migrationId, objectType, first, cancellationToken);
+                removed.Add(new RemovedRecords(objectType, count, [.. first.Select(id => entries[id]).Select(e => new RemovedRecord(e.SourceId, e.ExternalId, e.DestinationId))]));
             }
-
-            counts[entry.ObjectType] = (count + 1, first);
         }
 
-        return [.. counts.Select(c => new RemovedRecords(c.Key, c.Value.Count, c.Value.First))];
+        return removed;
     }
 
     private static UInt128 Key(string sourceObject, string sourceId) =>

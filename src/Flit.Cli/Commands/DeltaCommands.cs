@@ -141,6 +141,22 @@ internal static class DeltaCommands
         return window;
     }
 
+    /// <summary>
+    /// The migration's report summed over its runs: what the full run and every pass not rolled back wrote. Rows are
+    /// not summed (each pass reads the whole newer export); records created and updated, conflicts left as edited in
+    /// the destination, and records removed at the source (the latest pass's) are.
+    /// </summary>
+    public static void WriteTotals(TextWriter output, Flit.Activities.Reporting.ObjectCounts full, DeltaWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(full);
+        ArgumentNullException.ThrowIfNull(window);
+        var passes = window.Passes.Where(p => p.RolledBackAt is null).ToList();
+        var latest = passes.LastOrDefault();
+        output.WriteLine(string.Create(Culture,
+            $"Migration, full run and {passes.Count} {(passes.Count == 1 ? "pass" : "passes")}: {full.Created + passes.Sum(p => p.Created):N0} records created, {full.Updated + passes.Sum(p => p.Updated):N0} updates, {full.Conflicts + passes.Sum(p => p.Conflicts):N0} conflicts left as edited in the destination, {latest?.RemovedAtSource ?? 0:N0} removed at the source; the latest export: {latest?.Failed ?? full.Failed:N0} failed, {latest?.Skipped ?? full.Skipped:N0} skipped by rule."));
+    }
+
     /// <summary>The window's lines of <c>flit status</c>: its deadline and each pass with its counts.</summary>
     public static void WriteStatus(TextWriter output, DeltaWindow window, DateTimeOffset now)
     {

@@ -66,6 +66,12 @@ internal static class FlitCommands
             Console.Out.WriteLine(RunSummary.Plain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Migration {id} ({report.Pair}, {report.Mode.ToLowerInvariant()} run, spec {report.SpecHash}), reconciled {report.At:u}:")));
             RunSummary.Write(Console.Out, MigrationCommands.TerminalWidth(), "reconciled", report, new ReportFiles(
                 store.LocalPath(RunPaths.Report(id, "html")), store.LocalPath(RunPaths.Report(id, "csv")), store.LocalPath(RunPaths.Report(id, "json"))));
+            if (await workspace.LoadDeltaWindowAsync(id, ct) is { Passes.Count: > 0 } window)
+            {
+                DeltaCommands.WriteStatus(Console.Out, window, TimeProvider.System.GetUtcNow());
+                DeltaCommands.WriteTotals(Console.Out, report.Totals(), window);
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

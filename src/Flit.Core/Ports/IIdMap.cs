@@ -56,6 +56,10 @@ public interface IIdMap
 
     Task<long> CountAsync(string migrationId, string? objectType, CancellationToken cancellationToken);
 
+    /// <summary>The source digest of every record of one object (none for entries written before digests were kept):
+    /// what a delta pass compares the rows of a newer export with. Two columns a record, a page at a time.</summary>
+    IAsyncEnumerable<(string SourceId, string? SourceDigest)> ListSourceDigestsAsync(string migrationId, string objectType, CancellationToken cancellationToken);
+
     /// <summary>Forgets records a rollback undid, so a later run creates them again.</summary>
     Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken);
 }
