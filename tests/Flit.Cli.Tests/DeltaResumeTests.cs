@@ -17,6 +17,7 @@ public sealed partial class DeltaResumeTests : IAsyncLifetime
     private static readonly Dictionary<string, string> Environment = new() { ["FLIT_ODOO_PASSWORD"] = "admin" };
 
     private readonly string _root = Directory.CreateTempSubdirectory("flit-delta-resume-").FullName;
+    private readonly Dictionary<string, string> _before = [];
     private string _exports = null!;
     private string _newer = null!;
     private IReadOnlyList<string> _users = null!;
@@ -35,10 +36,11 @@ public sealed partial class DeltaResumeTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>A fresh Odoo and a full run into it: where each pass starts.</summary>
+    /// <summary>A fresh Odoo and a full run into it: where each pass starts (and the Odoo from before it).</summary>
     private async Task<(OdooSandbox Odoo, FlitProcess Flit, string Journal)> FullRunAsync(string name)
     {
         var odoo = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(_users) }, CancellationToken.None);
+        _before[name] = Comparable(odoo.Dump());
         var folder = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
         var flit = new FlitProcess(folder, Environment);
         await flit.ProposeAndApproveAsync(Migration, "oncourse-odoo", _exports);
@@ -84,6 +86,11 @@ public sealed partial class DeltaResumeTests : IAsyncLifetime
         }
 
         Assert.True(killedMidPass == 4, $"only {killedMidPass} of the kills hit a running pass");
+
+        // The migration's rollback undoes the pass, then the full run: Odoo as it was before either.
+        var (rollbackCode, rollbackOutput) = await reference.RunAsync("rollback", "-m", Migration);
+        Assert.True(rollbackCode == 0, rollbackOutput);
+        Assert.Equal(_before["reference"], Comparable(referenceOdoo.Dump()));
     }
 
     /// <summary>The pass report's counts per object.</summary>

@@ -9,7 +9,24 @@ namespace Flit.Activities.Reporting;
 
 /// <summary>What a rollback did, written beside the run's report. Conflicts and failures list the first of them; the
 /// counts are exact.</summary>
-public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields, long ConflictCount = 0, long FailureCount = 0);
+public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool Forced, int Deleted, int Restored, IReadOnlyList<string> Conflicts, IReadOnlyList<string> Failures, int DroppedFields, long ConflictCount = 0, long FailureCount = 0)
+{
+    /// <summary>This rollback and another of the same migration (its delta passes) together.</summary>
+    public RollbackReport Plus(RollbackReport other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            Deleted = Deleted + other.Deleted,
+            Restored = Restored + other.Restored,
+            Conflicts = [.. other.Conflicts, .. Conflicts],
+            Failures = [.. other.Failures, .. Failures],
+            DroppedFields = DroppedFields + other.DroppedFields,
+            ConflictCount = ConflictCount + other.ConflictCount,
+            FailureCount = FailureCount + other.FailureCount,
+        };
+    }
+}
 
 /// <summary>
 /// Undoes a migration within its retention window: in reverse dependency order (attachments, activities, leads,

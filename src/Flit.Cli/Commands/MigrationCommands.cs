@@ -234,14 +234,22 @@ internal static class MigrationCommands
         return command;
     }
 
-    /// <summary>The whole migration, every pass with it: its delta window closes (no pass follows a rollback).</summary>
+    /// <summary>The whole migration: its delta passes newest first, then the full run; its delta window closes (no
+    /// pass follows a rollback). The report adds them up.</summary>
     private static async Task<RollbackReport> RollbackMigrationAsync(LocalMigrationHost host, Workspace workspace, bool force, CancellationToken ct)
     {
-        var report = await host.RollbackAsync(force, ct);
         var id = host.Request.Migration.MigrationId;
-        if (await workspace.LoadDeltaWindowAsync(id, ct) is { ClosedAt: null } window)
+        var passes = new List<RollbackReport>();
+        var window = await workspace.LoadDeltaWindowAsync(id, ct);
+        foreach (var pass in (window?.Passes ?? []).Where(p => p.RolledBackAt is null).OrderByDescending(p => p.Number))
         {
-            await workspace.SaveDeltaWindowAsync(id, window with { ClosedAt = report.At }, ct);
+            passes.Add(await DeltaCommands.RollbackPassAsync(host, workspace, pass.Number, force, ct));
+        }
+
+        var report = passes.Aggregate(await host.RollbackAsync(force, ct), (total, pass) => total.Plus(pass));
+        if (await workspace.LoadDeltaWindowAsync(id, ct) is { ClosedAt: null } undone)
+        {
+            await workspace.SaveDeltaWindowAsync(id, undone with { ClosedAt = report.At }, ct);
         }
 
         return report;
