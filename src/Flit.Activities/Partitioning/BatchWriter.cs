@@ -37,11 +37,12 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
     /// at that, a bucket written early holds about half a batch).</summary>
     internal const long BufferedBytes = 24L * 1024 * 1024;
 
+    /// <summary>Rows of a batch of unchanged rows: they cost an outcome line each, no destination call; the outcome
+    /// file the reconciliation and the report read one at a time stays a few MB.</summary>
+    internal const int UnchangedRowsPerBatch = 20_000;
+
     private readonly BatchFile.BatchLines?[] _buckets = new BatchFile.BatchLines?[MaxBuckets];
     private readonly int[] _parts = new int[MaxBuckets];
-    /// <summary>Rows of a batch of unchanged rows: they cost an outcome line each, no destination call.</summary>
-    internal const int UnchangedRowsPerBatch = 50_000;
-
     private readonly int _batchSize = target.Unchanged ? UnchangedRowsPerBatch : Math.Max(request.BatchSize, 1) * RecordsPerActivityInCalls;
     private readonly List<BatchWork> _batches = [];
     private long _buffered;
