@@ -89,6 +89,13 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         (code, output) = await _flit.RunAsync("report", "-m", Migration);
         Assert.True(code == 0 && output.Contains("Migration, full run and 1 pass:", StringComparison.Ordinal) && output.Contains("1 conflicts left as edited", StringComparison.Ordinal), output);
 
+        // The migration's summary adds up what the runs wrote: the full run's contacts, and the pass's.
+        var reports = Path.Combine(_root, ".flit", "migrations", Migration, "staging", "runs", Migration, "report");
+        var fullRun = Contacts(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "report.json")))!);
+        var summed = Contacts(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "report.migration.json")))!);
+        Assert.Equal(fullRun["created"]!.GetValue<long>() + added.Count, summed["created"]!.GetValue<long>());
+        Assert.Equal((changed.Count - 1L, 1L), (summed["updated"]!.GetValue<long>() - fullRun["updated"]!.GetValue<long>(), summed["conflicts"]!.GetValue<long>()));
+
         // Forced, a second pass over the same export writes only the record left as edited: the rest is unchanged now.
         (code, output) = await _flit.RunAsync("delta", "-m", Migration, "--exports", newer, "--force");
         Assert.True(code is 0 or 4, output);

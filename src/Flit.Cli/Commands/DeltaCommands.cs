@@ -91,6 +91,7 @@ internal static class DeltaCommands
 
         var report = await host.RollbackPassAsync(pass.RunId, force, ct);
         await workspace.SaveDeltaWindowAsync(id, window.With(pass with { RolledBackAt = report.At }), ct);
+        await host.SummarizeAsync(ct);
         return report;
     }
 
@@ -141,20 +142,15 @@ internal static class DeltaCommands
         return window;
     }
 
-    /// <summary>
-    /// The migration's report summed over its runs: what the full run and every pass not rolled back wrote. Rows are
-    /// not summed (each pass reads the whole newer export); records created and updated, conflicts left as edited in
-    /// the destination, and records removed at the source (the latest pass's) are.
-    /// </summary>
-    public static void WriteTotals(TextWriter output, Flit.Activities.Reporting.ObjectCounts full, DeltaWindow window)
+    /// <summary>The migration's summary over its runs (report/migration.json, <see cref="Flit.Activities.Reporting.MigrationSummary"/>) in one line.</summary>
+    public static void WriteTotals(TextWriter output, Flit.Activities.Reporting.MigrationSummary summary, string path)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(full);
-        ArgumentNullException.ThrowIfNull(window);
-        var passes = window.Passes.Where(p => p.RolledBackAt is null).ToList();
-        var latest = passes.LastOrDefault();
+        ArgumentNullException.ThrowIfNull(summary);
+        var totals = summary.Totals();
+        var passes = summary.Runs.Count - 1;
         output.WriteLine(string.Create(Culture,
-            $"Migration, full run and {passes.Count} {(passes.Count == 1 ? "pass" : "passes")}: {full.Created + passes.Sum(p => p.Created):N0} records created, {full.Updated + passes.Sum(p => p.Updated):N0} updates, {full.Conflicts + passes.Sum(p => p.Conflicts):N0} conflicts left as edited in the destination, {latest?.RemovedAtSource ?? 0:N0} removed at the source; the latest export: {latest?.Failed ?? full.Failed:N0} failed, {latest?.Skipped ?? full.Skipped:N0} skipped by rule."));
+            $"Migration, full run and {passes} {(passes == 1 ? "pass" : "passes")}: {totals.Created:N0} records created, {totals.Updated:N0} updates, {totals.Conflicts:N0} conflicts left as edited in the destination, {summary.RemovedAtSource:N0} removed at the source; the latest export: {totals.Source:N0} rows, {totals.Failed:N0} failed, {totals.Skipped:N0} skipped by rule. {path}"));
     }
 
     /// <summary>The window's lines of <c>flit status</c>: its deadline and each pass with its counts.</summary>

@@ -69,7 +69,12 @@ internal static class FlitCommands
             if (await workspace.LoadDeltaWindowAsync(id, ct) is { Passes.Count: > 0 } window)
             {
                 DeltaCommands.WriteStatus(Console.Out, window, TimeProvider.System.GetUtcNow());
-                DeltaCommands.WriteTotals(Console.Out, report.Totals(), window);
+            }
+
+            if (await store.ExistsAsync(RunPaths.Report(id, "migration.json"), ct))
+            {
+                var summary = await store.ReadJsonAsync<MigrationSummary>(RunPaths.Report(id, "migration.json"), ct);
+                DeltaCommands.WriteTotals(Console.Out, summary, store.LocalPath(RunPaths.Report(id, "migration.json")));
             }
 
             return ExitCodes.Ok;

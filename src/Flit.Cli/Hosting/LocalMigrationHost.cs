@@ -248,6 +248,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
             ActivityNames.Report => await new ReportActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.CloseDeltaWindow => await new CloseDeltaWindowActivity(Store, _idMap, _destination, _time).RunAsync(input, cancellationToken),
+            ActivityNames.SummarizeMigration => await SummarizeAsync(cancellationToken),
             _ => throw new InvalidOperationException($"Unknown activity '{name}'."),
         };
         return JsonSerializer.Serialize(output, output.GetType(), WorkflowJson.Options);
@@ -256,6 +257,10 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     /// <summary>Undoes the migration's writes (see <see cref="RollbackActivity"/>).</summary>
     public Task<RollbackReport> RollbackAsync(bool force, CancellationToken cancellationToken) =>
         new RollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
+
+    /// <summary>Writes the migration's summary over its runs (see <see cref="MigrationSummaryActivity"/>); returns its path.</summary>
+    public Task<string> SummarizeAsync(CancellationToken cancellationToken) =>
+        new MigrationSummaryActivity(Store, _time).RunAsync(new ActivityInput(_request.Migration), cancellationToken);
 
     /// <summary>Undoes one delta pass of the migration (see <see cref="PassRollbackActivity"/>).</summary>
     public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>

@@ -14,6 +14,9 @@ public static class ActivityNames
     public const string Reconcile = "Reconcile";
     public const string Report = "Report";
 
+    /// <summary>After a delta pass: the migration's summary over its runs (report/migration.json); returns its path.</summary>
+    public const string SummarizeMigration = "SummarizeMigration";
+
     /// <summary>The delta window's: a newer export in the watched drop, if one arrived.</summary>
     public const string FindNewExport = "FindNewExport";
 

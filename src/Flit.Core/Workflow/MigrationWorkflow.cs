@@ -68,7 +68,8 @@ public static class MigrationWorkflow
 
         if (request.Mode == RunMode.Delta)
         {
-            // A pass of the window that is open: it neither opens nor moves it.
+            // A pass of the window that is open: it neither opens nor moves it. The migration's summary adds it in.
+            await context.CallActivityAsync<string>(ActivityNames.SummarizeMigration, approved);
             context.SetCustomStatus(new MigrationStatus(DeltaPassCompleted, null, 0, 0, null));
             return new MigrationOutcome(request.MigrationId, DeltaPassCompleted, null, reconciliation, report);
         }

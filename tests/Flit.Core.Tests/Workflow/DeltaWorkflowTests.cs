@@ -46,6 +46,7 @@ public sealed class DeltaWorkflowTests
                 ActivityNames.Reconcile => new ReconcileResult("r", 5, 1, 1, 0, 0, 0, Unchanged: 3, RemovedAtSource: 1),
                 ActivityNames.Report => new ReportResult("j", "c", "h"),
                 ActivityNames.CloseDeltaWindow => new WindowCloseResult("final.json", 42, 42),
+                ActivityNames.SummarizeMigration => "report/migration.json",
                 _ => throw new InvalidOperationException(name),
             };
             return Task.FromResult(JsonSerializer.Serialize(output, WorkflowJson.Options));
