@@ -21,16 +21,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   rm -f "$install_log"
 fi
 
-log="$(mktemp)"
+results="$(mktemp -d)"
 dotnet build FlitFunctions.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
-dotnet test FlitFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+dotnet test FlitFunctions.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --logger trx --results-directory "$results"
+status=$?
 
-# With normal verbosity the console logger prints one line per test: "  Passed Name [5 ms]".
-passed=$(grep -cE '^\s+Passed \S' "$log")
-failed=$(grep -cE '^\s+Failed \S' "$log")
-skipped=$(grep -cE '^\s+Skipped \S' "$log")
-rm -f "$log"
+# The totals come from each test project's TRX file (its <Counters> element): the console lines of projects that run
+# at the same time can run into each other, so counting them undercounts.
+count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+skipped=$(count notExecuted)
+rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"
