@@ -5,7 +5,7 @@ namespace Flit.Cli.Hosting;
 
 /// <summary>
 /// The local drop the delta window watches: a folder where newer exports arrive, each as a subfolder (the newest by
-/// name is taken), or as the folder itself rewritten with a changed <c>manifest.json</c>. An export is taken once its
+/// name is taken), or an export folder itself, rewritten with a changed <c>manifest.json</c>. An export is taken once its
 /// files have stopped changing for the settle time (a client still copying is not read half way), then uploaded into
 /// the migration's drop — what a blob upload does in Azure.
 /// </summary>
@@ -23,10 +23,13 @@ public sealed class LocalExportWatch(string folder, TimeSpan settle, TimeProvide
             throw new UserFacingException($"The watched folder '{Folder}' does not exist.");
         }
 
-        var candidate = Directory.EnumerateDirectories(Folder).Order(StringComparer.Ordinal).LastOrDefault() is { } newest
-            ? (Path: newest, Fingerprint: "folder:" + Path.GetFileName(newest))
-            : File.Exists(Path.Combine(Folder, "manifest.json"))
-                ? (Path: Folder, Fingerprint: "manifest:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(Folder, "manifest.json"), cancellationToken)))[..16])
+        // A folder holding files is an export itself (its subfolders are its own, e.g. attachments), rewritten in place
+        // and known by its manifest; a folder of folders receives each newer export as a subfolder.
+        var manifest = Path.Combine(Folder, "manifest.json");
+        var candidate = Directory.EnumerateFiles(Folder).Any()
+            ? File.Exists(manifest) ? (Path: Folder, Fingerprint: "manifest:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(manifest, cancellationToken)))[..16]) : default
+            : Directory.EnumerateDirectories(Folder).Order(StringComparer.Ordinal).LastOrDefault() is { } newest
+                ? (Path: newest, Fingerprint: "folder:" + Path.GetFileName(newest))
                 : default;
         if (candidate.Path is null || candidate.Fingerprint == input.LastExport || !Settled(candidate.Path))
         {
