@@ -215,29 +215,15 @@ public sealed class RehearsalDestination : IDestination
     }
 
     public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
-        LockedAsync(() => ReadBackCoreAsync(model, externalIds, fields, cancellationToken), cancellationToken);
+        LockedAsync(async () => (IReadOnlyList<ReadBackRecord>)[.. (await ReadBackCoreAsync(model, externalIds, fields, cancellationToken)).Select(r => r.Record)], cancellationToken);
 
     private static readonly IReadOnlyCollection<string> AllValues = ["*"];
 
     /// <summary>The batch's records the rehearsal already holds under their external id, with their values and when
     /// they last changed.</summary>
     public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) =>
-        LockedAsync(async () =>
-        {
-            var externalIds = batch.Select(r => r.ExternalId).ToList();
-            var values = await ReadBackCoreAsync(model, externalIds, AllValues, cancellationToken);
-            var writtenAt = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
-            foreach (var chunk in externalIds.Chunk(IdsPerQuery))
-            {
-                foreach (var (externalId, at) in await QueryAsync("SELECT external_id, written_at FROM records WHERE model = $m AND external_id IN (SELECT value FROM json_each($ids))",
-                    r => (r.GetString(0), r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)), cancellationToken, ("$m", model), ("$ids", JsonSerializer.Serialize(chunk))))
-                {
-                    writtenAt[externalId] = at;
-                }
-            }
-
-            return (IReadOnlyDictionary<string, PreImage>)values.ToDictionary(r => r.ExternalId, r => new PreImage(r.Values, ExternalIdExisted: true, writtenAt.GetValueOrDefault(r.ExternalId)), StringComparer.Ordinal);
-        }, cancellationToken);
+        LockedAsync(async () => (IReadOnlyDictionary<string, PreImage>)(await ReadBackCoreAsync(model, [.. batch.Select(r => r.ExternalId)], AllValues, cancellationToken))
+            .ToDictionary(r => r.Record.ExternalId, r => new PreImage(r.Record.Values, ExternalIdExisted: true, r.WrittenAt), StringComparer.Ordinal), cancellationToken);
 
     /// <summary>Now, to the second, as the rehearsal stores write times (the destination's clock, not the run's).</summary>
     private string WriteTime() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -246,23 +232,25 @@ public sealed class RehearsalDestination : IDestination
     /// <param name="externalIds">The records wanted.</param>
     /// <param name="fields">The values wanted: none checks presence only; <see cref="AllValues"/> reads every one.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    private async Task<IReadOnlyList<ReadBackRecord>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    /// <returns>Each record found, with when it last changed (null for one written before write times were kept).</returns>
+    private async Task<List<(ReadBackRecord Record, DateTimeOffset? WrittenAt)>> ReadBackCoreAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(externalIds);
         ArgumentNullException.ThrowIfNull(fields);
         var all = ReferenceEquals(fields, AllValues);
-        var result = new List<ReadBackRecord>(externalIds.Count);
+        var result = new List<(ReadBackRecord, DateTimeOffset?)>(externalIds.Count);
         foreach (var chunk in externalIds.Chunk(IdsPerQuery))
         {
             var vals = fields.Count == 0 ? "NULL" : "vals";
-            result.AddRange(await QueryAsync($"SELECT external_id, id, {vals} FROM records WHERE model = $m AND external_id IN (SELECT value FROM json_each($ids))", r =>
+            result.AddRange(await QueryAsync($"SELECT external_id, id, {vals}, written_at FROM records WHERE model = $m AND external_id IN (SELECT value FROM json_each($ids))", r =>
             {
                 var values = r.IsDBNull(2)
                     ? new Dictionary<string, object?>(StringComparer.Ordinal)
                     : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.GetString(2))!
                         .Where(v => all || fields.Contains(v.Key))
                         .ToDictionary(v => v.Key, v => FromJson(v.Value), StringComparer.Ordinal);
-                return new ReadBackRecord(r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture), values);
+                var writtenAt = r.IsDBNull(3) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                return (new ReadBackRecord(r.GetString(0), r.GetInt64(1).ToString(CultureInfo.InvariantCulture), values), writtenAt);
             }, cancellationToken, ("$m", model), ("$ids", JsonSerializer.Serialize(chunk))));
         }
 

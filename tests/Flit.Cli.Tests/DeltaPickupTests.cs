@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Flit.Destinations.Odoo.Rpc;
 using Flit.Samples;
 using Flit.Sandbox.Odoo;
@@ -14,7 +13,7 @@ namespace Flit.Cli.Tests;
 /// values instead of overwriting it; only <c>--force</c> overwrites it. Each pass rolls back on its own, newest first,
 /// to the database as it was before it; then the migration's rollback gives back the database from before the migration.
 /// </summary>
-public sealed partial class DeltaPickupTests : IAsyncLifetime
+public sealed class DeltaPickupTests : IAsyncLifetime
 {
     private const string Migration = "cutover";
 
@@ -123,10 +122,10 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
     }
 
     /// <summary>The sandbox's database without write_date/write_uid, which no API sets back.</summary>
-    private string Comparable() => ServerStamps().Replace(_odoo.Dump(), string.Empty);
+    private string Comparable() => OdooDumps.WithoutWriteStamps(_odoo.Dump());
 
     private static async Task<JsonNode> PassReportAsync(string output) =>
-        JsonNode.Parse(await File.ReadAllTextAsync(JsonReport().Match(output).Groups[1].Value.Trim()))!;
+        JsonNode.Parse(await File.ReadAllTextAsync(FlitProcess.JsonReportPath(output)))!;
 
     private static JsonNode Contacts(JsonNode report) => report["objects"]!.AsArray().Single(o => o!["sourceObject"]!.GetValue<string>() == "contact")!;
 
@@ -142,9 +141,4 @@ public sealed partial class DeltaPickupTests : IAsyncLifetime
         return ((IReadOnlyDictionary<string, object?>)rows[0]!)["function"] as string;
     }
 
-    [GeneratedRegex(@"""(write_date)"":""[^""]*"",?|""write_uid"":\d+,?")]
-    private static partial Regex ServerStamps();
-
-    [GeneratedRegex(@"All of it as JSON: (.+)")]
-    private static partial Regex JsonReport();
 }

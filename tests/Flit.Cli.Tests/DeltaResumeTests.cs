@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Flit.Samples;
 using Flit.Sandbox.Odoo;
 
@@ -10,7 +9,7 @@ namespace Flit.Cli.Tests;
 /// uninterrupted pass does, and reports the same counts: completed batches are not redone, and a record the first try
 /// updated is not reported as created by the second.
 /// </summary>
-public sealed partial class DeltaResumeTests : IAsyncLifetime
+public sealed class DeltaResumeTests : IAsyncLifetime
 {
     private const string Migration = "cut";
 
@@ -96,15 +95,9 @@ public sealed partial class DeltaResumeTests : IAsyncLifetime
     /// <summary>The pass report's counts per object.</summary>
     private static async Task<string> CountsAsync(string output)
     {
-        var report = JsonNode.Parse(await File.ReadAllTextAsync(JsonReport().Match(output).Groups[1].Value.Trim()))!;
+        var report = JsonNode.Parse(await File.ReadAllTextAsync(FlitProcess.JsonReportPath(output)))!;
         return report["objects"]!.ToJsonString();
     }
 
-    private static string Comparable(string dump) => ServerStamps().Replace(dump, string.Empty);
-
-    [GeneratedRegex(@"""(create_date|write_date)"":""[^""]*"",?|""write_uid"":\d+,?")]
-    private static partial Regex ServerStamps();
-
-    [GeneratedRegex(@"All of it as JSON: (.+)")]
-    private static partial Regex JsonReport();
+    private static string Comparable(string dump) => OdooDumps.WithoutServerStamps(dump);
 }

@@ -50,6 +50,12 @@ internal sealed partial class FlitProcess(string workingDirectory, IReadOnlyDict
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
     }
 
+    /// <summary>Where the run's report.json is, as the run printed it.</summary>
+    public static string JsonReportPath(string output) => JsonReport().Match(output).Groups[1].Value.Trim();
+
+    [GeneratedRegex(@"All of it as JSON: (.+)")]
+    private static partial Regex JsonReport();
+
     [GeneratedRegex(@"Spec to approve: ([0-9a-f]{16})")]
     private static partial Regex SpecHash();
 }

@@ -86,7 +86,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
             recorded.Add(request.Mode == RunMode.Delta && plan.DistinctBy is null ? await SourceDigests.RecordedAsync(idMap, request.MigrationId, plan.Key, cancellationToken) : null);
         }
 
-        var unchanged = plans.Select(p => recorded[plans.IndexOf(p)] is null ? null : new BatchWriter(store, request, Target(p, layoutObject, derived: false) with { GroupByColumn = null, Variant = "unchanged", Unchanged = true })).ToList();
+        var unchanged = plans.Select((p, i) => recorded[i] is null ? null : new BatchWriter(store, request, Target(p, layoutObject, derived: false) with { GroupByColumn = null, Variant = "unchanged", Unchanged = true })).ToList();
         var distinct = plans.Select(p => p.DistinctBy is null ? null : new HashSet<string>(StringComparer.Ordinal)).ToList();
         var skips = new Dictionary<string, BatchWriter>(StringComparer.Ordinal);
         var seen = new HashSet<ulong>();
