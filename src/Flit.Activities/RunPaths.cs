@@ -22,8 +22,6 @@ public static class RunPaths
 
     public static string Review(string migrationId) => $"{Root(migrationId)}/spec/review.md";
 
-    public static string Approval(string migrationId) => $"{Root(migrationId)}/approval.json";
-
     public static string Lookups(string migrationId) => $"{Root(migrationId)}/lookups.json";
 
     public static string Batch(string migrationId, int phase, string sourceObject, string batchId, bool retry) =>

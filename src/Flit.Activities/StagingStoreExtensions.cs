@@ -15,6 +15,14 @@ public static class StagingStoreExtensions
             ?? throw new InvalidDataException($"The staged item {path} is empty.");
     }
 
+    public static async Task<string> ReadTextAsync(this IStagingStore store, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var stream = await store.OpenReadAsync(path, cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
     /// <summary>Deletes the items under <paramref name="prefix"/> that are not in <paramref name="keep"/>: what an earlier
     /// copy of a folder left that the newer copy does not have.</summary>
     public static async Task DeleteOthersAsync(this IStagingStore store, string prefix, IReadOnlySet<string> keep, CancellationToken cancellationToken)

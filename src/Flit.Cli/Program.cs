@@ -4,6 +4,9 @@ using Flit.Cli.Commands;
 
 var root = new RootCommand("flit: FlitFunctions' migration engine on one machine (local runner, embedded default stores).");
 root.Options.Add(CommonOptions.Workdir);
+root.Options.Add(CommonOptions.Store);
+root.Options.Add(CommonOptions.StorageConnectionString);
+root.Options.Add(CommonOptions.StorageAccountUrl);
 foreach (var command in FlitCommands.All())
 {
     root.Subcommands.Add(command);

@@ -21,13 +21,7 @@ public sealed class FileStagingStore : IStagingStore
     /// <summary>The file behind a staged path (readers that need a seekable local file use it directly).</summary>
     public string LocalPath(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Path.IsPathRooted(path) || path.Split('/', '\\').Any(part => part == ".."))
-        {
-            throw new ArgumentException($"Staging path '{path}' must be relative to the store and must not contain '..'.", nameof(path));
-        }
-
-        var full = Path.GetFullPath(Path.Combine(Root, path));
+        var full = Path.GetFullPath(Path.Combine(Root, StagingPath.Check(path)));
         return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || full == Root
             ? full
             : throw new ArgumentException($"Staging path '{path}' leaves the store's folder.", nameof(path));
@@ -79,7 +73,14 @@ public sealed class FileStagingStore : IStagingStore
 
     public Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
-        File.Delete(LocalPath(path));
+        // Deleting what is not there is no error, as in Blob Storage's delete-if-exists; File.Delete throws when the
+        // folder is missing too.
+        var file = LocalPath(path);
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+
         return Task.CompletedTask;
     }
 

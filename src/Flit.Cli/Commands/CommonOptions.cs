@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Flit.Cli.Hosting;
 using Flit.Core.Mapping;
 using Flit.Core.Workflow;
 using Flit.Sources.Readers;
+using Flit.Storage.Azure;
 
 namespace Flit.Cli.Commands;
 
@@ -14,6 +16,59 @@ internal static class CommonOptions
         DefaultValueFactory = _ => ".flit",
         Recursive = true,
     };
+
+    public static readonly Option<string> Store = new("--store")
+    {
+        Description = "Where migrations keep staging, ID maps, journals and state: local (files and SQLite under --workdir) or azure (Blob and Table Storage, as the Functions app does).",
+        DefaultValueFactory = _ => "local",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> StorageConnectionString = new("--storage-connection-string")
+    {
+        Description = "With --store azure: the storage account's connection string (UseDevelopmentStorage=true for Azurite); default FLIT_STORAGE_CONNECTION_STRING.",
+        Recursive = true,
+    };
+
+    public static readonly Option<Uri?> StorageAccountUrl = new("--storage-account-url")
+    {
+        Description = "With --store azure: the account's blob endpoint (https://<account>.blob.core.windows.net), signed in with Entra ID (managed identity, Azure CLI, environment).",
+        Recursive = true,
+    };
+
+    /// <summary>The workspace on the stores the options name; a bad combination is a usage error naming the options.</summary>
+    public static Workspace OpenWorkspace(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var root = parse.GetValue(Workdir)!;
+        var kind = parse.GetValue(Store)?.Trim().ToLowerInvariant();
+        if (kind == "local")
+        {
+            return new Workspace(root);
+        }
+
+        if (kind != "azure")
+        {
+            throw new UserFacingException($"Unknown store '{parse.GetValue(Store)}'. Stores: local, azure.", ExitCodes.Usage);
+        }
+
+        var connection = parse.GetValue(StorageConnectionString) ?? Environment.GetEnvironmentVariable("FLIT_STORAGE_CONNECTION_STRING");
+        var account = parse.GetValue(StorageAccountUrl);
+        if ((connection is null) == (account is null))
+        {
+            throw new UserFacingException("--store azure needs the account: --storage-connection-string (or FLIT_STORAGE_CONNECTION_STRING) or --storage-account-url, one of them.", ExitCodes.Usage);
+        }
+
+        try
+        {
+            var options = new AzureStorageOptions { ConnectionString = connection, AccountUrl = account };
+            return new Workspace(root, _ => MigrationStores.Azure(options));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UserFacingException($"The Azure storage settings are not usable: {e.Message}", ExitCodes.Usage);
+        }
+    }
 
     public static Option<string> Migration()
     {

@@ -30,7 +30,7 @@ internal static class DeltaCommands
         });
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var id = parse.GetValue(migration)!;
             var previous = await workspace.LoadRequestAsync(id, ct);
             var window = await OpenWindowAsync(workspace, id, ct);
@@ -111,7 +111,7 @@ internal static class DeltaCommands
             var current = await workspace.LoadDeltaWindowAsync(id, ct) ?? window;
             if (generation is { Status: DeltaWorkflow.PassRan, Pass: { } number, Outcome: { Reconciliation: { } counts, Report: { } report } })
             {
-                var pass = DeltaPass.Of(number, generation.RunId!, now, counts, host.Store.LocalPath(report.ReadablePath));
+                var pass = DeltaPass.Of(number, generation.RunId!, now, counts, host.Where(report.ReadablePath));
                 await workspace.SaveDeltaWindowAsync(id, current.With(pass), ct);
                 WriteStatus(Console.Out, current.With(pass) with { Passes = [pass] }, now);
             }
@@ -119,7 +119,7 @@ internal static class DeltaCommands
             {
                 await workspace.SaveDeltaWindowAsync(id, current with { ClosedAt = now }, ct);
                 missing = close.Records - close.Found;
-                Console.Out.WriteLine(string.Create(Culture, $"Delta window of {id} closed: {close.Found:N0} of {close.Records:N0} records of the migration found in the destination; {host.Store.LocalPath(close.ReportPath)}"));
+                Console.Out.WriteLine(string.Create(Culture, $"Delta window of {id} closed: {close.Found:N0} of {close.Records:N0} records of the migration found in the destination; {host.Where(close.ReportPath)}"));
             }
             else if (generation.Outcome is { } other)
             {

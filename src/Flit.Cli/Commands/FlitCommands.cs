@@ -3,7 +3,6 @@ using Flit.Activities;
 using Flit.Activities.Reporting;
 using Flit.Cli.Hosting;
 using Flit.Sources.Readers;
-using Flit.Storage.Local;
 using Spectre.Console;
 
 namespace Flit.Cli.Commands;
@@ -33,10 +32,10 @@ internal static class FlitCommands
         var command = new Command("status", "Show where a migration is.") { migration };
         command.SetAction((parse, ct) => Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var id = parse.GetValue(migration)!;
             var status = await workspace.LoadStatusAsync(id, ct)
-                ?? throw new UserFacingException($"No status for migration '{id}' in {workspace.Root}: it has not been started.");
+                ?? throw new UserFacingException($"No status for migration '{id}' in {workspace.Describe}: it has not been started.");
             AnsiConsole.MarkupLineInterpolated($"{id}: [bold]{status.Stage}[/] phase {status.Phase?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, batches {status.BatchesDone}/{status.BatchesTotal} {status.Detail}");
             if (await workspace.LoadDeltaWindowAsync(id, ct) is { } window)
             {
@@ -54,9 +53,9 @@ internal static class FlitCommands
         var command = new Command("report", "Summarise a migration's report and say where it is (report.html to read, report.csv with every record not loaded and every warning, report.json).") { migration };
         command.SetAction((parse, ct) => Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var id = parse.GetValue(migration)!;
-            var store = new FileStagingStore(workspace.StagingRoot(id));
+            var store = workspace.Stores.Staging(id);
             if (!await store.ExistsAsync(RunPaths.Report(id, "json"), ct))
             {
                 throw new UserFacingException($"Migration '{id}' has no report yet: it is written after reconciliation (`flit status --migration {id}`).");
@@ -65,7 +64,7 @@ internal static class FlitCommands
             var report = await RunReport.ReadAsync(store, RunPaths.Report(id, "json"), ct);
             Console.Out.WriteLine(RunSummary.Plain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Migration {id} ({report.Pair}, {report.Mode.ToLowerInvariant()} run, spec {report.SpecHash}), reconciled {report.At:u}:")));
             RunSummary.Write(Console.Out, MigrationCommands.TerminalWidth(), "reconciled", report, new ReportFiles(
-                store.LocalPath(RunPaths.Report(id, "html")), store.LocalPath(RunPaths.Report(id, "csv")), store.LocalPath(RunPaths.Report(id, "json"))));
+                workspace.Stores.Where(id, RunPaths.Report(id, "html")), workspace.Stores.Where(id, RunPaths.Report(id, "csv")), workspace.Stores.Where(id, RunPaths.Report(id, "json"))));
             if (await workspace.LoadDeltaWindowAsync(id, ct) is { Passes.Count: > 0 } window)
             {
                 DeltaCommands.WriteStatus(Console.Out, window, TimeProvider.System.GetUtcNow());
@@ -74,7 +73,7 @@ internal static class FlitCommands
             if (await store.ExistsAsync(RunPaths.Report(id, "migration.json"), ct))
             {
                 var summary = await store.ReadJsonAsync<MigrationSummary>(RunPaths.Report(id, "migration.json"), ct);
-                DeltaCommands.WriteTotals(Console.Out, summary, store.LocalPath(RunPaths.Report(id, "migration.json")));
+                DeltaCommands.WriteTotals(Console.Out, summary, workspace.Stores.Where(id, RunPaths.Report(id, "migration.json")));
             }
 
             return ExitCodes.Ok;

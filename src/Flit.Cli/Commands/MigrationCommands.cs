@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Flit.Activities;
-using Flit.Activities.Approval;
+using Flit.Core.Ports;
 using Flit.Activities.Auditing;
 using Flit.Activities.Proposing;
 using Flit.Activities.Reporting;
@@ -65,7 +65,7 @@ internal static class MigrationCommands
             await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct, parse.GetValue(Target)!, users);
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
             var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
-            var report = AuditWriter.FromJson(await File.ReadAllTextAsync(host.Store.LocalPath(result.ReportPath), ct));
+            var report = AuditWriter.FromJson(await host.Store.ReadTextAsync(result.ReportPath, ct));
             var table = new Table().AddColumns("severity", "finding", "records");
             foreach (var f in report.Findings)
             {
@@ -74,7 +74,7 @@ internal static class MigrationCommands
 
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"{report.Records:N0} records, {report.CustomFields.Count} custom fields planned, {report.RebuildPackages.Count} rebuild packages.");
-            AnsiConsole.MarkupLineInterpolated($"Report: {host.Store.LocalPath(RunPaths.Audit(input.Request.MigrationId, "md"))}");
+            AnsiConsole.MarkupLineInterpolated($"Report: {host.Where(RunPaths.Audit(input.Request.MigrationId, "md"))}");
             return ExitCodes.Ok;
         }));
         return command;
@@ -94,7 +94,7 @@ internal static class MigrationCommands
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
             var result = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"Spec to approve: [bold]{result.SpecHash}[/] ({result.Proposals} proposals)");
-            AnsiConsole.MarkupLineInterpolated($"Review: {host.Store.LocalPath(result.ReviewPath)}");
+            AnsiConsole.MarkupLineInterpolated($"Review: {host.Where(result.ReviewPath)}");
             AnsiConsole.MarkupLineInterpolated($"Approve with: flit approve --migration {input.Request.MigrationId} --spec {result.SpecHash} --by <your e-mail>");
             return ExitCodes.Ok;
         }));
@@ -110,9 +110,9 @@ internal static class MigrationCommands
         var command = new Command("approve", "Approve the proposed mapping spec: records who, when and the spec's hash.") { migration, spec, by, comment };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var id = parse.GetValue(migration)!;
-            var store = new FileStagingStore(workspace.StagingRoot(id));
+            var store = workspace.Stores.Staging(id);
             var hash = parse.GetValue(spec)!.Trim();
             if (await store.ExistsAsync(RunPaths.ProposedSpec(id), ct))
             {
@@ -130,7 +130,7 @@ internal static class MigrationCommands
             }
 
             var approval = new ApprovalRecord(id, hash, parse.GetValue(by)!.Trim(), TimeProvider.System.GetUtcNow(), parse.GetValue(comment));
-            await CheckApprovalActivity.WriteAsync(store, approval, ct);
+            await workspace.Stores.Approvals.RecordAsync(approval, ct);
             AnsiConsole.MarkupLineInterpolated($"[green]Approved[/] spec {approval.SpecHash} for {id} by {approval.ApprovedBy} at {approval.ApprovedAt:u}.");
             return ExitCodes.Ok;
         }));
@@ -163,7 +163,7 @@ internal static class MigrationCommands
             var request = new MigrationRequest(id, tenant, parse.GetValue(pair)!, $"drop/{tenant}/{id}", parse.GetValue(mode), parse.GetValue(batch) ?? DefaultBatchSize(parse.GetValue(Target)!), parse.GetValue(sampleSize),
                 DeltaWindow: parse.GetValue(window), FallbackOwnerEmail: parse.GetValue(fallback), Encoding: parse.GetValue(encoding));
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var previous = await workspace.TryLoadRequestAsync(id, ct);
             var local = new LocalRunRequest(request, parse.GetValue(Target)!, users, (previous?.Attempt ?? 0) + 1);
             await workspace.SaveRequestAsync(local, ct);
@@ -191,7 +191,7 @@ internal static class MigrationCommands
         var command = new Command("resume", "Continue a migration after a crash or Ctrl+C; completed batches are not redone.") { migration, parallel };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             return await ExecuteAsync(host, workspace, parse.GetValue(parallel), ct);
@@ -207,7 +207,7 @@ internal static class MigrationCommands
         var command = new Command("rollback", "Undo a migration within 72 hours — every delta pass and the full run: delete what it created, restore what it updated; records changed since are left alone unless --force. With --pass N, undo that delta pass only.") { migration, force, pass };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var local = await workspace.LoadRequestAsync(parse.GetValue(migration)!, ct);
             await using var host = await LocalMigrationHost.OpenAsync(workspace, local, TimeProvider.System, ct);
             RollbackReport report;
@@ -300,7 +300,7 @@ internal static class MigrationCommands
         var command = new Command("demo", "The demo migration: generate an export, audit, propose, approve (as the demo), run a sample migration to the Odoo sandbox (or the rehearsal destination), report.") { pair, records, seed, demoTarget };
         command.SetAction((parse, ct) => FlitCommands.Guarded(async () =>
         {
-            var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+            var workspace = CommonOptions.OpenWorkspace(parse);
             var pairName = parse.GetValue(pair)!;
             var id = $"demo-{pairName}-{parse.GetValue(seed)}";
             if (Directory.Exists(workspace.MigrationFolder(id)))
@@ -322,10 +322,10 @@ internal static class MigrationCommands
             var input = await StageAsync(host, null, ct);
 
             var audit = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
-            AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Store.LocalPath(RunPaths.Audit(id, "md"))}");
+            AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Where(RunPaths.Audit(id, "md"))}");
             var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
-            AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Store.LocalPath(proposal.ReviewPath)}");
-            await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
+            AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Where(proposal.ReviewPath)}");
+            await workspace.Stores.Approvals.RecordAsync(new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
             AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
             var code = await ExecuteAsync(host, workspace, 4, ct);
@@ -344,7 +344,7 @@ internal static class MigrationCommands
     /// <summary>Audit and propose need no destination: they run against the rehearsal one.</summary>
     private static async Task<LocalMigrationHost> OpenAsync(ParseResult parse, string id, string pair, string? encoding, CancellationToken ct, string target = "rehearsal", IReadOnlyList<string>? users = null)
     {
-        var workspace = new Workspace(parse.GetValue(CommonOptions.Workdir)!);
+        var workspace = CommonOptions.OpenWorkspace(parse);
         var request = new MigrationRequest(id, parse.GetValue(Tenant) ?? "client", pair, $"drop/client/{id}", RunMode.Sample, Encoding: encoding);
         return await LocalMigrationHost.OpenAsync(workspace, new LocalRunRequest(request, target, users ?? []), TimeProvider.System, ct);
     }
@@ -408,7 +408,7 @@ internal static class MigrationCommands
         await RecordDeltaWindowAsync(host, workspace, result, ct);
         var paths = result.Report!;
         var report = await RunReport.ReadAsync(host.Store, paths.JsonPath, ct);
-        RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Store.LocalPath(paths.ReadablePath), host.Store.LocalPath(paths.CsvPath), host.Store.LocalPath(paths.JsonPath)));
+        RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Where(paths.ReadablePath), host.Where(paths.CsvPath), host.Where(paths.JsonPath)));
         Console.Out.WriteLine($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
         return result.Reconciliation!.Failed + result.Reconciliation.Conflicts > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
     }
@@ -426,7 +426,7 @@ internal static class MigrationCommands
         }
         else if (result.Status == MigrationWorkflow.DeltaPassCompleted && host.Request.DeltaPass is { } number && window is not null)
         {
-            await workspace.SaveDeltaWindowAsync(id, window.With(DeltaPass.Of(number, host.Request.RunId, now, result.Reconciliation!, host.Store.LocalPath(result.Report!.ReadablePath))), ct);
+            await workspace.SaveDeltaWindowAsync(id, window.With(DeltaPass.Of(number, host.Request.RunId, now, result.Reconciliation!, host.Where(result.Report!.ReadablePath))), ct);
         }
     }
 }

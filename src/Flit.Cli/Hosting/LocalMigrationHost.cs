@@ -12,6 +12,7 @@ using Flit.Activities.Sources;
 using Flit.Activities.Staging;
 using Flit.Core.Destinations;
 using Flit.Core.Mapping;
+using Flit.Core.Ports;
 using Flit.Core.Workflow;
 using Flit.Core.Workflow.Local;
 using Flit.Destinations.Odoo;
@@ -32,12 +33,14 @@ public sealed class LocalMigrationHost : IAsyncDisposable
 {
     private readonly Workspace _workspace;
     private readonly LocalRunRequest _request;
-    private readonly SqliteIdMap _idMap;
-    private readonly SqliteRunJournal _journal;
+    private readonly IIdMap _idMap;
+    private readonly IRunJournal _journal;
     private readonly IDestination _destination;
     private readonly TimeProvider _time;
 
-    private LocalMigrationHost(Workspace workspace, LocalRunRequest request, FileStagingStore store, SqliteIdMap idMap, SqliteRunJournal journal, IDestination destination, TimeProvider time)
+    private readonly StatusWriter _status;
+
+    private LocalMigrationHost(Workspace workspace, LocalRunRequest request, IStagingStore store, IIdMap idMap, IRunJournal journal, IDestination destination, TimeProvider time)
     {
         _workspace = workspace;
         _request = request;
@@ -46,12 +49,16 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         _journal = journal;
         _destination = destination;
         _time = time;
+        _status = new StatusWriter(workspace, request.Migration.MigrationId);
         var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Migration.Pair).Source);
-        Exports = new FolderStagedExports(id => store.LocalPath(RunPaths.Exports(id)), _ => layout);
+        Exports = new FolderStagedExports(id => LocalPath(store, RunPaths.Exports(id)), _ => layout);
         Mappings = new StagedMappingSource(store, Exports, destination);
     }
 
-    public FileStagingStore Store { get; }
+    public IStagingStore Store { get; }
+
+    /// <summary>Where a staged item of this migration is, for a person to open.</summary>
+    public string Where(string path) => _workspace.Stores.Where(_request.Migration.MigrationId, path);
 
     public LocalRunRequest Request => _request;
 
@@ -69,9 +76,9 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(request);
         var id = request.Migration.MigrationId;
-        var store = new FileStagingStore(workspace.StagingRoot(id));
-        var idMap = await SqliteIdMap.OpenAsync(workspace.IdMapPath(id), cancellationToken);
-        var journal = await SqliteRunJournal.OpenAsync(workspace.JournalPath(id), cancellationToken);
+        var store = workspace.Stores.Staging(id);
+        var idMap = await workspace.Stores.OpenIdMapAsync(id, cancellationToken);
+        var journal = await workspace.Stores.OpenJournalAsync(id, cancellationToken);
         var destination = await OpenDestinationAsync(workspace, request, cancellationToken);
         return new LocalMigrationHost(workspace, request, store, idMap, journal, destination, time);
     }
@@ -213,11 +220,11 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     private Task<JournalingWorkflowContext> StartContextAsync(string runId, Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
     {
         var id = _request.Migration.MigrationId;
-        return JournalingWorkflowContext.StartAsync(runId, _journal, InvokeAsync, new ApprovalFileEvents(Store, id), _time, parallelism, status =>
+        return JournalingWorkflowContext.StartAsync(runId, _journal, InvokeAsync, new ApprovalEvents(_workspace.Stores.Approvals, id), _time, parallelism, status =>
         {
             if (status is MigrationStatus s)
             {
-                File.WriteAllText(Path.Combine(_workspace.MigrationFolder(id), "status.json"), JsonSerializer.Serialize(s, JsonDefaults.Options));
+                _status.Post(s);
                 onStatus(s);
             }
         }, cancellationToken);
@@ -240,7 +247,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
             ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile, _destination).RunAsync(input, cancellationToken),
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
-            ActivityNames.CheckApproval => await new CheckApprovalActivity(Store).RunAsync(input, cancellationToken),
+            ActivityNames.CheckApproval => await new CheckApprovalActivity(_workspace.Stores.Approvals).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
             ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings, _idMap).RunAsync(input, cancellationToken),
             ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
@@ -266,29 +273,39 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>
         new PassRollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, runId, force, cancellationToken);
 
-    public string ExportFile(string migrationId, string relativePath) => Store.LocalPath($"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
+    public string ExportFile(string migrationId, string relativePath) => LocalPath(Store, $"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
+
+    private static string LocalPath(IStagingStore store, string path) =>
+        store is FileStagingStore files ? files.LocalPath(path) : throw new NotSupportedException($"Reading {path} needs a local file; this store has none.");
 
     public async ValueTask DisposeAsync()
     {
-        await _destination.DisposeAsync();
-        await _journal.DisposeAsync();
-        await _idMap.DisposeAsync();
+        try
+        {
+            await _status.DisposeAsync();
+        }
+        finally
+        {
+            await _destination.DisposeAsync();
+            await DisposeStoreAsync(_journal);
+            await DisposeStoreAsync(_idMap);
+        }
     }
 
-    /// <summary>The approval event, locally: an approval file recorded by <c>flit approve</c>.</summary>
-    private sealed class ApprovalFileEvents(FileStagingStore store, string migrationId) : IExternalEventSource
+    private static async ValueTask DisposeStoreAsync(object store)
     {
-        public async Task<string?> TryGetAsync(string instanceId, string eventName, CancellationToken cancellationToken)
+        if (store is IAsyncDisposable disposable)
         {
-            var path = RunPaths.Approval(migrationId);
-            if (eventName != WorkflowEvents.Approval || !await store.ExistsAsync(path, cancellationToken))
-            {
-                return null;
-            }
-
-            await using var stream = await store.OpenReadAsync(path, cancellationToken);
-            var approval = await JsonSerializer.DeserializeAsync<ApprovalRecord>(stream, JsonDefaults.Options, cancellationToken);
-            return approval is null ? null : JsonSerializer.Serialize(new ApprovalEvent(approval.SpecHash, approval.ApprovedBy, approval.ApprovedAt), WorkflowJson.Options);
+            await disposable.DisposeAsync();
         }
+    }
+
+    /// <summary>The approval event, locally: an approval recorded by <c>flit approve</c>.</summary>
+    private sealed class ApprovalEvents(IApprovalStore approvals, string migrationId) : IExternalEventSource
+    {
+        public async Task<string?> TryGetAsync(string instanceId, string eventName, CancellationToken cancellationToken) =>
+            eventName == WorkflowEvents.Approval && await approvals.GetAsync(migrationId, cancellationToken) is { } approval
+                ? JsonSerializer.Serialize(new ApprovalEvent(approval.SpecHash, approval.ApprovedBy, approval.ApprovedAt), WorkflowJson.Options)
+                : null;
     }
 }

@@ -5,19 +5,31 @@ using Flit.Core.Workflow;
 namespace Flit.Cli.Hosting;
 
 /// <summary>
-/// The local runner's folder: one sub-folder per migration holding its staging area (exports, batches, outcomes,
-/// reports), its SQLite ID map and journal, and the request it was started with (so <c>flit resume</c> needs only
-/// the migration id).
+/// The local runner's folder and the stores behind it. The folder holds what stays on this machine (the rehearsal
+/// destination, temporary files); the stores (<see cref="MigrationStores"/>: the folder itself by default, or Azure
+/// Storage) hold each migration's staging area, ID map, journal and its state documents: the request it was started
+/// with (so <c>flit resume</c> needs only the migration id), its status, and its delta window.
 /// </summary>
 public sealed class Workspace
 {
-    public Workspace(string root)
+    private const string RequestDocument = "request";
+    private const string StatusDocument = "status";
+    private const string DeltaWindowDocument = "delta-window";
+    private const string DeltaWatchDocument = "delta-watch";
+
+    public Workspace(string root, Func<Workspace, MigrationStores>? stores = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
+        Stores = stores?.Invoke(this) ?? MigrationStores.Local(this);
     }
 
     public string Root { get; }
+
+    public MigrationStores Stores { get; }
+
+    /// <summary>Where the stores are, for messages: the folder, or the Azure account.</summary>
+    public string Describe => Stores.Kind == "local" ? Root : $"Azure Storage ({Stores.Kind})";
 
     public string MigrationFolder(string migrationId)
     {
@@ -38,71 +50,68 @@ public sealed class Workspace
 
     public string DestinationFolder(string migrationId) => Path.Combine(MigrationFolder(migrationId), "destination");
 
-    private string RequestPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "request.json");
-
-    private string StatusPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "status.json");
-
-    private string DeltaWindowPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "delta-window.json");
-
-    private string DeltaWatchPath(string migrationId) => Path.Combine(MigrationFolder(migrationId), "delta-watch.json");
-
     /// <summary>The migration's delta window, or null when no full run opened one.</summary>
     public Task<DeltaWindow?> LoadDeltaWindowAsync(string migrationId, CancellationToken cancellationToken) =>
-        LoadAsync<DeltaWindow>(DeltaWindowPath(migrationId), cancellationToken);
+        LoadAsync<DeltaWindow>(migrationId, DeltaWindowDocument, cancellationToken);
 
     public Task SaveDeltaWindowAsync(string migrationId, DeltaWindow window, CancellationToken cancellationToken) =>
-        SaveAsync(DeltaWindowPath(migrationId), window, cancellationToken);
+        SaveAsync(migrationId, DeltaWindowDocument, window, cancellationToken);
 
     /// <summary>The generation the delta window's loop is in, or null when it was never started.</summary>
     public Task<DeltaWatchState?> LoadDeltaWatchAsync(string migrationId, CancellationToken cancellationToken) =>
-        LoadAsync<DeltaWatchState>(DeltaWatchPath(migrationId), cancellationToken);
+        LoadAsync<DeltaWatchState>(migrationId, DeltaWatchDocument, cancellationToken);
 
     public Task SaveDeltaWatchAsync(string migrationId, DeltaWatchState state, CancellationToken cancellationToken) =>
-        SaveAsync(DeltaWatchPath(migrationId), state, cancellationToken);
+        SaveAsync(migrationId, DeltaWatchDocument, state, cancellationToken);
 
-    private static async Task<T?> LoadAsync<T>(string path, CancellationToken cancellationToken)
-        where T : class =>
-        File.Exists(path) ? JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options) : null;
-
-    /// <summary>Written whole, then moved into place: a crash never leaves half a window (and its passes) behind.</summary>
-    private static async Task SaveAsync<T>(string path, T value, CancellationToken cancellationToken)
-    {
-        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(value, JsonDefaults.Options), cancellationToken);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
-
-    public async Task SaveRequestAsync(LocalRunRequest request, CancellationToken cancellationToken)
+    public Task SaveRequestAsync(LocalRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Directory.CreateDirectory(MigrationFolder(request.Migration.MigrationId));
-        await File.WriteAllTextAsync(RequestPath(request.Migration.MigrationId), JsonSerializer.Serialize(request, JsonDefaults.Options), cancellationToken);
+        return SaveAsync(request.Migration.MigrationId, RequestDocument, request, cancellationToken);
     }
 
     /// <summary>The request of the latest attempt, or null when the migration was never run here.</summary>
-    public async Task<LocalRunRequest?> TryLoadRequestAsync(string migrationId, CancellationToken cancellationToken) =>
-        File.Exists(RequestPath(migrationId)) ? await LoadRequestAsync(migrationId, cancellationToken) : null;
+    public Task<LocalRunRequest?> TryLoadRequestAsync(string migrationId, CancellationToken cancellationToken) =>
+        LoadAsync<LocalRunRequest>(migrationId, RequestDocument, cancellationToken);
 
-    public async Task<LocalRunRequest> LoadRequestAsync(string migrationId, CancellationToken cancellationToken)
+    public async Task<LocalRunRequest> LoadRequestAsync(string migrationId, CancellationToken cancellationToken) =>
+        await TryLoadRequestAsync(migrationId, cancellationToken)
+            ?? throw new UserFacingException($"No migration '{migrationId}' in {Describe}. Start it with `flit run --migration {migrationId} ...` first.");
+
+    public Task SaveStatusAsync(string migrationId, MigrationStatus status, CancellationToken cancellationToken) =>
+        SaveAsync(migrationId, StatusDocument, status, cancellationToken);
+
+    public Task<MigrationStatus?> LoadStatusAsync(string migrationId, CancellationToken cancellationToken) =>
+        LoadAsync<MigrationStatus>(migrationId, StatusDocument, cancellationToken);
+
+    private async Task<T?> LoadAsync<T>(string migrationId, string document, CancellationToken cancellationToken)
+        where T : class
     {
-        var path = RequestPath(migrationId);
-        if (!File.Exists(path))
+        var json = await Stores.State.ReadAsync(Checked(migrationId), document, cancellationToken);
+        if (json is null)
         {
-            throw new UserFacingException($"No migration '{migrationId}' in {Root}. Start it with `flit run --migration {migrationId} ...` first.");
+            return null;
         }
 
-        return JsonSerializer.Deserialize<LocalRunRequest>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
-            ?? throw new UserFacingException($"{path} is empty; start the migration again with `flit run`.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, JsonDefaults.Options)
+                ?? throw new UserFacingException($"The {document} of migration {migrationId} in {Describe} is empty; start the migration again with `flit run`.");
+        }
+        catch (JsonException e)
+        {
+            throw new UserFacingException($"The {document} of migration {migrationId} in {Describe} is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {e.Message}");
+        }
     }
 
-    public async Task SaveStatusAsync(string migrationId, MigrationStatus status, CancellationToken cancellationToken) =>
-        await File.WriteAllTextAsync(StatusPath(migrationId), JsonSerializer.Serialize(status, JsonDefaults.Options), cancellationToken);
+    /// <summary>Replaced whole: a crash never leaves half a window (and its passes) behind.</summary>
+    private Task SaveAsync<T>(string migrationId, string document, T value, CancellationToken cancellationToken) =>
+        Stores.State.WriteAsync(Checked(migrationId), document, JsonSerializer.Serialize(value, JsonDefaults.Options), cancellationToken);
 
-    public async Task<MigrationStatus?> LoadStatusAsync(string migrationId, CancellationToken cancellationToken)
+    private string Checked(string migrationId)
     {
-        var path = StatusPath(migrationId);
-        return File.Exists(path)
-            ? JsonSerializer.Deserialize<MigrationStatus>(await File.ReadAllTextAsync(path, cancellationToken), JsonDefaults.Options)
-            : null;
+        _ = MigrationFolder(migrationId);
+        return migrationId;
     }
 }
 

@@ -1,4 +1,5 @@
 using Flit.Activities.Approval;
+using Flit.Core.Ports;
 using Flit.Core.Workflow;
 
 namespace Flit.Activities.Tests.Approval;
@@ -10,7 +11,7 @@ public sealed class CheckApprovalActivityTests
     [Fact]
     public async Task RunAsync_NoApproval_RefusesAndSaysHowToApprove()
     {
-        var sut = new CheckApprovalActivity(new InMemoryStagingStore());
+        var sut = new CheckApprovalActivity(new Approvals());
 
         var check = await sut.RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
@@ -21,8 +22,8 @@ public sealed class CheckApprovalActivityTests
     [Fact]
     public async Task RunAsync_ApprovalOfAnotherSpec_RefusesNamingBothHashes()
     {
-        var store = new InMemoryStagingStore();
-        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), CancellationToken.None);
+        var store = new Approvals();
+        await store.RecordAsync(new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), CancellationToken.None);
 
         var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
@@ -34,14 +35,29 @@ public sealed class CheckApprovalActivityTests
     [Fact]
     public async Task RunAsync_MatchingApproval_ApprovesWithWhoAndWhen()
     {
-        var store = new InMemoryStagingStore();
+        var store = new Approvals();
         var at = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
-        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), CancellationToken.None);
+        await store.RecordAsync(new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), CancellationToken.None);
 
         var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
         Assert.True(check.Approved);
         Assert.Equal("dana@flitstack.io", check.ApprovedBy);
         Assert.Equal(at, check.ApprovedAt);
+    }
+
+    /// <summary>The approval port in memory: the check reads what was recorded, nothing more.</summary>
+    private sealed class Approvals : IApprovalStore
+    {
+        private ApprovalRecord? _latest;
+
+        public Task<ApprovalRecord?> GetAsync(string migrationId, CancellationToken cancellationToken) =>
+            Task.FromResult(_latest?.MigrationId == migrationId ? _latest : null);
+
+        public Task RecordAsync(ApprovalRecord approval, CancellationToken cancellationToken)
+        {
+            _latest = approval;
+            return Task.CompletedTask;
+        }
     }
 }

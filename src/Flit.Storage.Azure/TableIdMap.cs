@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Flit.Core.Ports;
+
+namespace Flit.Storage.Azure;
+
+/// <summary>
+/// The ID map on Table Storage. PartitionKey = migration | object type, RowKey = source id (both escaped,
+/// <see cref="TableKeys"/>): every query the engine makes names one object of one migration, so each is a
+/// partition query, and a batch's entries share a partition, so they go in entity-group transactions of up to 100
+/// (a 100,000-record migration writes its ID map in about 1,000 calls).
+/// </summary>
+/// <remarks>
+/// Writes keep what the first write decided: an entry's operation (created or updated) and its pre-image path. The
+/// first try of each group inserts; when any entity already exists (a replayed batch, a later run) the whole group
+/// fails atomically, the existing entries are read, and the group is written again with their operation and
+/// pre-image kept — so a replay is one entry per key, and a later run never turns "updated" into "created".
+/// Look-ups ask for 14 ids per query (Table Storage allows 15 comparisons in a filter, one is the partition), several
+/// queries at once.
+/// </remarks>
+public sealed class TableIdMap(AzureTables tables) : IIdMap
+{
+    public const string TableName = "idmap";
+
+    /// <summary>Ids per look-up query: the service refuses a filter of more than 15 comparisons.</summary>
+    internal const int IdsPerQuery = 14;
+
+    /// <summary>Actions per entity-group transaction: the service's limit.</summary>
+    internal const int ActionsPerTransaction = 100;
+
+    private const int ParallelQueries = 8;
+
+    public async Task<IReadOnlyDictionary<string, IdMapEntry>> LookupAsync(string migrationId, string objectType, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        var partition = Partition(migrationId, objectType);
+        var found = new ConcurrentDictionary<string, IdMapEntry>(StringComparer.Ordinal);
+        var chunks = sourceIds.Distinct(StringComparer.Ordinal).Chunk(IdsPerQuery);
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken }, async (chunk, token) =>
+        {
+            var keys = string.Join(" or ", chunk.Select(id => $"RowKey eq '{TableKeys.Quote(TableKeys.Escape(id))}'"));
+            await foreach (var entity in table.QueryAsync<TableEntity>($"PartitionKey eq '{TableKeys.Quote(partition)}' and ({keys})", cancellationToken: token))
+            {
+                var entry = Read(entity);
+                found[entry.SourceId] = entry;
+            }
+        });
+        return new Dictionary<string, IdMapEntry>(found, StringComparer.Ordinal);
+    }
+
+    public async Task RecordAsync(string migrationId, IReadOnlyList<IdMapEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        foreach (var objectEntries in entries.GroupBy(e => e.ObjectType, StringComparer.Ordinal))
+        {
+            // A transaction names each entity once: the last entry for a key is the one the batch means.
+            var latest = objectEntries.GroupBy(e => e.SourceId, StringComparer.Ordinal).Select(g => g.Last());
+            foreach (var group in latest.Chunk(ActionsPerTransaction))
+            {
+                await RecordGroupAsync(table, migrationId, group, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RecordGroupAsync(TableClient table, string migrationId, IdMapEntry[] group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(group.Select(e => new TableTransactionAction(TableTransactionActionType.Add, Entity(migrationId, e))), cancellationToken);
+            return;
+        }
+        catch (TableTransactionFailedException e) when (e.ErrorCode == "EntityAlreadyExists" || e.Status == 409)
+        {
+            // Some of these were written before: keep what their first write decided.
+        }
+
+        var existing = await LookupAsync(migrationId, group[0].ObjectType, [.. group.Select(e => e.SourceId)], cancellationToken);
+        var merged = group.Select(e => existing.TryGetValue(e.SourceId, out var before)
+            ? e with { Operation = before.Operation, PreImagePath = before.PreImagePath ?? e.PreImagePath }
+            : e);
+        await table.SubmitTransactionAsync(merged.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(migrationId, e))), cancellationToken);
+    }
+
+    public IAsyncEnumerable<IdMapEntry> ListAsync(string migrationId, string? objectType, CancellationToken cancellationToken) =>
+        QueryAsync(objectType is null ? TableKeys.PrefixFilter("PartitionKey", migrationId) : $"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'", null, Read, cancellationToken);
+
+    public async Task<long> CountAsync(string migrationId, string? objectType, CancellationToken cancellationToken)
+    {
+        var filter = objectType is null ? TableKeys.PrefixFilter("PartitionKey", migrationId) : $"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'";
+        long count = 0;
+        await foreach (var _ in QueryAsync(filter, ["RowKey"], e => e.RowKey, cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public IAsyncEnumerable<(string SourceId, string? SourceDigest)> ListSourceDigestsAsync(string migrationId, string objectType, CancellationToken cancellationToken) =>
+        QueryAsync($"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'", ["RowKey", nameof(IdMapEntry.SourceDigest)],
+            e => (TableKeys.Unescape(e.RowKey), (string?)e.GetString(nameof(IdMapEntry.SourceDigest))), cancellationToken);
+
+    /// <summary>Deletes in groups of 100 per partition; a key that is already gone is left out and the rest retried.</summary>
+    public async Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        foreach (var objectKeys in keys.GroupBy(k => k.ObjectType, StringComparer.Ordinal))
+        {
+            var partition = Partition(migrationId, objectKeys.Key);
+            foreach (var group in objectKeys.Select(k => k.SourceId).Distinct(StringComparer.Ordinal).Chunk(ActionsPerTransaction))
+            {
+                var pending = group.ToList();
+                while (pending.Count > 0)
+                {
+                    try
+                    {
+                        await table.SubmitTransactionAsync(pending.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, TableKeys.Escape(id)), ETag.All)), cancellationToken);
+                        break;
+                    }
+                    catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex is int gone)
+                    {
+                        pending.RemoveAt(gone);
+                    }
+                }
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<T> QueryAsync<T>(string filter, IEnumerable<string>? select, Func<TableEntity, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableName, cancellationToken);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: cancellationToken))
+        {
+            yield return read(entity);
+        }
+    }
+
+    private static string Partition(string migrationId, string objectType) => TableKeys.Join(migrationId, objectType);
+
+    private static TableEntity Entity(string migrationId, IdMapEntry e) => new(Partition(migrationId, e.ObjectType), TableKeys.Escape(e.SourceId))
+    {
+        [nameof(IdMapEntry.ObjectType)] = e.ObjectType,
+        [nameof(IdMapEntry.DestinationId)] = e.DestinationId,
+        [nameof(IdMapEntry.ExternalId)] = e.ExternalId,
+        [nameof(IdMapEntry.Operation)] = e.Operation.ToString(),
+        [nameof(IdMapEntry.ContentHash)] = e.ContentHash,
+        [nameof(IdMapEntry.BatchId)] = e.BatchId,
+        // Kept as round-trip text: the exact instant and offset the engine wrote, as the local store keeps them.
+        [nameof(IdMapEntry.At)] = e.At.ToString("O", CultureInfo.InvariantCulture),
+        [nameof(IdMapEntry.RunId)] = e.RunId,
+        [nameof(IdMapEntry.PreImagePath)] = e.PreImagePath,
+        [nameof(IdMapEntry.WrittenDigest)] = e.WrittenDigest,
+        [nameof(IdMapEntry.SourceDigest)] = e.SourceDigest,
+    };
+
+    private static IdMapEntry Read(TableEntity e) => new(
+        e.GetString(nameof(IdMapEntry.ObjectType)),
+        TableKeys.Unescape(e.RowKey),
+        e.GetString(nameof(IdMapEntry.DestinationId)),
+        e.GetString(nameof(IdMapEntry.ExternalId)),
+        Enum.Parse<IdMapOperation>(e.GetString(nameof(IdMapEntry.Operation))),
+        e.GetString(nameof(IdMapEntry.ContentHash)),
+        e.GetString(nameof(IdMapEntry.BatchId)),
+        DateTimeOffset.Parse(e.GetString(nameof(IdMapEntry.At)), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        e.GetString(nameof(IdMapEntry.RunId)) ?? string.Empty,
+        e.GetString(nameof(IdMapEntry.PreImagePath)),
+        e.GetString(nameof(IdMapEntry.WrittenDigest)),
+        e.GetString(nameof(IdMapEntry.SourceDigest)));
+}

@@ -1,0 +1,100 @@
+using Flit.Core.Ports;
+using Flit.Storage.Azure;
+
+namespace Flit.Storage.Contract.Tests;
+
+/// <summary>What the Azure adapters cost in calls, counted at the emulator, and the service limits they keep.</summary>
+public sealed class AzureTableCallsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static IdMapEntry Entry(string objectType, int i) =>
+        new(objectType, "s" + i, "d" + i, $"flit_acme.{objectType}_{i}", IdMapOperation.Created, "h" + i, "b1", DateTimeOffset.UnixEpoch, "m1#1");
+
+    [Fact]
+    public async Task IdMap_AThousandRecords_AreTenTransactions_AndAReplayIsOneEntryPerKey()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = await stores.OpenIdMapAsync();
+        await map.CountAsync("m1", null, None);
+        var batch = Enumerable.Range(0, 1000).Select(i => Entry("contact", i)).ToList();
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        await map.RecordAsync("m1", batch, None);
+        var firstWrite = await azurite.Server.CountAsync("/$batch");
+        await map.RecordAsync("m1", batch, None);
+        var total = await azurite.Server.CountAsync("/$batch");
+
+        Assert.Equal(10, firstWrite);
+        // A replay: each group's insert is refused whole, its entries read (14 a query), then replaced.
+        Assert.Equal(20, total - firstWrite);
+        Assert.Equal(1000, await map.CountAsync("m1", "contact", None));
+    }
+
+    [Fact]
+    public async Task IdMap_ABatchOfSeveralObjects_NeverMixesPartitionsInATransaction()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = await stores.OpenIdMapAsync();
+        await map.CountAsync("m1", null, None);
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        // Azurite accepts mixed partition keys in one transaction (the service refuses them): the adapter must split.
+        await map.RecordAsync("m1", [.. Enumerable.Range(0, 30).Select(i => Entry(i % 2 == 0 ? "contact" : "company", i))], None);
+
+        Assert.Equal(2, await azurite.Server.CountAsync("/$batch"));
+        Assert.Equal(15, await map.CountAsync("m1", "company", None));
+    }
+
+    [Fact]
+    public async Task IdMap_LookUps_AskFourteenIdsAQuery()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = await stores.OpenIdMapAsync();
+        await map.RecordAsync("m1", [.. Enumerable.Range(0, 140).Select(i => Entry("contact", i))], None);
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        var found = await map.LookupAsync("m1", "contact", [.. Enumerable.Range(0, 140).Select(i => "s" + i)], None);
+
+        Assert.Equal(140, found.Count);
+        Assert.Equal(10, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+    }
+
+    [Theory]
+    [InlineData("plain-id_42")]
+    [InlineData("a/b\\c#d?e")]
+    [InlineData("100% |pipe|")]
+    [InlineData("line\nbreak\u007f")]
+    public void Keys_EscapeWhatTableStorageForbids_AndReadBack(string value)
+    {
+        var key = TableKeys.Escape(value);
+
+        Assert.DoesNotMatch(@"[/\\#?\u0000-\u001f\u007f-\u009f|]", key);
+        Assert.Equal(value, TableKeys.Unescape(key));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("UseDevelopmentStorage=true", "https://acct.blob.core.windows.net")]
+    public void Options_NeedExactlyOneWayToTheAccount(string? connection, string? url)
+    {
+        var options = new AzureStorageOptions { ConnectionString = connection, AccountUrl = url is null ? null : new Uri(url) };
+
+        var error = Assert.Throws<ArgumentException>(() => options.CreateClients());
+
+        Assert.Contains("connection string or an account URL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_AccountUrl_ReachesTheTablesOfTheSameAccount()
+    {
+        var (blobs, tables) = new AzureStorageOptions { AccountUrl = new Uri("https://flitprod.blob.core.windows.net") }.CreateClients();
+
+        Assert.Equal("flitprod", blobs.AccountName);
+        Assert.Equal("flitprod", tables.AccountName);
+        Assert.Equal("https://flitprod.table.core.windows.net/", tables.Uri.ToString());
+    }
+}
