@@ -22,8 +22,32 @@ internal static class FlitCommands
         yield return DeltaCommands.Delta();
         yield return MigrationCommands.Rollback();
         yield return MigrationCommands.Sandbox();
+        yield return List();
         yield return Status();
         yield return Report();
+    }
+
+    private static Command List()
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The client tenant whose migrations to list.", DefaultValueFactory = _ => "client" };
+        var command = new Command("list", "List a tenant's migrations and where each is, from the run index.") { tenant };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var workspace = CommonOptions.OpenWorkspace(parse);
+            var entries = await workspace.ListAsync(parse.GetValue(tenant)!.Trim(), ct);
+            if (entries.Count == 0)
+            {
+                Console.Out.WriteLine($"No migrations of tenant '{parse.GetValue(tenant)}' in {workspace.Describe}.");
+            }
+
+            foreach (var entry in entries)
+            {
+                Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{entry.MigrationId}\t{entry.Pair}\t{entry.State}\t{entry.RunId}\t{entry.UpdatedAt:u}"));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 
     private static Command Status()

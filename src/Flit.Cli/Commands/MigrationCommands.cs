@@ -223,6 +223,11 @@ internal static class MigrationCommands
                 throw new UserFacingException(e.Message);
             }
 
+            if (parse.GetValue(pass) is null)
+            {
+                await workspace.RecordStateAsync(local.Migration, "rolled-back", local.RunId, ct);
+            }
+
             AnsiConsole.MarkupLineInterpolated($"Rolled back {what}: {report.Deleted:N0} deleted, {report.Restored:N0} restored, {report.DroppedFields:N0} custom fields dropped, {report.Conflicts.Count:N0} conflicts left alone, {report.Failures.Count:N0} failures.");
             foreach (var line in report.Conflicts.Concat(report.Failures).Take(50))
             {
@@ -374,25 +379,20 @@ internal static class MigrationCommands
     internal static async Task<int> ExecuteAsync(LocalMigrationHost host, Workspace workspace, int parallelism, CancellationToken ct)
     {
         var request = host.Request.Migration;
-        MigrationOutcome? outcome = null;
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
-            {
-                var task = progress.AddTask("starting", maxValue: 1);
-                var started = TimeProvider.System.GetTimestamp();
-                outcome = await host.RunAsync(status =>
-                {
-                    task.MaxValue = Math.Max(1, status.BatchesTotal);
-                    task.Value = status.BatchesDone;
-                    var rate = status.BatchesDone / Math.Max(0.001, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
-                    task.Description = Markup.Escape($"{status.Stage}{(status.Phase is { } p ? $" phase {p}" : string.Empty)} {status.BatchesDone}/{status.BatchesTotal} batches ({rate:0.0}/s) {status.Detail}");
-                }, parallelism, ct);
-                task.Value = task.MaxValue;
-            });
+        MigrationOutcome outcome;
+        await workspace.RecordStateAsync(request, "running", host.Request.RunId, ct);
+        try
+        {
+            outcome = await RunWithProgressAsync(host, parallelism, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await workspace.RecordStateAsync(request, "failed", host.Request.RunId, CancellationToken.None);
+            throw;
+        }
 
-        var result = outcome!;
+        var result = outcome;
+        await workspace.RecordStateAsync(request, result.Status, host.Request.RunId, ct);
         if (result.Status == "not-approved")
         {
             AnsiConsole.MarkupLineInterpolated($"[red]Not approved: nothing was written.[/] {result.Reason}");
@@ -411,6 +411,28 @@ internal static class MigrationCommands
         RunSummary.Write(Console.Out, TerminalWidth(), result.Status, report, new ReportFiles(host.Where(paths.ReadablePath), host.Where(paths.CsvPath), host.Where(paths.JsonPath)));
         Console.Out.WriteLine($"Status: flit status --migration {request.MigrationId} --workdir {workspace.Root}");
         return result.Reconciliation!.Failed + result.Reconciliation.Conflicts > 0 ? ExitCodes.CompletedWithFailures : ExitCodes.Ok;
+    }
+
+    private static async Task<MigrationOutcome> RunWithProgressAsync(LocalMigrationHost host, int parallelism, CancellationToken ct)
+    {
+        MigrationOutcome? outcome = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask("starting", maxValue: 1);
+                var started = TimeProvider.System.GetTimestamp();
+                outcome = await host.RunAsync(status =>
+                {
+                    task.MaxValue = Math.Max(1, status.BatchesTotal);
+                    task.Value = status.BatchesDone;
+                    var rate = status.BatchesDone / Math.Max(0.001, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+                    task.Description = Markup.Escape($"{status.Stage}{(status.Phase is { } p ? $" phase {p}" : string.Empty)} {status.BatchesDone}/{status.BatchesTotal} batches ({rate:0.0}/s) {status.Detail}");
+                }, parallelism, ct);
+                task.Value = task.MaxValue;
+            });
+        return outcome!;
     }
 
     /// <summary>A full run opens the delta window (a re-run or resume of it keeps the one it opened); a delta pass is

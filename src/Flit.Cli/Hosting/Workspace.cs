@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flit.Activities;
+using Flit.Core.Ports;
 using Flit.Core.Workflow;
 
 namespace Flit.Cli.Hosting;
@@ -83,6 +84,47 @@ public sealed class Workspace
 
     public Task<MigrationStatus?> LoadStatusAsync(string migrationId, CancellationToken cancellationToken) =>
         LoadAsync<MigrationStatus>(migrationId, StatusDocument, cancellationToken);
+
+    /// <summary>Records where the migration is in the run index (what <c>flit list</c> shows per tenant).</summary>
+    public async Task RecordStateAsync(MigrationRequest request, string state, string? runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var index = await Stores.OpenIndexAsync(cancellationToken);
+        try
+        {
+            await index.RecordAsync(new MigrationIndexEntry(request.Tenant, request.MigrationId, request.Pair, state, runId, TimeProvider.System.GetUtcNow()), cancellationToken);
+        }
+        finally
+        {
+            if (index is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The tenant's migrations as the run index has them.</summary>
+    public async Task<IReadOnlyList<MigrationIndexEntry>> ListAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var index = await Stores.OpenIndexAsync(cancellationToken);
+        try
+        {
+            var entries = new List<MigrationIndexEntry>();
+            await foreach (var entry in index.ListAsync(tenant, cancellationToken))
+            {
+                entries.Add(entry);
+            }
+
+            return entries;
+        }
+        finally
+        {
+            if (index is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
 
     private async Task<T?> LoadAsync<T>(string migrationId, string document, CancellationToken cancellationToken)
         where T : class
