@@ -49,18 +49,36 @@ public sealed class AzureTableCallsTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
-    public async Task IdMap_LookUps_AskFourteenIdsAQuery()
+    public async Task IdMap_LookUpOfIdsCloseTogether_IsOneRangeQuery()
     {
         await using var stores = new AzureStoreSet(azurite.Server);
         var map = await stores.OpenIdMapAsync();
-        await map.RecordAsync("m1", [.. Enumerable.Range(0, 140).Select(i => Entry("contact", i))], None);
+        await map.RecordAsync("m1", [.. Enumerable.Range(0, 500).Select(i => Entry("contact", i))], None);
         await azurite.Server.CountAsync("");
         azurite.Server.ClearRequests();
 
-        var found = await map.LookupAsync("m1", "contact", [.. Enumerable.Range(0, 140).Select(i => "s" + i)], None);
+        var found = await map.LookupAsync("m1", "contact", [.. Enumerable.Range(100, 140).Select(i => "s" + i)], None);
 
         Assert.Equal(140, found.Count);
-        Assert.Equal(10, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+        Assert.Equal(1, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+    }
+
+    [Fact]
+    public async Task IdMap_LookUpOfIdsSpreadOverThePartition_GivesUpTheRangeAfterAPage_AndAsksFourteenIdsAQuery()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = await stores.OpenIdMapAsync();
+        var entries = Enumerable.Range(0, 3000).Select(i => Entry("contact", i) with { SourceId = i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        await map.RecordAsync("m1", entries, None);
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        var spread = entries.Where((_, i) => i % 20 == 0).Select(e => e.SourceId).ToList();
+        var found = await map.LookupAsync("m1", "contact", [.. spread, "99999"], None);
+
+        Assert.Equal(spread, found.Keys.Order(StringComparer.Ordinal));
+        // Two pages of the range (1,000 entries, then the 141st beyond the 140 asked for), then 11 queries of 14 ids.
+        Assert.Equal(2 + 11, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
     }
 
     [Theory]
