@@ -47,7 +47,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         _destination = destination;
         _time = time;
         var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Migration.Pair).Source);
-        Exports = new FolderStagedExports(id => store.LocalPath(RunPaths.Exports(id)), _ => layout);
+        Exports = new StagedExportFiles(store, _ => layout);
         Mappings = new StagedMappingSource(store, Exports, destination);
     }
 
@@ -238,7 +238,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         object output = name switch
         {
             ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
-            ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile, _destination).RunAsync(input, cancellationToken),
+            ActivityNames.Audit => await new AuditActivity(Store, Exports, _destination).RunAsync(input, cancellationToken),
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
             ActivityNames.CheckApproval => await new CheckApprovalActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
@@ -265,8 +265,6 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     /// <summary>Undoes one delta pass of the migration (see <see cref="PassRollbackActivity"/>).</summary>
     public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>
         new PassRollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, runId, force, cancellationToken);
-
-    public string ExportFile(string migrationId, string relativePath) => Store.LocalPath($"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
 
     public async ValueTask DisposeAsync()
     {
