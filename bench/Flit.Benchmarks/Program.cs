@@ -87,7 +87,7 @@ static async Task<int> MeasureAsync(int size, string folder)
     var layout = SourceLayouts.Get("oncourse");
     var spec = MappingSpecLoader.LoadShipped("oncourse-odoo");
     var problems = new ReadProblemCollector();
-    var users = ExportReader.Read(Path.Combine(folder, "users.csv"), layout.Object("user")!, problems).ToList();
+    var users = await ExportReader.ReadAsync(Path.Combine(folder, "users.csv"), layout.Object("user")!, problems).ToListAsync();
     var owners = users.ToDictionary(r => r.SourceId, r => r["Email"], StringComparer.OrdinalIgnoreCase);
     var mapping = CompiledMapping.Compile(spec, "bench", new TransformContext(TimeZoneInfo.FindSystemTimeZoneById("Europe/London"), DateOrder.DayFirst, k => owners.GetValueOrDefault(k)));
     var companyPlan = mapping.Objects.Single(o => o.Key == "company");
@@ -156,7 +156,7 @@ static async Task<int> MeasureAsync(int size, string folder)
             }
         });
         var current = new List<SourceRecord>(1024);
-        foreach (var record in ExportReader.Read(Path.Combine(folder, "contacts.csv"), layout.Object("contact")!, problems).Take(limit))
+        await foreach (var record in ExportReader.ReadAsync(Path.Combine(folder, "contacts.csv"), layout.Object("contact")!, problems).Take(limit))
         {
             audit.Observe(record);
             current.Add(record);

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Flit.Core.Ports;
+using Flit.Testing;
 
 namespace Flit.Activities.Tests;
 
-/// <summary>A staging store in memory; items appear only when their write stream is disposed.</summary>
+/// <summary>
+/// A staging store in memory, as a blob container is to the activities: items appear only when their write stream is
+/// disposed, read streams cannot seek, and there is no local path to fall back on.
+/// </summary>
 internal sealed class InMemoryStagingStore : IStagingStore
 {
     private readonly ConcurrentDictionary<string, byte[]> _items = new(StringComparer.Ordinal);
@@ -13,7 +17,7 @@ internal sealed class InMemoryStagingStore : IStagingStore
 
     public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken) =>
         _items.TryGetValue(path, out var bytes)
-            ? Task.FromResult<Stream>(new MemoryStream(bytes, writable: false))
+            ? Task.FromResult<Stream>(new ForwardOnlyStream(new MemoryStream(bytes, writable: false)))
             : throw new FileNotFoundException($"No staged item '{path}'.", path);
 
     public Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken) =>

@@ -23,7 +23,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Audit_GeneratedDirt_FoundExactly(string system, string pair)
+    public async Task Audit_GeneratedDirt_FoundExactly(string system, string pair)
     {
         var manifest = SampleGenerator.Generate(system, _root, 1500, 21, SampleOptions.Default with { LargeAttachmentBytes = 4096 });
         var layout = SourceLayouts.Get(system);
@@ -36,7 +36,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
         var problems = new ReadProblemCollector();
         foreach (var file in ExportFolder.Discover(_root, layout).Files)
         {
-            foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, problems))
+            await foreach (var record in ExportReader.ReadAsync(file.Path, file.RelativePath, file.Object, problems))
             {
                 audit.Observe(record);
             }
@@ -68,11 +68,11 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
     }
 
     [Fact]
-    public void Audit_MoreFindingsThanItLists_CountsThemAllAndListsOnlyTheCap_SoItsMemoryDoesNotGrowWithTheExport()
+    public async Task Audit_MoreFindingsThanItLists_CountsThemAllAndListsOnlyTheCap_SoItsMemoryDoesNotGrowWithTheExport()
     {
         var manifest = SampleGenerator.Generate("oncourse", _root, 1500, 21, SampleOptions.Default with { WriteAttachments = false });
         var layout = SourceLayouts.Get("oncourse");
-        AuditReport Audit(int listed)
+        async Task<AuditReport> Audit(int listed)
         {
             var audit = new AuditBuilder(layout, MappingSpecLoader.LoadShipped("oncourse-odoo"), new AuditOptions
             {
@@ -81,7 +81,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
             });
             foreach (var file in ExportFolder.Discover(_root, layout).Files)
             {
-                foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
+                await foreach (var record in ExportReader.ReadAsync(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
                 {
                     audit.Observe(record);
                 }
@@ -90,8 +90,8 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
             return audit.Build();
         }
 
-        var complete = Audit(int.MaxValue);
-        var capped = Audit(5);
+        var complete = await Audit(int.MaxValue);
+        var capped = await Audit(5);
         Assert.Contains(complete.Findings, f => f.Count > 5);
         Assert.Equal(complete.Findings.Select(f => (f.Kind, f.Count)), capped.Findings.Select(f => (f.Kind, f.Count)));
         Assert.All(capped.Findings, f => Assert.Equal(Math.Min(f.Count, 5), f.Records.Count));
@@ -100,7 +100,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Audit_InReadingOrder_FindsWhatLayoutOrderFinds_WithOwnersFirstAndParentsBeforeChildren(string system, string pair)
+    public async Task Audit_InReadingOrder_FindsWhatLayoutOrderFinds_WithOwnersFirstAndParentsBeforeChildren(string system, string pair)
     {
         var manifest = SampleGenerator.Generate(system, _root, 600, 8, SampleOptions.Default with { LargeAttachmentBytes = 4096 });
         var layout = SourceLayouts.Get(system);
@@ -111,13 +111,13 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
             FileSize = path => File.Exists(Path.Combine(_root, path)) ? new FileInfo(Path.Combine(_root, path)).Length : null,
         });
         var files = ExportFolder.Discover(_root, layout).Files;
-        AuditReport Read(AuditBuilder builder, IEnumerable<ObjectLayout> order)
+        async Task<AuditReport> Read(AuditBuilder builder, IEnumerable<ObjectLayout> order)
         {
             foreach (var obj in order)
             {
                 foreach (var file in files.Where(f => f.Object.Name == obj.Name))
                 {
-                    foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
+                    await foreach (var record in ExportReader.ReadAsync(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
                     {
                         builder.Observe(record);
                     }
@@ -129,8 +129,8 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
 
         var ordered = Builder();
         var order = ordered.ReadingOrder();
-        var inLayoutOrder = Read(Builder(), layout.Objects);
-        var inReadingOrder = Read(ordered, order);
+        var inLayoutOrder = await Read(Builder(), layout.Objects);
+        var inReadingOrder = await Read(ordered, order);
 
         static IEnumerable<string> Found(AuditReport report) => report.Findings
             .SelectMany(f => f.Records.Select(r => $"{f.Kind} {f.Count} {r.Object} {r.SourceId} {r.File}:{r.Line}:{r.Column}"))
@@ -148,7 +148,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
     }
 
     [Fact]
-    public void Audit_ArkCaseWorkflows_BecomeBpmnRebuildPackages()
+    public async Task Audit_ArkCaseWorkflows_BecomeBpmnRebuildPackages()
     {
         SampleGenerator.Generate("arkcase", _root, 200, 4);
         var layout = SourceLayouts.Get("arkcase");
@@ -159,7 +159,7 @@ public sealed class AuditOfGeneratedExportTests : IDisposable
         });
         foreach (var file in ExportFolder.Discover(_root, layout).Files.Where(f => f.Object.Name == "workflow"))
         {
-            foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
+            await foreach (var record in ExportReader.ReadAsync(file.Path, file.RelativePath, file.Object, new ReadProblemCollector()))
             {
                 audit.Observe(record);
             }

@@ -29,7 +29,7 @@ public sealed class LookupsOnlyMappingTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Lookups_OfEveryRecord_AreTheFullMappingsLookups(string system, string pair, bool namesRecords)
+    public async Task Lookups_OfEveryRecord_AreTheFullMappingsLookups(string system, string pair, bool namesRecords)
     {
         SampleGenerator.Generate(system, _root, 400, 5, SampleOptions.Default with { WriteAttachments = false });
         var layout = SourceLayouts.Get(system);
@@ -40,7 +40,7 @@ public sealed class LookupsOnlyMappingTests : IDisposable
         var withLookups = 0;
         foreach (var file in ExportFolder.Discover(_root, layout).Files)
         {
-            foreach (var record in ExportReader.Read(file.Path, file.RelativePath, file.Object, problems))
+            await foreach (var record in ExportReader.ReadAsync(file.Path, file.RelativePath, file.Object, problems))
             {
                 foreach (var plan in mapping.Objects.Where(o => o.SourceObject == file.Object.Name))
                 {

@@ -40,7 +40,7 @@ public sealed class SampleGeneratorTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Systems))]
-    public void Generate_EveryObjectFile_ReadsBackWithItsCountAndNoProblems(string system)
+    public async Task Generate_EveryObjectFile_ReadsBackWithItsCountAndNoProblems(string system)
     {
         var folder = Path.Combine(_root, system);
         var manifest = SampleGenerator.Generate(system, folder, 400, 3, SampleOptions.Default with { LargeAttachmentBytes = 1024 });
@@ -51,7 +51,7 @@ public sealed class SampleGeneratorTests : IDisposable
         foreach (var (name, count) in manifest.Objects)
         {
             var file = Assert.Single(contents.Files, f => f.Object.Name == name);
-            Assert.Equal(count, ExportReader.Read(file.Path, file.Object, problems).Count());
+            Assert.Equal(count, await ExportReader.ReadAsync(file.Path, file.Object, problems).CountAsync());
         }
 
         Assert.Empty(problems.Problems);
@@ -86,14 +86,14 @@ public sealed class SampleGeneratorTests : IDisposable
     [InlineData(SampleEncoding.Windows1252, ';')]
     [InlineData(SampleEncoding.Utf16, ',')]
     [InlineData(SampleEncoding.Utf8Bom, ';')]
-    public void Generate_EncodingAndDelimiterQuirks_StillReadIdentically(SampleEncoding encoding, char delimiter)
+    public async Task Generate_EncodingAndDelimiterQuirks_StillReadIdentically(SampleEncoding encoding, char delimiter)
     {
         var plain = SampleGenerator.Generate("casemanager", Path.Combine(_root, "plain"), 200, 9, SampleOptions.Clean with { WriteAttachments = false });
         SampleGenerator.Generate("casemanager", Path.Combine(_root, "quirky"), 200, 9, SampleOptions.Clean with { WriteAttachments = false, Encoding = encoding, Delimiter = delimiter, LineEnding = "\n" });
         var layout = SourceLayouts.Get("casemanager").Object("company")!;
 
-        var a = ExportReader.Read(Path.Combine(_root, "plain", "companies.csv"), layout, new ReadProblemCollector()).Select(r => string.Join("|", r.Values)).ToList();
-        var b = ExportReader.Read(Path.Combine(_root, "quirky", "companies.csv"), layout, new ReadProblemCollector()).Select(r => string.Join("|", r.Values)).ToList();
+        var a = await ExportReader.ReadAsync(Path.Combine(_root, "plain", "companies.csv"), layout, new ReadProblemCollector()).Select(r => string.Join("|", r.Values)).ToListAsync();
+        var b = await ExportReader.ReadAsync(Path.Combine(_root, "quirky", "companies.csv"), layout, new ReadProblemCollector()).Select(r => string.Join("|", r.Values)).ToListAsync();
 
         Assert.Equal(plain.Objects["company"], a.Count);
         Assert.Equal(a, b);

@@ -63,7 +63,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         foreach (var derived in plans.Except(primary))
         {
             var writer = new BatchWriter(store, request, Target(derived, layoutObject.Name, derived: true));
-            foreach (var record in Distinct(exports.Read(request, layoutObject.Name, static _ => { }, cancellationToken), derived.DistinctBy!))
+            await foreach (var record in Distinct(exports.ReadAsync(request, layoutObject.Name, static _ => { }, cancellationToken), derived.DistinctBy!))
             {
                 await writer.AddAsync(record, cancellationToken);
             }
@@ -100,7 +100,7 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
             : skips[rule.Message] = new BatchWriter(store, request, new BatchTarget(key, model, phase, layoutObject, false, null, rule, $"skip{skips.Count}"));
 
         var notMigrated = plans.Count == 0 ? NotMigratedRule(layoutObject, spec) : null;
-        foreach (var record in exports.Read(request, layoutObject, static _ => { }, cancellationToken))
+        await foreach (var record in exports.ReadAsync(request, layoutObject, static _ => { }, cancellationToken))
         {
             if (notMigrated is not null)
             {
@@ -174,12 +174,12 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
     /// <summary>The sample: a slice of every entry, closed over its links, written like a full run's batches.</summary>
     private async Task<List<BatchWork>> PartitionSampleAsync(JoinedExports exports, MigrationRequest request, ICompiledMapping mapping, CancellationToken cancellationToken)
     {
-        var selection = SampleSelection.Choose(mapping.Objects, plan => Read(exports, request, plan, cancellationToken), request.SampleSize);
+        var selection = await SampleSelection.ChooseAsync(mapping.Objects, plan => Read(exports, request, plan, cancellationToken), request.SampleSize);
         var batches = new List<BatchWork>();
         foreach (var plan in mapping.Objects.OrderBy(o => o.Phase).ThenBy(o => o.Key, StringComparer.Ordinal))
         {
             var writer = new BatchWriter(store, request, Target(plan, plan.SourceObject, derived: false));
-            foreach (var record in selection.Of(plan, Read(exports, request, plan, cancellationToken)))
+            await foreach (var record in selection.Of(plan, Read(exports, request, plan, cancellationToken)))
             {
                 await writer.AddAsync(record, cancellationToken);
             }
@@ -191,9 +191,9 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
     }
 
     /// <summary>An entry's records: its filter applied, one per computed id.</summary>
-    private static IEnumerable<SourceRecord> Read(JoinedExports exports, MigrationRequest request, ObjectPlan plan, CancellationToken cancellationToken)
+    private static IAsyncEnumerable<SourceRecord> Read(JoinedExports exports, MigrationRequest request, ObjectPlan plan, CancellationToken cancellationToken)
     {
-        var records = exports.Read(request, plan.SourceObject, static _ => { }, cancellationToken);
+        var records = exports.ReadAsync(request, plan.SourceObject, static _ => { }, cancellationToken);
         if (plan.Includes is { } includes)
         {
             records = records.Where(includes);
@@ -204,10 +204,10 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
 
     /// <summary>One record per computed id (e.g. one company per distinct organisation name); memory grows with
     /// the distinct ids, not the rows.</summary>
-    private static IEnumerable<SourceRecord> Distinct(IEnumerable<SourceRecord> records, Func<SourceRecord, string?> idOf)
+    private static async IAsyncEnumerable<SourceRecord> Distinct(IAsyncEnumerable<SourceRecord> records, Func<SourceRecord, string?> idOf)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in records)
+        await foreach (var record in records)
         {
             if (idOf(record) is { Length: > 0 } id && seen.Add(id))
             {

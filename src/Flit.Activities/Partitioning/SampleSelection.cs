@@ -17,7 +17,7 @@ internal sealed class SampleSelection
     {
     }
 
-    public static SampleSelection Choose(IReadOnlyList<ObjectPlan> plans, Func<ObjectPlan, IEnumerable<SourceRecord>> read, int size)
+    public static async Task<SampleSelection> ChooseAsync(IReadOnlyList<ObjectPlan> plans, Func<ObjectPlan, IAsyncEnumerable<SourceRecord>> read, int size)
     {
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(read);
@@ -26,7 +26,7 @@ internal sealed class SampleSelection
         foreach (var plan in plans.OrderBy(p => p.Phase).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             var taken = selection.Ids(plan.Key);
-            foreach (var record in read(plan))
+            await foreach (var record in read(plan))
             {
                 if (taken.Count >= size)
                 {
@@ -50,7 +50,7 @@ internal sealed class SampleSelection
             foreach (var plan in plans.Where(p => Candidates(plans, missing.Keys).Contains(p.Key)))
             {
                 var ids = SiblingsOf(plans, plan).SelectMany(k => missing.GetValueOrDefault(k) ?? []).ToHashSet(StringComparer.Ordinal);
-                foreach (var record in read(plan))
+                await foreach (var record in read(plan))
                 {
                     if (ids.Contains(IdOf(plan, record)) && selection.Ids(plan.Key).Add(IdOf(plan, record)))
                     {
@@ -64,11 +64,11 @@ internal sealed class SampleSelection
     }
 
     /// <summary>The records of an entry that are in the sample (from a fresh read of its records).</summary>
-    public IEnumerable<SourceRecord> Of(ObjectPlan plan, IEnumerable<SourceRecord> records)
+    public IAsyncEnumerable<SourceRecord> Of(ObjectPlan plan, IAsyncEnumerable<SourceRecord> records)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var ids = _chosen.GetValueOrDefault(plan.Key);
-        return ids is null ? [] : records.Where(r => ids.Remove(IdOf(plan, r)));
+        return ids is null ? AsyncEnumerable.Empty<SourceRecord>() : records.Where(r => ids.Remove(IdOf(plan, r)));
     }
 
     private HashSet<string> Ids(string key) =>

@@ -53,7 +53,7 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
         }
 
         var layout = SourceLayouts.Get(spec.Source);
-        var owners = ReadOwners(request, spec, layout, cancellationToken);
+        var owners = await ReadOwnersAsync(request, spec, layout, cancellationToken);
         var context = new TransformContext(TimeZoneInfo.FindSystemTimeZoneById(layout.DefaultTimeZone), DateConventions.Of(layout), key => owners.GetValueOrDefault(key.Trim()),
             await ReadDateOrdersAsync(request.MigrationId, cancellationToken));
         var models = spec.Migrated.Select(o => o.Target!).Distinct(StringComparer.Ordinal).ToList();
@@ -61,7 +61,7 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
         return CompiledMapping.Compile(spec, request.Tenant, context, schema);
     }
 
-    private Dictionary<string, string?> ReadOwners(MigrationRequest request, MappingSpec spec, SourceLayout layout, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string?>> ReadOwnersAsync(MigrationRequest request, MappingSpec spec, SourceLayout layout, CancellationToken cancellationToken)
     {
         var owners = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (spec.Owners is not { } directory || layout.Object(directory.Object) is null)
@@ -69,7 +69,7 @@ public sealed class StagedMappingSource(IStagingStore store, IStagedExports expo
             return owners;
         }
 
-        foreach (var record in exports.Read(request, directory.Object, static _ => { }, cancellationToken))
+        await foreach (var record in exports.ReadAsync(request, directory.Object, static _ => { }, cancellationToken))
         {
             owners[(record[directory.Key] ?? record.SourceId).Trim()] = Transforms.Text(record[directory.Email]);
         }

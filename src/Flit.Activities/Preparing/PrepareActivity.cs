@@ -30,7 +30,7 @@ public sealed class PrepareActivity(IStagingStore store, IStagedExports exports,
         var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var plan in mapping.Objects)
         {
-            foreach (var record in joined.Read(request, plan.SourceObject, static _ => { }, cancellationToken))
+            await foreach (var record in joined.ReadAsync(request, plan.SourceObject, static _ => { }, cancellationToken))
             {
                 foreach (var value in mapping.Lookups(plan.Key, record) ?? [])
                 {

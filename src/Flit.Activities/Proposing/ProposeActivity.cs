@@ -19,14 +19,14 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
     public async Task<ProposalResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var outcome = Propose(input.Request, cancellationToken);
+        var outcome = await ProposeAsync(input.Request, cancellationToken);
         var migrationId = input.Request.MigrationId;
         await store.WriteTextAsync(RunPaths.ProposedSpec(migrationId), MappingSpecLoader.ToYaml(outcome.Spec), cancellationToken);
         await store.WriteTextAsync(RunPaths.Review(migrationId), outcome.Review, cancellationToken);
         return new ProposalResult(RunPaths.ProposedSpec(migrationId), outcome.SpecHash, RunPaths.Review(migrationId), outcome.Proposals.Count);
     }
 
-    public ProposalOutcome Propose(MigrationRequest request, CancellationToken cancellationToken)
+    public async Task<ProposalOutcome> ProposeAsync(MigrationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var spec = MappingSpecLoader.LoadShipped(request.Pair);
@@ -36,7 +36,7 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         {
             var columns = new Dictionary<string, (long Filled, List<string> Sample)>(StringComparer.OrdinalIgnoreCase);
             long rows = 0;
-            foreach (var record in exports.Read(request, obj.Name, static _ => { }, cancellationToken).Take(SampleRecords))
+            await foreach (var record in exports.ReadAsync(request, obj.Name, static _ => { }, cancellationToken).Take(SampleRecords))
             {
                 rows++;
                 for (var i = 0; i < record.Count; i++)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Flit.Core.Mapping;
 using Flit.Core.Records;
@@ -19,18 +20,23 @@ public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : ISta
     private readonly Dictionary<JoinMapping, Dictionary<string, string?[]>> _indexes = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<RecordSchema, RecordSchema> _schemas = [];
 
-    public IEnumerable<SourceRecord> Read(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken)
+    public IAsyncEnumerable<SourceRecord> ReadAsync(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken)
     {
         var joins = spec.Objects.Where(o => o.Source == sourceObject).SelectMany(o => o.Joins ?? []).DistinctBy(j => j.As, StringComparer.Ordinal).ToList();
-        var records = inner.Read(request, sourceObject, problems, cancellationToken);
-        return joins.Count == 0 ? records : Enrich(request, records, joins, cancellationToken);
+        var records = inner.ReadAsync(request, sourceObject, problems, cancellationToken);
+        return joins.Count == 0 ? records : EnrichAsync(request, records, joins, cancellationToken);
     }
 
-    private IEnumerable<SourceRecord> Enrich(MigrationRequest request, IEnumerable<SourceRecord> records, List<JoinMapping> joins, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SourceRecord> EnrichAsync(MigrationRequest request, IAsyncEnumerable<SourceRecord> records, List<JoinMapping> joins, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var indexes = joins.Select(j => Index(request, j, cancellationToken)).ToList();
+        var indexes = new List<Dictionary<string, string?[]>>();
+        foreach (var join in joins)
+        {
+            indexes.Add(await IndexAsync(request, join, cancellationToken));
+        }
+
         var width = joins.Sum(j => j.Columns.Count);
-        foreach (var record in records)
+        await foreach (var record in records)
         {
             var values = new string?[record.Count + width];
             for (var i = 0; i < record.Count; i++)
@@ -67,7 +73,7 @@ public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : ISta
 
     /// <summary>The joined object's values, by the key the joining records hold: its rows' column <c>on</c> (one to
     /// many), or their own id (one to one, through the joining record's column <c>by</c>).</summary>
-    private Dictionary<string, string?[]> Index(MigrationRequest request, JoinMapping join, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string?[]>> IndexAsync(MigrationRequest request, JoinMapping join, CancellationToken cancellationToken)
     {
         if (_indexes.TryGetValue(join, out var cached))
         {
@@ -78,7 +84,7 @@ public sealed class JoinedExports(IStagedExports inner, MappingSpec spec) : ISta
         var columns = join.Columns.Values.Select(c => (c, c.Where is null ? null : RowCondition.Parse(c.Where))).ToList();
         var index = new Dictionary<string, string?[]>(StringComparer.Ordinal);
         // Problems of the joined file are the audit's to report; here a row that cannot be read contributes nothing.
-        foreach (var row in inner.Read(request, join.Object, static _ => { }, cancellationToken))
+        await foreach (var row in inner.ReadAsync(request, join.Object, static _ => { }, cancellationToken))
         {
             var key = (join.On is { } on ? row[on] : row.SourceId)?.Trim();
             if (string.IsNullOrEmpty(key) || filter?.Matches(row) == false)

@@ -64,7 +64,7 @@ internal static class MigrationCommands
             var users = parse.GetValue(Users) is { } file ? (await File.ReadAllLinesAsync(file.FullName, ct)).Where(l => l.Contains('@', StringComparison.Ordinal)).ToList() : [];
             await using var host = await OpenAsync(parse, parse.GetValue(migration)!, parse.GetValue(pair)!, parse.GetValue(encoding), ct, parse.GetValue(Target)!, users);
             var input = await StageAsync(host, parse.GetValue(exports)!.FullName, ct);
-            var result = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
+            var result = await new AuditActivity(host.Store, host.Exports, host.Destination).RunAsync(input, ct);
             var report = AuditWriter.FromJson(await host.Store.ReadTextAsync(result.ReportPath, ct));
             var table = new Table().AddColumns("severity", "finding", "records");
             foreach (var f in report.Findings)
@@ -326,7 +326,7 @@ internal static class MigrationCommands
             await host.UploadAsync(exportsFolder, ct);
             var input = await StageAsync(host, null, ct);
 
-            var audit = await new AuditActivity(host.Store, host.Exports, host.ExportFile, host.Destination).RunAsync(input, ct);
+            var audit = await new AuditActivity(host.Store, host.Exports, host.Destination).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Where(RunPaths.Audit(id, "md"))}");
             var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Where(proposal.ReviewPath)}");

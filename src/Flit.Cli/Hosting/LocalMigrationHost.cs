@@ -51,7 +51,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         _time = time;
         _status = new StatusWriter(workspace, request.Migration.MigrationId);
         var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Migration.Pair).Source);
-        Exports = new FolderStagedExports(id => LocalPath(store, RunPaths.Exports(id)), _ => layout);
+        Exports = new StagedExportFiles(store, _ => layout);
         Mappings = new StagedMappingSource(store, Exports, destination);
     }
 
@@ -245,7 +245,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         object output = name switch
         {
             ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
-            ActivityNames.Audit => await new AuditActivity(Store, Exports, ExportFile, _destination).RunAsync(input, cancellationToken),
+            ActivityNames.Audit => await new AuditActivity(Store, Exports, _destination).RunAsync(input, cancellationToken),
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
             ActivityNames.CheckApproval => await new CheckApprovalActivity(_workspace.Stores.Approvals).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
@@ -272,11 +272,6 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     /// <summary>Undoes one delta pass of the migration (see <see cref="PassRollbackActivity"/>).</summary>
     public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>
         new PassRollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, runId, force, cancellationToken);
-
-    public string ExportFile(string migrationId, string relativePath) => LocalPath(Store, $"{RunPaths.Exports(migrationId)}/{relativePath.TrimStart('/')}");
-
-    private static string LocalPath(IStagingStore store, string path) =>
-        store is FileStagingStore files ? files.LocalPath(path) : throw new NotSupportedException($"Reading {path} needs a local file; this store has none.");
 
     public async ValueTask DisposeAsync()
     {

@@ -181,11 +181,7 @@ public sealed class AuditBuilder
             Add(FindingKinds.DuplicateSourceId, Severity.Blocking, "Source ids that appear twice in one object (the first row is loaded, later ones are reported and not loaded)", At(record, 0, record.SourceId));
         }
 
-        if (!_plans.TryGetValue(record.Schema, out var plan))
-        {
-            _plans[record.Schema] = plan = Plan(record.Schema);
-        }
-
+        var plan = PlanOf(record.Schema);
         if (!state.Filled.TryGetValue(record.Schema, out var filled))
         {
             state.Filled[record.Schema] = filled = new long[record.Count];
@@ -216,12 +212,7 @@ public sealed class AuditBuilder
             }
 
             filled[i]++;
-            if (column.When is { } when && when.Column >= 0 && record[when.Column]?.Contains(when.Contains, StringComparison.OrdinalIgnoreCase) == true)
-            {
-                column = column with { Check = when.Check };
-            }
-
-            CheckValue(record, i, column, value, objectName);
+            CheckValue(record, i, Resolved(column, record), value, objectName);
         }
 
         if (_polymorphic.TryGetValue(objectName, out var parents))
@@ -240,6 +231,44 @@ public sealed class AuditBuilder
             _packages.Add(Package(record));
         }
     }
+
+    /// <summary>
+    /// The export files <see cref="Observe(SourceRecord)"/> will look at for this record: the attachments whose size it
+    /// checks (<see cref="AuditOptions.FileSize"/>) and the BPMN definition whose text it packages
+    /// (<see cref="AuditOptions.ReadText"/>). A host whose files are behind asynchronous I/O (a staging store) fetches
+    /// them first and answers both functions from what it fetched.
+    /// </summary>
+    public (IReadOnlyList<string> Sizes, string? Text) FilesOf(SourceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var plan = PlanOf(record.Schema);
+        var sizes = new List<string>();
+        for (var i = 0; i < plan.Length; i++)
+        {
+            if (record[i]?.Trim() is { Length: > 0 } value && Resolved(plan[i], record).Check == Check.File && ExportPaths.Check(value, out _) is not null)
+            {
+                sizes.Add(value);
+            }
+        }
+
+        return (sizes, _rebuildObjects.Contains(record.ObjectType) ? DefinitionFile(record) : null);
+    }
+
+    private ColumnPlan[] PlanOf(RecordSchema schema)
+    {
+        if (!_plans.TryGetValue(schema, out var plan))
+        {
+            _plans[schema] = plan = Plan(schema);
+        }
+
+        return plan;
+    }
+
+    /// <summary>The column's check for this record: a column whose kind depends on another takes it from there.</summary>
+    private static ColumnPlan Resolved(ColumnPlan column, SourceRecord record) =>
+        column.When is { } when && when.Column >= 0 && record[when.Column]?.Contains(when.Contains, StringComparison.OrdinalIgnoreCase) == true
+            ? column with { Check = when.Check }
+            : column;
 
     private void CheckReference(string objectName, string target, string id, FindingRecord at)
     {
@@ -527,15 +556,21 @@ public sealed class AuditBuilder
             definition[record.Schema.Columns[i]] = record[i];
         }
 
-        var layout = _layout.Object(record.ObjectType);
-        var file = layout?.Columns.FirstOrDefault(c => c.Kind == ValueKind.FilePath) is { } fileColumn ? record[fileColumn.Name] : null;
-        if (file is not null && file.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) && ExportPaths.Check(file, out _) is { } safe && _options.ReadText(safe) is { } xml)
+        if (DefinitionFile(record) is { } safe && _options.ReadText(safe) is { } xml)
         {
             definition["bpmn"] = BpmnPackage.Describe(xml);
         }
 
         var name = record["name"] ?? record["process_name"] ?? record.SourceId;
         return new RebuildPackage(record.ObjectType, record.SourceId, name, record.Location.File, record.Location.Line, definition);
+    }
+
+    /// <summary>A rebuild package's BPMN definition: its file column's path, when it names a .bpmn file safely.</summary>
+    private string? DefinitionFile(SourceRecord record)
+    {
+        var layout = _layout.Object(record.ObjectType);
+        var file = layout?.Columns.FirstOrDefault(c => c.Kind == ValueKind.FilePath) is { } fileColumn ? record[fileColumn.Name] : null;
+        return file is not null && file.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) ? ExportPaths.Check(file, out _) : null;
     }
 
     private void AddDangling(string target, string id, FindingRecord at) =>

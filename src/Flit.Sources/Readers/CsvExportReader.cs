@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CsvHelper;
 using Flit.Core.Records;
 using Flit.Core.Sources;
@@ -19,15 +20,19 @@ internal static class CsvExportReader
 
     private const int SniffBytes = 64 * 1024;
 
-    public static IEnumerable<SourceRecord> Read(
-        string path,
-        string file,
+    /// <summary>
+    /// The records of a delimited text file. A quote that is never closed swallows the rest of the file into one
+    /// field: reading then resumes on the line after it, through a new stream of the file (it need not seek).
+    /// </summary>
+    public static async IAsyncEnumerable<SourceRecord> ReadAsync(
+        ExportFile export,
         ObjectLayout layout,
         DetectedEncoding encoding,
         IReadProblemSink problems,
-        CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (separator, hintLine) = DetectSeparator(path, encoding);
+        var file = export.Name;
+        var (separator, hintLine) = await DetectSeparatorAsync(export, encoding, cancellationToken);
         FileSchema? schema = null;
         long headerLine = 0;
         long skipLines = 0;
@@ -45,7 +50,7 @@ internal static class CsvExportReader
                 MaxRecordSize = MaxRecordBytes,
                 OnMalformedRecord = malformed.Report,
             };
-            var input = Utf8Input.Open(path, encoding);
+            var input = await Utf8Input.OpenAsync(export, encoding, cancellationToken);
             using var csv = CsvReader.Create(skipLines == 0 ? input : new LineSkippingStream(input, skipLines), options, leaveOpen: false);
             long resumeAfter = 0;
             while (true)
@@ -220,17 +225,11 @@ internal static class CsvExportReader
     /// The delimiter is the most frequent of <c>,</c> <c>;</c> and tab outside quotes on the header line (ties go in
     /// that order). An Excel <c>sep=;</c> first line wins and is skipped; its line number is returned.
     /// </summary>
-    internal static (char Separator, long HintLine) DetectSeparator(string path, DetectedEncoding encoding)
+    private static async Task<(char Separator, long HintLine)> DetectSeparatorAsync(ExportFile file, DetectedEncoding encoding, CancellationToken cancellationToken)
     {
-        using var input = Utf8Input.Open(path, encoding);
+        await using var input = await Utf8Input.OpenAsync(file, encoding, cancellationToken);
         var buffer = new byte[SniffBytes];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = input.Read(buffer, length, buffer.Length - length)) > 0)
-        {
-            length += read;
-        }
-
+        var length = await input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         return DetectSeparator(buffer.AsSpan(0, length));
     }
 

@@ -6,7 +6,8 @@ namespace Flit.Sources.Readers;
 
 /// <summary>The file found for one layout object.</summary>
 /// <param name="Object">The layout object.</param>
-/// <param name="Path">Full path of the file.</param>
+/// <param name="Path">The file's path: a local path for a folder on this machine, the folder's path joined with
+/// <paramref name="RelativePath"/> by <c>/</c> for a listing (a staging store's path).</param>
 /// <param name="RelativePath">Path relative to the export folder, with <c>/</c> separators: what records carry as their file.</param>
 public sealed record DiscoveredFile(ObjectLayout Object, string Path, string RelativePath);
 
@@ -21,26 +22,55 @@ public sealed record ExportFolderContents(
     IReadOnlyList<ObjectLayout> MissingObjects,
     IReadOnlyList<string> IgnoredFiles);
 
-/// <summary>Finds which file of an export folder serves each object of a layout.</summary>
+/// <summary>
+/// Finds which file of an export folder serves each object of a layout. Each check has two shapes that share one
+/// logic: over a folder on this machine (the CLI, before anything is staged) and over a listing of relative paths
+/// (a staging store's or a blob prefix's).
+/// </summary>
 public static class ExportFolder
 {
     /// <summary>
-    /// Matches the files of <paramref name="folder"/> to <paramref name="layout"/>'s objects by the names each object
-    /// accepts (<see cref="ObjectLayout.FileNames"/>, case-insensitive; a name may include a sub-folder). When several
-    /// accepted names exist, the first listed wins and the others are reported as ignored. Sub-folders (attachments)
-    /// are not listed as unknown.
+    /// Matches the files of <paramref name="folder"/> (a folder on this machine) to <paramref name="layout"/>'s
+    /// objects; see <see cref="Discover(string, IReadOnlyCollection{string}, SourceLayout)"/>.
     /// </summary>
     public static ExportFolderContents Discover(string folder, SourceLayout layout)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        ArgumentNullException.ThrowIfNull(layout);
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"The export folder '{folder}' does not exist.");
         }
 
-        var topLevel = Directory.EnumerateFiles(folder)
-            .ToDictionary(p => System.IO.Path.GetFileName(p), StringComparer.OrdinalIgnoreCase);
+        return Discover(ListFiles(folder), layout, relative => System.IO.Path.Combine(folder, relative.Replace('/', System.IO.Path.DirectorySeparatorChar)));
+    }
+
+    /// <summary>
+    /// Matches the files of a listing to <paramref name="layout"/>'s objects by the names each object accepts
+    /// (<see cref="ObjectLayout.FileNames"/>, case-insensitive as on the client's Windows machine; a name may include a
+    /// sub-folder). When several accepted names exist, the first listed wins and the others are reported as ignored.
+    /// Files in sub-folders (attachments) are not listed as unknown.
+    /// </summary>
+    /// <param name="folder">The folder's path, joined with each relative path by <c>/</c> into <see cref="DiscoveredFile.Path"/>.</param>
+    /// <param name="relativePaths">Every file of the folder, relative to it, with <c>/</c> separators.</param>
+    /// <param name="layout">The layout to match.</param>
+    public static ExportFolderContents Discover(string folder, IReadOnlyCollection<string> relativePaths, SourceLayout layout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var root = folder.TrimEnd('/');
+        return Discover(relativePaths, layout, relative => $"{root}/{relative}");
+    }
+
+    private static ExportFolderContents Discover(IReadOnlyCollection<string> relativePaths, SourceLayout layout, Func<string, string> pathOf)
+    {
+        ArgumentNullException.ThrowIfNull(relativePaths);
+        ArgumentNullException.ThrowIfNull(layout);
+        // Ordinal order first, so that of two names differing only in case the same one wins on every store.
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var relative in relativePaths.Order(StringComparer.Ordinal))
+        {
+            byName.TryAdd(relative, relative);
+        }
+
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var files = new List<DiscoveredFile>();
         var missing = new List<ObjectLayout>();
@@ -50,22 +80,19 @@ public static class ExportFolder
             DiscoveredFile? chosen = null;
             foreach (var name in obj.FileNames)
             {
-                var relative = name.Replace('\\', '/');
-                var path = Find(folder, relative, topLevel);
-                if (path is null)
+                if (!byName.TryGetValue(name.Replace('\\', '/'), out var actual))
                 {
                     continue;
                 }
 
-                var actualRelative = System.IO.Path.GetRelativePath(folder, path).Replace('\\', '/');
-                claimed.Add(actualRelative);
+                claimed.Add(actual);
                 if (chosen is null)
                 {
-                    chosen = new DiscoveredFile(obj, path, actualRelative);
+                    chosen = new DiscoveredFile(obj, pathOf(actual), actual);
                 }
                 else
                 {
-                    ignored.Add(actualRelative);
+                    ignored.Add(actual);
                 }
             }
 
@@ -79,9 +106,13 @@ public static class ExportFolder
             }
         }
 
-        var unknown = topLevel.Keys.Where(n => !claimed.Contains(n)).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var unknown = byName.Keys.Where(n => !n.Contains('/', StringComparison.Ordinal) && !claimed.Contains(n)).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return new ExportFolderContents(files, unknown, missing, ignored);
     }
+
+    /// <summary>Every file under <paramref name="folder"/>, relative to it, with <c>/</c> separators.</summary>
+    private static List<string> ListFiles(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => System.IO.Path.GetRelativePath(folder, f).Replace('\\', '/'))];
 
     /// <summary>
     /// Refuses an export folder from which <paramref name="layout"/> can read nothing: an empty folder, or one holding
@@ -100,10 +131,7 @@ public static class ExportFolder
             throw new ExportFolderException(folder, $"The export folder '{folder}' does not exist.");
         }
 
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => System.IO.Path.GetRelativePath(folder, f).Replace('\\', '/'))
-            .ToList();
-        EnsureReadable(folder, files, layout, pair);
+        EnsureReadable(folder, ListFiles(folder), layout, pair);
     }
 
     /// <summary>The same check over a listing (a blob prefix's paths), before anything is staged.</summary>
@@ -162,30 +190,4 @@ public static class ExportFolder
 
     private static string Listed(List<string> names, int max) =>
         string.Join(", ", names.Take(max)) + (names.Count > max ? $" and {names.Count - max} more" : string.Empty);
-
-    private static string? Find(string folder, string relative, Dictionary<string, string> topLevel)
-    {
-        if (!relative.Contains('/', StringComparison.Ordinal))
-        {
-            return topLevel.GetValueOrDefault(relative);
-        }
-
-        // A name in a sub-folder: match each segment case-insensitively, as on the client's (Windows) machine.
-        var current = folder;
-        var segments = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < segments.Length; i++)
-        {
-            var last = i == segments.Length - 1;
-            var entries = last ? Directory.EnumerateFiles(current) : Directory.EnumerateDirectories(current);
-            var match = entries.FirstOrDefault(e => string.Equals(System.IO.Path.GetFileName(e), segments[i], StringComparison.OrdinalIgnoreCase));
-            if (match is null)
-            {
-                return null;
-            }
-
-            current = match;
-        }
-
-        return current;
-    }
 }

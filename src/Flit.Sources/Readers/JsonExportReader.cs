@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -20,11 +21,12 @@ namespace Flit.Sources.Readers;
 /// </remarks>
 internal static class JsonExportReader
 {
-    public static IEnumerable<SourceRecord> Read(string path, string file, ObjectLayout layout, DetectedEncoding encoding, IReadProblemSink problems, CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<SourceRecord> ReadAsync(ExportFile export, ObjectLayout layout, DetectedEncoding encoding, IReadProblemSink problems, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var file = export.Name;
         var names = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        using (var scan = new JsonObjectStream(new JsonTokenizer(Utf8Input.Open(path, encoding)), file, NullSink.Instance))
+        using (var scan = new JsonObjectStream(new JsonTokenizer(await Utf8Input.OpenAsync(export, encoding, cancellationToken)), file, NullSink.Instance))
         {
             while (scan.TryNext(out var fields, out _))
             {
@@ -46,7 +48,7 @@ internal static class JsonExportReader
         }
 
         var schema = SchemaBuilder.Build([.. names.Select((n, i) => (n, i + 1))], layout, file, 1, problems);
-        using var stream = new JsonObjectStream(new JsonTokenizer(Utf8Input.Open(path, encoding)), file, problems);
+        using var stream = new JsonObjectStream(new JsonTokenizer(await Utf8Input.OpenAsync(export, encoding, cancellationToken)), file, problems);
         while (stream.TryNext(out var fields, out var line))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -35,19 +36,18 @@ internal static class TextEncodingDetector
 
     public static Encoding Windows1252 { get; } = ExportEncodings.Resolve("windows-1252");
 
-    /// <summary>Decides the encoding of a seekable stream positioned anywhere; it is read from its start.</summary>
-    /// <param name="stream">The file's bytes.</param>
-    /// <param name="file">The file's name, for messages.</param>
+    /// <summary>
+    /// Decides the encoding of an export file. Every pass (validation, mojibake scan, strict decoding) opens the file
+    /// again and reads it forward, so the file's stream need not be seekable; memory stays one chunk per pass.
+    /// </summary>
+    /// <param name="file">The file; its name is used in messages.</param>
     /// <param name="declared">The encoding the user named, or null to detect it.</param>
+    /// <param name="cancellationToken">Checked between chunks.</param>
     /// <exception cref="ExportEncodingException">The file does not decode to plausible text.</exception>
-    public static DetectedEncoding Detect(Stream stream, string file, Encoding? declared = null)
+    public static async Task<DetectedEncoding> DetectAsync(ExportFile file, Encoding? declared, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentException.ThrowIfNullOrEmpty(file);
-        stream.Seek(0, SeekOrigin.Begin);
-        var head = new byte[SniffBytes];
-        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var sniffed = head.AsSpan(0, length);
+        ArgumentNullException.ThrowIfNull(file);
+        var sniffed = await Utf8Input.ReadHeadAsync(file, SniffBytes, cancellationToken);
 
         DetectedEncoding detected;
         string reason;
@@ -65,7 +65,7 @@ internal static class TextEncodingDetector
         }
         else
         {
-            switch (ScanUtf8(stream))
+            switch (await ScanUtf8Async(file, cancellationToken))
             {
                 case Utf8Scan.Valid:
                     return new DetectedEncoding(new UTF8Encoding(false), 0);
@@ -73,11 +73,11 @@ internal static class TextEncodingDetector
                     (detected, reason) = (new DetectedEncoding(new UTF8Encoding(false), 0), "as it is valid UTF-8");
                     break;
                 default:
-                    return DecideWindows1252(stream, file);
+                    return await DecideWindows1252Async(file, cancellationToken);
             }
         }
 
-        EnsurePlausible(stream, file, detected, reason);
+        await EnsurePlausibleAsync(file, detected, reason, cancellationToken);
         return detected;
     }
 
@@ -168,9 +168,9 @@ internal static class TextEncodingDetector
     }
 
     /// <summary>Validates the whole stream as UTF-8 and looks for control characters on the way.</summary>
-    private static Utf8Scan ScanUtf8(Stream stream)
+    private static async Task<Utf8Scan> ScanUtf8Async(ExportFile file, CancellationToken cancellationToken)
     {
-        stream.Seek(0, SeekOrigin.Begin);
+        await using var stream = await file.OpenAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + 4);
         try
         {
@@ -178,7 +178,7 @@ internal static class TextEncodingDetector
             var pending = 0;
             while (true)
             {
-                var read = stream.Read(buffer, pending, ChunkSize + 4 - pending);
+                var read = await stream.ReadAsync(buffer.AsMemory(pending, ChunkSize + 4 - pending), cancellationToken);
                 var length = pending + read;
 
                 // A sequence split across chunks is carried over to the next one instead of being judged half-read;
@@ -224,12 +224,13 @@ internal static class TextEncodingDetector
     }
 
     /// <summary>Windows-1252, unless its text looks like mojibake or holds control characters.</summary>
-    private static DetectedEncoding DecideWindows1252(Stream stream, string file)
+    private static async Task<DetectedEncoding> DecideWindows1252Async(ExportFile exportFile, CancellationToken cancellationToken)
     {
+        var file = exportFile.Name;
         var scan = new MojibakeScan();
         (long Line, int Column, char Char)? control = null;
         var position = new TextPosition();
-        foreach (var chunk in Decode(stream, 0, Windows1252))
+        await foreach (var chunk in DecodeAsync(exportFile, 0, Windows1252, cancellationToken))
         {
             foreach (var c in chunk.Span)
             {
@@ -244,7 +245,7 @@ internal static class TextEncodingDetector
 
         if (scan.Signs > 0)
         {
-            var doubleByte = DoubleByteCandidates(stream);
+            var doubleByte = await DoubleByteCandidatesAsync(exportFile, cancellationToken);
             if (doubleByte.Count > 0 || scan.LooksLikeAnotherCodePage)
             {
                 var looksLike = doubleByte.Count > 0
@@ -267,7 +268,7 @@ internal static class TextEncodingDetector
     private static readonly (string Name, int CodePage)[] DoubleByteEncodings = [("shift_jis", 932), ("euc-kr", 51949), ("ks_c_5601-1987", 949), ("gbk", 936)];
 
     /// <summary>The double-byte encodings that decode the whole file without an invalid byte and give CJK text.</summary>
-    private static List<string> DoubleByteCandidates(Stream stream)
+    private static async Task<List<string>> DoubleByteCandidatesAsync(ExportFile file, CancellationToken cancellationToken)
     {
         var candidates = new List<string>();
         foreach (var (name, codePage) in DoubleByteEncodings)
@@ -281,7 +282,7 @@ internal static class TextEncodingDetector
             try
             {
                 var cjk = 0L;
-                foreach (var chunk in Decode(stream, 0, strict))
+                await foreach (var chunk in DecodeAsync(file, 0, strict, cancellationToken))
                 {
                     foreach (var c in chunk.Span)
                     {
@@ -310,14 +311,15 @@ internal static class TextEncodingDetector
         string.Join(", ", doubleByte.Concat(ExportEncodings.Examples.Where(e => e is "shift_jis" or "euc-kr" or "gbk" or "windows-1251" or "iso-8859-2")).Distinct(StringComparer.Ordinal));
 
     /// <summary>Decodes the whole file strictly; refuses invalid bytes and control characters with their position.</summary>
-    private static void EnsurePlausible(Stream stream, string file, DetectedEncoding detected, string reason)
+    private static async Task EnsurePlausibleAsync(ExportFile exportFile, DetectedEncoding detected, string reason, CancellationToken cancellationToken)
     {
+        var file = exportFile.Name;
         var name = ExportEncodings.DisplayName(detected.Encoding);
         var strict = Encoding.GetEncoding(detected.Encoding.CodePage, EncoderFallback.ReplacementFallback, DecoderFallback.ExceptionFallback);
         var position = new TextPosition();
         try
         {
-            foreach (var chunk in Decode(stream, detected.PreambleLength, strict))
+            await foreach (var chunk in DecodeAsync(exportFile, detected.PreambleLength, strict, cancellationToken))
             {
                 foreach (var c in chunk.Span)
                 {
@@ -335,7 +337,7 @@ internal static class TextEncodingDetector
         }
         catch (UndecodableBytesException e)
         {
-            var (line, column) = PositionOf(stream, detected, e.Offset);
+            var (line, column) = await PositionOfAsync(exportFile, detected, e.Offset, cancellationToken);
             var bytes = e.Bytes.Length > 0 ? string.Join(' ', e.Bytes.Select(b => b.ToString("X2", CultureInfo.InvariantCulture))) : "at the end";
             throw new ExportEncodingException(file, line, column, string.Create(CultureInfo.InvariantCulture,
                 $"{ExportInputException.Where(file, line, column)}: the bytes {bytes} are not valid {name} (chosen {reason}). The file is in another encoding, or damaged. Say which encoding it is with --encoding NAME (for example {string.Join(", ", ExportEncodings.Examples)})."));
@@ -343,17 +345,18 @@ internal static class TextEncodingDetector
     }
 
     /// <summary>Line and column of the character starting at byte <paramref name="offset"/> (an error path: the file is decoded again up to it).</summary>
-    private static (long Line, int Column) PositionOf(Stream stream, DetectedEncoding detected, long offset)
+    private static async Task<(long Line, int Column)> PositionOfAsync(ExportFile file, DetectedEncoding detected, long offset, CancellationToken cancellationToken)
     {
         var position = new TextPosition();
         var remaining = offset - detected.PreambleLength;
-        stream.Seek(detected.PreambleLength, SeekOrigin.Begin);
+        await using var stream = await file.OpenAsync(cancellationToken);
+        await Utf8Input.SkipAsync(stream, detected.PreambleLength, cancellationToken);
         var decoder = detected.Encoding.GetDecoder();
         var bytes = new byte[ChunkSize];
         var chars = new char[detected.Encoding.GetMaxCharCount(ChunkSize)];
         while (remaining > 0)
         {
-            var read = stream.Read(bytes, 0, (int)Math.Min(bytes.Length, remaining));
+            var read = await stream.ReadAsync(bytes.AsMemory(0, (int)Math.Min(bytes.Length, remaining)), cancellationToken);
             if (read == 0)
             {
                 break;
@@ -372,16 +375,17 @@ internal static class TextEncodingDetector
 
     /// <summary>The decoded text of the stream from <paramref name="offset"/>, chunk by chunk.</summary>
     /// <exception cref="UndecodableBytesException">With a strict encoding: where the first invalid sequence starts.</exception>
-    private static IEnumerable<ReadOnlyMemory<char>> Decode(Stream stream, long offset, Encoding encoding)
+    private static async IAsyncEnumerable<ReadOnlyMemory<char>> DecodeAsync(ExportFile file, long offset, Encoding encoding, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        stream.Seek(offset, SeekOrigin.Begin);
+        await using var stream = await file.OpenAsync(cancellationToken);
+        await Utf8Input.SkipAsync(stream, offset, cancellationToken);
         var decoder = encoding.GetDecoder();
         var bytes = new byte[ChunkSize];
         var chars = new char[encoding.GetMaxCharCount(ChunkSize) + 4];
         var chunkStart = offset;
         while (true)
         {
-            var read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            var read = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
             int count;
             try
             {

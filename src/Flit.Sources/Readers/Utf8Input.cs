@@ -8,25 +8,46 @@ namespace Flit.Sources.Readers;
 /// </summary>
 internal static class Utf8Input
 {
-    private const int FileBufferSize = 64 * 1024;
-
-    public static FileStream OpenFile(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize, FileOptions.SequentialScan);
-
-    public static Stream Open(string path, DetectedEncoding encoding)
+    /// <summary>The file's text from its first character (its byte order mark skipped), as UTF-8.</summary>
+    public static async Task<Stream> OpenAsync(ExportFile file, DetectedEncoding encoding, CancellationToken cancellationToken)
     {
-        var file = OpenFile(path);
+        var stream = await file.OpenAsync(cancellationToken);
         try
         {
-            file.Seek(encoding.PreambleLength, SeekOrigin.Begin);
+            await SkipAsync(stream, encoding.PreambleLength, cancellationToken);
             return encoding.IsUtf8
-                ? file
-                : Encoding.CreateTranscodingStream(file, encoding.Encoding, new UTF8Encoding(false), leaveOpen: false);
+                ? stream
+                : Encoding.CreateTranscodingStream(stream, encoding.Encoding, new UTF8Encoding(false), leaveOpen: false);
         }
         catch
         {
-            file.Dispose();
+            await stream.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Up to <paramref name="count"/> bytes from the file's start (fewer when the file is shorter).</summary>
+    public static async Task<byte[]> ReadHeadAsync(ExportFile file, int count, CancellationToken cancellationToken)
+    {
+        await using var stream = await file.OpenAsync(cancellationToken);
+        var buffer = new byte[count];
+        var length = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, cancellationToken);
+        return buffer[..length];
+    }
+
+    /// <summary>Moves a stream that may not seek past its first <paramref name="count"/> bytes by reading them.</summary>
+    public static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
+    {
+        var scratch = new byte[(int)Math.Min(count, 64 * 1024)];
+        while (count > 0)
+        {
+            var read = await stream.ReadAsync(scratch.AsMemory(0, (int)Math.Min(count, scratch.Length)), cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            count -= read;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 using ExcelDataReader;
@@ -13,12 +14,30 @@ namespace Flit.Sources.Readers;
 /// object is read when there is one, else the first. The header is the first non-empty row; a record's line is its
 /// sheet row number.
 /// </summary>
+/// <remarks>
+/// A workbook is a ZIP (or OLE) container whose directory sits at its end, so ExcelDataReader needs a seekable
+/// stream. A local file's stream seeks; a staged blob's does not, and is then copied to a temporary file in
+/// <see cref="Path.GetTempPath"/> opened with <see cref="FileOptions.DeleteOnClose"/>, which is read instead and removed
+/// when reading ends or is abandoned (disk, not memory, holds the copy: workbooks can be large). Only a killed process
+/// leaves such a file (<c>flit-xlsx-*.tmp</c>) behind.
+/// </remarks>
 internal static class XlsxExportReader
 {
-    public static IEnumerable<SourceRecord> Read(string path, string file, ObjectLayout layout, IReadProblemSink problems, CancellationToken cancellationToken)
+    private const int SpoolBufferSize = 81920;
+
+    public static IAsyncEnumerable<SourceRecord> ReadAsync(ExportFile export, ObjectLayout layout, IReadProblemSink problems, CancellationToken cancellationToken) =>
+        ReadAsync(export, layout, problems, Path.GetTempPath(), cancellationToken);
+
+    /// <param name="export">The workbook.</param>
+    /// <param name="layout">The object it holds.</param>
+    /// <param name="problems">Receives each unreadable cell.</param>
+    /// <param name="spoolFolder">Where a forward-only stream is copied to be read (tests watch it).</param>
+    /// <param name="cancellationToken">Checked before every row.</param>
+    internal static async IAsyncEnumerable<SourceRecord> ReadAsync(ExportFile export, ObjectLayout layout, IReadProblemSink problems, string spoolFolder, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         _ = TextEncodingDetector.Windows1252; // legacy .xls needs the code page provider registered
-        using var stream = Utf8Input.OpenFile(path);
+        var file = export.Name;
+        await using var stream = await OpenSeekableAsync(export, spoolFolder, cancellationToken);
         using var reader = Open(stream, file, layout.Name);
 
         FileSchema? schema = null;
@@ -84,6 +103,33 @@ internal static class XlsxExportReader
         if (schema is null)
         {
             problems.Report(new ReadProblem(file, 1, 0, $"The worksheet '{reader.Name}' has no header row. Expected a first non-empty row naming the columns."));
+        }
+    }
+
+    /// <summary>The workbook's own stream when it seeks; else a copy in a temporary file deleted when the stream closes.</summary>
+    private static async Task<Stream> OpenSeekableAsync(ExportFile export, string spoolFolder, CancellationToken cancellationToken)
+    {
+        var stream = await export.OpenAsync(cancellationToken);
+        if (stream.CanSeek)
+        {
+            return stream;
+        }
+
+        await using (stream)
+        {
+            var spool = new FileStream(Path.Combine(spoolFolder, $"flit-xlsx-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+                SpoolBufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                await stream.CopyToAsync(spool, SpoolBufferSize, cancellationToken);
+                spool.Position = 0;
+                return spool;
+            }
+            catch
+            {
+                await spool.DisposeAsync();
+                throw;
+            }
         }
     }
 

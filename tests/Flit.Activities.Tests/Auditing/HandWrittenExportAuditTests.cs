@@ -17,13 +17,15 @@ public sealed class HandWrittenExportAuditTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private AuditReport Audit(string pair)
+    /// <summary>Audits the files written, staged in a store whose streams do not seek and that has no local path.</summary>
+    private async Task<AuditReport> AuditAsync(string pair)
     {
         var store = new InMemoryStagingStore();
+        await StagedFolder.CopyAsync(_root, store, "m");
+
         var layout = SourceLayouts.Get(pair.Split('-')[0]);
-        var exports = new FolderStagedExports(_ => _root, _ => layout);
-        var activity = new AuditActivity(store, exports, (_, path) => Path.Combine(_root, path));
-        return activity.Audit(new MigrationRequest("m", "t", pair, "drop", RunMode.Sample), CancellationToken.None);
+        var activity = new AuditActivity(store, new StagedExportFiles(store, _ => layout));
+        return await activity.AuditAsync(new MigrationRequest("m", "t", pair, "drop", RunMode.Sample), null, CancellationToken.None);
     }
 
     private void Write(string file, string text, Encoding encoding)
@@ -41,7 +43,7 @@ public sealed class HandWrittenExportAuditTests : IDisposable
         string.Join("; ", report.Findings.Select(f => $"{f.Kind}: {string.Join(",", f.Records.Select(r => $"{r.Object}/{r.SourceId}@{r.File}:{r.Line}:{r.Column}={r.Value}"))}"));
 
     [Fact]
-    public void Audit_OncourseSemicolonWindows1252WithMultiLineNotes_CountsAndLocatesEveryProblem()
+    public async Task Audit_OncourseSemicolonWindows1252WithMultiLineNotes_CountsAndLocatesEveryProblem()
     {
         var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
         Write("users.csv", "Name;Email\r\nAnn Lee;ann@acme.co.uk\r\nBob Ray;\r\n", cp1252);
@@ -58,7 +60,7 @@ public sealed class HandWrittenExportAuditTests : IDisposable
             "N1,D9,Deal,15/03/2023 10:00,Ann Lee,\"Call went well,\nsecond line <script>alert(1)</script>\"\n" +
             "N2,C1,Contact,16/03/2023 11:00,Ann Lee,Plain note\n", new UTF8Encoding(false));
 
-        var report = Audit("oncourse-odoo");
+        var report = await AuditAsync("oncourse-odoo");
 
         var duplicate = Single(report, FindingKinds.DuplicateEmail);
         Assert.Equal(["C1", "C2"], duplicate.Records.Select(r => r.SourceId));
@@ -74,7 +76,7 @@ public sealed class HandWrittenExportAuditTests : IDisposable
     }
 
     [Fact]
-    public void Audit_ArkCaseWithJsonTasksAndMissingFiles_FlagsAttachmentsRequiredValuesAndParents()
+    public async Task Audit_ArkCaseWithJsonTasksAndMissingFiles_FlagsAttachmentsRequiredValuesAndParents()
     {
         var utf8 = new UTF8Encoding(true);
         Write("acm_user.csv", "cm_user_id,cm_user_full_name,cm_user_mail\nann-acm,Ann Lee,ann@agency.gov\n", utf8);
@@ -90,7 +92,7 @@ public sealed class HandWrittenExportAuditTests : IDisposable
         Write("files/a.pdf", "%PDF-1.4", new UTF8Encoding(false));
         Write("files/empty.txt", string.Empty, new UTF8Encoding(false));
 
-        var report = Audit("arkcase-odoo");
+        var report = await AuditAsync("arkcase-odoo");
 
         Assert.Equal("101", Assert.Single(Single(report, FindingKinds.MissingRequired).Records).SourceId);
         Assert.Equal("files/missing.pdf", Assert.Single(Single(report, FindingKinds.MissingAttachment).Records).Value);
@@ -101,11 +103,11 @@ public sealed class HandWrittenExportAuditTests : IDisposable
     }
 
     [Fact]
-    public void Audit_FileWithoutARequiredColumn_BlockingFindingNamesFileAndColumn()
+    public async Task Audit_FileWithoutARequiredColumn_BlockingFindingNamesFileAndColumn()
     {
         Write("contacts.csv", "Contact ID,Last Name,Email\nC1,Lovelace,ada@acme.co.uk\nC2,Turing,alan@acme.co.uk\n", new UTF8Encoding(false));
 
-        var report = Audit("oncourse-odoo");
+        var report = await AuditAsync("oncourse-odoo");
 
         var finding = Single(report, FindingKinds.MissingRequiredColumn);
         Assert.Equal(Severity.Blocking, finding.Severity);

@@ -21,7 +21,7 @@ public sealed class StagedMappingSourceTests
 
     private sealed class NoExports : IStagedExports
     {
-        public IEnumerable<SourceRecord> Read(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken) => [];
+        public IAsyncEnumerable<SourceRecord> ReadAsync(MigrationRequest request, string sourceObject, Action<ReadProblem> problems, CancellationToken cancellationToken) => AsyncEnumerable.Empty<SourceRecord>();
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class CsvRoundTripProperties
         select (delimiter, newline, rows);
 
     [Property(MaxTest = 200)]
-    public Property Read_Rfc4180QuotedFields_ReadBackIdentical() => Prop.ForAll(Files.ToArbitrary(), file =>
+    public Property Read_Rfc4180QuotedFields_ReadBackIdentical() => Prop.ForAll(Files.ToArbitrary(), async file =>
     {
         var (delimiter, newline, rows) = file;
         var text = new StringBuilder(string.Join(delimiter, "Person ID", "Notes", "Email", "Extra")).Append(newline);
@@ -37,7 +37,7 @@ public sealed class CsvRoundTripProperties
         var path = folder.WriteUtf8("people.csv", text.ToString());
         var problems = new ReadProblemCollector();
 
-        var records = ExportReader.Read(path, TestLayouts.Person(), problems).ToList();
+        var records = await ExportReader.ReadAsync(path, TestLayouts.Person(), problems).ToListAsync();
 
         var expectedLine = 2L;
         var linesOk = true;

@@ -30,8 +30,8 @@ public sealed class EncodingDetectionTests : IDisposable
     private string Write(string text, Encoding encoding, bool bom, string name = "people.csv") =>
         _folder.Write(name, [.. bom ? encoding.GetPreamble() : [], .. encoding.GetBytes(text)]);
 
-    private static List<string?> FirstNames(string path, Encoding? declared = null) =>
-        [.. ExportReader.Read(path, Path.GetFileName(path), TestLayouts.Person(), new ReadProblemCollector(), declared).Select(r => r["First Name"])];
+    private static Task<List<string?>> FirstNamesAsync(string path, Encoding? declared = null) =>
+        ExportReader.ReadAsync(TestLayouts.ForwardOnly(path), TestLayouts.Person(), new ReadProblemCollector(), declared).Select(r => r["First Name"]).ToListAsync().AsTask();
 
     [Theory]
     [InlineData("utf-8", true)]
@@ -44,11 +44,11 @@ public sealed class EncodingDetectionTests : IDisposable
     [InlineData("utf-32LE", false)]
     [InlineData("utf-32BE", true)]
     [InlineData("utf-32BE", false)]
-    public void Read_UnicodeEncodingWithOrWithoutBom_DecodedExactly(string encoding, bool bom)
+    public async Task Read_UnicodeEncodingWithOrWithoutBom_DecodedExactly(string encoding, bool bom)
     {
         var path = Write(Unicode, Named(encoding), bom);
 
-        var (records, problems) = TestLayouts.Read(path);
+        var (records, problems) = await TestLayouts.ReadAsync(path);
 
         Assert.Empty(problems.Problems);
         Assert.Equal(["Łukasz", "李娜", "Zoë 👍"], records.Select(r => r["First Name"]));
@@ -58,22 +58,22 @@ public sealed class EncodingDetectionTests : IDisposable
     [Theory]
     [InlineData("utf-16LE")]
     [InlineData("utf-32BE")]
-    public void Read_JsonInWideEncodingWithoutBom_RecognisedAsJson(string encoding)
+    public async Task Read_JsonInWideEncodingWithoutBom_RecognisedAsJson(string encoding)
     {
         var path = Write("[{\"Person ID\": \"7\", \"First Name\": \"Émile\"}]", Named(encoding), bom: false, "people.csv");
 
-        Assert.Equal(["Émile"], FirstNames(path));
+        Assert.Equal(["Émile"], await FirstNamesAsync(path));
     }
 
     [Theory]
     [InlineData("1;René\r\n2;€uro\r\n3;Jürgen Müller, Straße 5, ÄÖÜ\r\n")]
     [InlineData("1;Thérèse\r\n2;l’été « très » beau, “Ça va”\r\n3;col·lecció\r\n")]
     [InlineData("1;João Conceição\r\n2;Soluções Comunicações\r\n3;Informações Ltda\r\n")]
-    public void Read_Windows1252WesternText_DecodedAsWindows1252(string rows)
+    public async Task Read_Windows1252WesternText_DecodedAsWindows1252(string rows)
     {
         var path = Write("Person ID;First Name\r\n" + rows, Encoding.GetEncoding(1252), bom: false);
 
-        Assert.Equal(Values(rows), FirstNames(path));
+        Assert.Equal(Values(rows), await FirstNamesAsync(path));
     }
 
     private static List<string?> Values(string rows) =>
@@ -83,11 +83,11 @@ public sealed class EncodingDetectionTests : IDisposable
     [InlineData("shift_jis", "1;山田太郎\r\n2;佐藤花子\r\n3;メール\r\n")]
     [InlineData("euc-kr", "1;김민준\r\n2;이서연\r\n")]
     [InlineData("gbk", "1;王小明\r\n2;李娜\r\n")]
-    public void Read_DoubleByteEncodingWithoutEncodingNamed_RefusedNamingTheFileAndTheEncoding(string encoding, string rows)
+    public async Task Read_DoubleByteEncodingWithoutEncodingNamed_RefusedNamingTheFileAndTheEncoding(string encoding, string rows)
     {
         var path = Write("Person ID;First Name\r\n" + rows, Encoding.GetEncoding(encoding), bom: false);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path));
 
         Assert.Equal("people.csv", error.File);
         Assert.Equal(2, error.Line);
@@ -102,21 +102,21 @@ public sealed class EncodingDetectionTests : IDisposable
     [InlineData("EUC-KR", "euc-kr", "1;김민준\r\n2;이서연\r\n")]
     [InlineData("ISO-8859-2", "iso-8859-2", "1;Łukasz Żółć\r\n2;Ágnes Kovács\r\n")]
     [InlineData("windows-1251", "windows-1251", "1;Анна Смирнова\r\n2;Дмитрий Иванов\r\n")]
-    public void Read_EncodingNamed_DecodedExactly(string named, string writtenWith, string rows)
+    public async Task Read_EncodingNamed_DecodedExactly(string named, string writtenWith, string rows)
     {
         var path = Write("Person ID;First Name\r\n" + rows, Encoding.GetEncoding(writtenWith), bom: false);
 
-        var names = FirstNames(path, ExportEncodings.Resolve(named));
+        var names = await FirstNamesAsync(path, ExportEncodings.Resolve(named));
 
         Assert.Equal(Values(rows), names);
     }
 
     [Fact]
-    public void Read_CyrillicCodePageWithoutEncodingNamed_RefusedAsAnotherCodePage()
+    public async Task Read_CyrillicCodePageWithoutEncodingNamed_RefusedAsAnotherCodePage()
     {
         var path = Write("Person ID;First Name\r\n1;Анна Смирнова\r\n2;Дмитрий Иванов\r\n3;Ольга Петрова\r\n", Encoding.GetEncoding(1251), bom: false);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path));
 
         Assert.Contains("another single-byte code page", error.Message, StringComparison.Ordinal);
         Assert.Contains("windows-1251", error.Message, StringComparison.Ordinal);
@@ -126,11 +126,11 @@ public sealed class EncodingDetectionTests : IDisposable
     [InlineData("1;Ada\r\n2;Al\u0001an\r\n", 2, 5, "U+0001")]
     [InlineData("1;Ada\r\n2;Alan\u0000\r\n", 2, 7, "U+0000")]
     [InlineData("1;Ada\u001B[31m\r\n", 1, 6, "U+001B")]
-    public void Read_Utf8WithControlCharacter_RefusedWithItsPosition(string rows, long line, int column, string code)
+    public async Task Read_Utf8WithControlCharacter_RefusedWithItsPosition(string rows, long line, int column, string code)
     {
         var path = Write("Person ID;First Name\r\n" + rows, new UTF8Encoding(false), bom: false);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path));
 
         Assert.Equal((line + 1, column), (error.Line, error.Column));
         Assert.StartsWith($"people.csv, line {line + 1}, column {column}: ", error.Message, StringComparison.Ordinal);
@@ -138,42 +138,42 @@ public sealed class EncodingDetectionTests : IDisposable
     }
 
     [Fact]
-    public void Read_Windows1252UndefinedByte_RefusedAsControlCharacter()
+    public async Task Read_Windows1252UndefinedByte_RefusedAsControlCharacter()
     {
         // 0x81 has no character in Windows-1252; the rest of the file is plain Western text.
         byte[] bytes = [.. "Person ID;First Name\r\n1;Ren"u8, 0xE9, .. "\r\n2;A"u8, 0x81, .. "b\r\n"u8];
         var path = _folder.Write("people.csv", bytes);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path));
 
         Assert.Equal((3L, 4), (error.Line, error.Column));
         Assert.Contains("U+0081", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Read_TabVerticalTabAndFormFeed_Accepted()
+    public async Task Read_TabVerticalTabAndFormFeed_Accepted()
     {
         var path = Write("Person ID\tFirst Name\n1\tline one\vline two\f\n", new UTF8Encoding(false), bom: false);
 
-        Assert.Equal(["line one\vline two\f"], FirstNames(path));
+        Assert.Equal(["line one\vline two\f"], await FirstNamesAsync(path));
     }
 
     [Fact]
-    public void Read_ByteOrderMark_WinsOverTheEncodingNamed()
+    public async Task Read_ByteOrderMark_WinsOverTheEncodingNamed()
     {
         var path = Write(Unicode, Named("utf-16LE"), bom: true);
 
-        Assert.Equal(["Łukasz", "李娜", "Zoë 👍"], FirstNames(path, ExportEncodings.Resolve("shift_jis")));
+        Assert.Equal(["Łukasz", "李娜", "Zoë 👍"], await FirstNamesAsync(path, ExportEncodings.Resolve("shift_jis")));
     }
 
     [Fact]
-    public void Read_EncodingNamedThatDoesNotFit_RefusedWithTheBytesAndTheirPosition()
+    public async Task Read_EncodingNamedThatDoesNotFit_RefusedWithTheBytesAndTheirPosition()
     {
         // Windows-1252 "é" (E9) followed by "," is not a valid EUC-KR sequence.
         byte[] bytes = [.. "Person ID,First Name\n1,Ren"u8, 0xE9, .. ",x\n"u8];
         var path = _folder.Write("people.csv", bytes);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path, ExportEncodings.Resolve("euc-kr")));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path, ExportEncodings.Resolve("euc-kr")));
 
         Assert.Equal((2L, 6), (error.Line, error.Column));
         Assert.Contains("are not valid euc-kr", error.Message, StringComparison.Ordinal);
@@ -181,12 +181,12 @@ public sealed class EncodingDetectionTests : IDisposable
     }
 
     [Fact]
-    public void Read_Utf16WithOddByteAtTheEnd_RefusedAsTruncated()
+    public async Task Read_Utf16WithOddByteAtTheEnd_RefusedAsTruncated()
     {
         byte[] bytes = [.. Named("utf-16LE").GetPreamble(), .. Encoding.Unicode.GetBytes("Person ID\n1\n"), 0x41];
         var path = _folder.Write("people.csv", bytes);
 
-        var error = Assert.Throws<ExportEncodingException>(() => FirstNames(path));
+        var error = await Assert.ThrowsAsync<ExportEncodingException>(() => FirstNamesAsync(path));
 
         Assert.Contains("not valid UTF-16 LE", error.Message, StringComparison.Ordinal);
     }

@@ -18,11 +18,11 @@ public sealed class JsonExportReaderTests : IDisposable
         "A case.");
 
     [Fact]
-    public void Read_ArrayOfObjects_FlattensNestedObjectsAndJoinsScalarArrays()
+    public async Task Read_ArrayOfObjects_FlattensNestedObjectsAndJoinsScalarArrays()
     {
         var path = _folder.WriteUtf8("people.json", "[\n  {\"id\": 1, \"name\": {\"first\": \"Ada\", \"last\": \"Lovelace\"}, \"tags\": [\"vip\", \"uk\"], \"score\": 0.1},\n  {\"id\": \"2\", \"active\": true, \"phones\": [{\"n\": \"+44\"}]}\n]\n");
 
-        var (records, problems) = TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Json));
+        var (records, problems) = await TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Json));
 
         Assert.Empty(problems.Problems);
         Assert.Equal(2, records.Count);
@@ -38,11 +38,11 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_SolrResponse_StreamsDocs()
+    public async Task Read_SolrResponse_StreamsDocs()
     {
         var path = _folder.WriteUtf8("cases.json", "{\"responseHeader\": {\"status\": 0},\n \"response\": {\"numFound\": 2, \"start\": 0, \"docs\": [\n  {\"object_id_s\": \"100\", \"title\": \"Leak\"},\n  {\"object_id_s\": \"101\", \"create_date_tdt\": \"2014-09-30T14:12:52Z\"}\n ]}}\n");
 
-        var (records, problems) = TestLayouts.Read(path, Case());
+        var (records, problems) = await TestLayouts.ReadAsync(path, Case());
 
         Assert.Empty(problems.Problems);
         Assert.Equal(["100", "101"], records.Select(r => r.SourceId));
@@ -53,11 +53,11 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_JsonLinesWithMalformedLine_ReportsLineAndColumnAndContinues()
+    public async Task Read_JsonLinesWithMalformedLine_ReportsLineAndColumnAndContinues()
     {
         var path = _folder.WriteUtf8("cases.json", "{\"object_id_s\": \"1\"}\n{\"object_id_s\": \"2\",, \"x\": 1}\n{\"object_id_s\": \"3\"}\n");
 
-        var (records, problems) = TestLayouts.Read(path, Case());
+        var (records, problems) = await TestLayouts.ReadAsync(path, Case());
 
         Assert.Equal(["1", "3"], records.Select(r => r.SourceId));
         Assert.Equal([1L, 3L], records.Select(r => r.Location.Line));
@@ -67,22 +67,22 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_MalformedArray_StopsNamingFileLineColumnAndRecordsReadBefore()
+    public async Task Read_MalformedArray_StopsNamingFileLineColumnAndRecordsReadBefore()
     {
         var path = _folder.WriteUtf8("cases.json", "[\n{\"object_id_s\": \"1\"},\n{\"object_id_s\": 'bad'}\n]");
 
-        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, Case()));
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => TestLayouts.ReadAsync(path, Case()));
 
         Assert.Equal(("cases.json", 3L, 17, 1L), (error.File, error.Line, error.Column, error.RecordsRead));
         Assert.StartsWith("cases.json, line 3, column 17: malformed JSON after 1 record: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Read_TruncatedArray_StopsAfterTheRecordsRead()
+    public async Task Read_TruncatedArray_StopsAfterTheRecordsRead()
     {
         var path = _folder.WriteUtf8("cases.json", "[\n{\"object_id_s\": \"1\"},\n{\"object_id_s\": \"2\"},\n{\"object_id_s\": \"3\", \"title\": \"cut her");
 
-        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, Case()));
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => TestLayouts.ReadAsync(path, Case()));
 
         Assert.Equal(("cases.json", 2L), (error.File, error.RecordsRead));
         Assert.Equal(4L, error.Line);
@@ -90,12 +90,12 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_MissingRequiredProperty_ReportedAsMissingColumn()
+    public async Task Read_MissingRequiredProperty_ReportedAsMissingColumn()
     {
         var layout = Case() with { Columns = [.. Case().Columns, new ColumnLayout("status_lcs", ValueKind.Text, Required: true)] };
         var path = _folder.WriteUtf8("cases.json", "[{\"object_id_s\": \"1\"}]");
 
-        var (records, problems) = TestLayouts.Read(path, layout);
+        var (records, problems) = await TestLayouts.ReadAsync(path, layout);
 
         Assert.Single(records);
         var problem = Assert.Single(problems.Problems);
@@ -104,7 +104,7 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_LargeArrayAcrossManyBufferRefills_LinesStayExact()
+    public async Task Read_LargeArrayAcrossManyBufferRefills_LinesStayExact()
     {
         // Far more than the 64 KiB buffer, with a token split at arbitrary places by the refills.
         var builder = new System.Text.StringBuilder("[\n");
@@ -116,7 +116,7 @@ public sealed class JsonExportReaderTests : IDisposable
 
         var path = _folder.WriteUtf8("cases.json", builder.Append(']').ToString());
 
-        var (records, problems) = TestLayouts.Read(path, Case());
+        var (records, problems) = await TestLayouts.ReadAsync(path, Case());
 
         Assert.Empty(problems.Problems);
         Assert.Equal(5000, records.Count);
@@ -125,12 +125,12 @@ public sealed class JsonExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_Utf16Json_Decoded()
+    public async Task Read_Utf16Json_Decoded()
     {
         byte[] bytes = [0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes("[{\"object_id_s\": \"1\", \"title\": \"Café\"}]")];
         var path = _folder.Write("cases.json", bytes);
 
-        var (records, _) = TestLayouts.Read(path, Case());
+        var (records, _) = await TestLayouts.ReadAsync(path, Case());
 
         Assert.Equal("Café", Assert.Single(records)["title_parseable"]);
     }

@@ -25,27 +25,23 @@ public sealed class ReaderPartsTests : IDisposable
         Assert.Equal("First Name", HeaderNames.Find(TestLayouts.Person(), "Given-Name")?.Name);
 
     [Fact]
-    public void Detect_MultiByteSequenceSplitAcrossChunks_StaysUtf8()
+    public async Task Detect_MultiByteSequenceSplitAcrossChunks_StaysUtf8()
     {
         // 'é' (C3 A9) straddles the 64 KiB chunk boundary of the validation pass.
         var bytes = new byte[(64 * 1024) + 10];
         bytes.AsSpan().Fill((byte)'a');
         bytes[(64 * 1024) - 1] = 0xC3;
         bytes[64 * 1024] = 0xA9;
-        using var stream = new MemoryStream(bytes);
-
-        var detected = TextEncodingDetector.Detect(stream, "people.csv");
+        var detected = await TextEncodingDetector.DetectAsync(ForwardOnly(bytes), null, CancellationToken.None);
 
         Assert.True(detected.IsUtf8);
     }
 
     [Fact]
-    public void Detect_TruncatedSequenceAtEnd_IsWindows1252()
-    {
-        using var stream = new MemoryStream([(byte)'a', (byte)'b', 0xC3]);
+    public async Task Detect_TruncatedSequenceAtEnd_IsWindows1252() =>
+        Assert.Equal(1252, (await TextEncodingDetector.DetectAsync(ForwardOnly([(byte)'a', (byte)'b', 0xC3]), null, CancellationToken.None)).Encoding.CodePage);
 
-        Assert.Equal(1252, TextEncodingDetector.Detect(stream, "people.csv").Encoding.CodePage);
-    }
+    private static ExportFile ForwardOnly(byte[] bytes) => new("people.csv", _ => Task.FromResult<Stream>(new Flit.Testing.ForwardOnlyStream(new MemoryStream(bytes))));
 
     [Fact]
     public void LineSkippingStream_MixedLineEndings_ResumesAtLineStart()

@@ -2,6 +2,7 @@ using System.Text;
 using Flit.Core.Records;
 using Flit.Core.Sources;
 using Flit.Sources.Readers;
+using Flit.Testing;
 
 namespace Flit.Sources.Tests.Readers;
 
@@ -46,10 +47,15 @@ internal static class TestLayouts
         ],
         "A person.");
 
-    public static (List<SourceRecord> Records, ReadProblemCollector Problems) Read(string path, ObjectLayout? layout = null)
+    /// <summary>Reads a file as the staged exports are read in Azure: through streams that cannot seek.</summary>
+    public static async Task<(List<SourceRecord> Records, ReadProblemCollector Problems)> ReadAsync(string path, ObjectLayout? layout = null)
     {
         var problems = new ReadProblemCollector();
-        var records = ExportReader.Read(path, layout ?? Person(), problems).ToList();
+        var records = await ExportReader.ReadAsync(ForwardOnly(path), layout ?? Person(), problems).ToListAsync();
         return (records, problems);
     }
+
+    /// <summary>A local file opened as a forward-only stream each time (a blob's read stream does not seek).</summary>
+    public static ExportFile ForwardOnly(string path) =>
+        new(System.IO.Path.GetFileName(path), _ => Task.FromResult<Stream>(new ForwardOnlyStream(File.OpenRead(path))));
 }

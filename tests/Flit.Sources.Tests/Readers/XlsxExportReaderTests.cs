@@ -45,7 +45,7 @@ public sealed class XlsxExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_Worksheet_HeaderIsFirstNonEmptyRowAndValuesAreTextAsShown()
+    public async Task Read_Worksheet_HeaderIsFirstNonEmptyRowAndValuesAreTextAsShown()
     {
         string[] strings = ["Person ID", "first_name", "Amount", "Born", "Postcode", "Updated", "Ada", "01234", "Alan"];
         const string rows =
@@ -54,7 +54,7 @@ public sealed class XlsxExportReaderTests : IDisposable
             "<row r=\"5\"><c r=\"A5\"><v>102</v></c><c r=\"B5\" t=\"s\"><v>8</v></c><c r=\"C5\"><v>0.30000000000000004</v></c><c r=\"E5\"><v>3</v></c></row>";
         var path = WriteXlsx("people.xlsx", strings, ("Sheet1", rows));
 
-        var (records, problems) = TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx));
+        var (records, problems) = await TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Xlsx));
 
         Assert.Empty(problems.Problems);
         Assert.Equal(["Person ID", "First Name", "Amount", "Born", "Postcode", "Updated"], records[0].Schema.Columns);
@@ -70,7 +70,7 @@ public sealed class XlsxExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_SheetNamedAfterObject_PreferredOverFirstSheet()
+    public async Task Read_SheetNamedAfterObject_PreferredOverFirstSheet()
     {
         string[] strings = ["Readme", "Person ID", "Ada"];
         var path = WriteXlsx(
@@ -79,7 +79,7 @@ public sealed class XlsxExportReaderTests : IDisposable
             ("Notes", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"),
             ("Person", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c></row>"));
 
-        var (records, _) = TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx));
+        var (records, _) = await TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Xlsx));
 
         Assert.Equal("Ada", Assert.Single(records).SourceId);
     }
@@ -91,13 +91,13 @@ public sealed class XlsxExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_TruncatedWorkbook_RefusedNamingTheFile()
+    public async Task Read_TruncatedWorkbook_RefusedNamingTheFile()
     {
         var path = PeopleWorkbook(50);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
 
-        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Xlsx)));
 
         Assert.Equal("people.xlsx", error.File);
         Assert.StartsWith("people.xlsx", error.Message, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class XlsxExportReaderTests : IDisposable
     [InlineData("zip without a workbook")]
     [InlineData("sheet XML cut short")]
     [InlineData("compound document signature then rubbish")]
-    public void Read_DamagedWorkbook_RefusedNamingTheFile(string damage)
+    public async Task Read_DamagedWorkbook_RefusedNamingTheFile(string damage)
     {
         var path = Path.Combine(_folder.Path, "people.xlsx");
         switch (damage)
@@ -133,7 +133,7 @@ public sealed class XlsxExportReaderTests : IDisposable
                 break;
         }
 
-        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Xlsx)));
 
         Assert.Equal("people.xlsx", error.File);
         Assert.StartsWith("people.xlsx", error.Message, StringComparison.Ordinal);
@@ -141,13 +141,60 @@ public sealed class XlsxExportReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_BinaryFileNamedXlsx_RefusedAsNotAWorkbook()
+    public async Task Read_BinaryFileNamedXlsx_RefusedAsNotAWorkbook()
     {
         var path = _folder.Write("people.xlsx", [.. Enumerable.Range(0, 300).Select(i => (byte)(i % 32))]);
 
-        var error = Assert.Throws<ExportFormatException>(() => TestLayouts.Read(path, TestLayouts.Person(ExportFormat.Xlsx)));
+        var error = await Assert.ThrowsAsync<ExportFormatException>(() => TestLayouts.ReadAsync(path, TestLayouts.Person(ExportFormat.Xlsx)));
 
         Assert.StartsWith("people.xlsx is not a readable Excel workbook", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_ForwardOnlyStream_SpoolsToATempFileThatIsGoneAfterReading()
+    {
+        var path = PeopleWorkbook(20);
+        using var spool = new TempFolder();
+        var seenWhileReading = new List<int>();
+
+        var records = 0;
+        await foreach (var record in XlsxExportReader.ReadAsync(TestLayouts.ForwardOnly(path), TestLayouts.Person(ExportFormat.Xlsx), new ReadProblemCollector(), spool.Path, CancellationToken.None))
+        {
+            seenWhileReading.Add(Directory.GetFiles(spool.Path).Length);
+            records++;
+        }
+
+        Assert.Equal(20, records);
+        Assert.All(seenWhileReading, count => Assert.Equal(1, count));
+        Assert.Empty(Directory.GetFiles(spool.Path));
+    }
+
+    [Fact]
+    public async Task Read_ForwardOnlyStreamAbandonedOrDamaged_TempFileGone()
+    {
+        var path = PeopleWorkbook(20);
+        var damaged = _folder.Write("damaged.xlsx", [.. "PK\u0003\u0004"u8, .. Enumerable.Range(0, 600).Select(i => (byte)(i * 7))]);
+        using var spool = new TempFolder();
+        var layout = TestLayouts.Person(ExportFormat.Xlsx);
+
+        var first = await XlsxExportReader.ReadAsync(TestLayouts.ForwardOnly(path), layout, new ReadProblemCollector(), spool.Path, CancellationToken.None).Take(2).ToListAsync();
+        await Assert.ThrowsAsync<ExportFormatException>(async () =>
+            await XlsxExportReader.ReadAsync(TestLayouts.ForwardOnly(damaged), layout, new ReadProblemCollector(), spool.Path, CancellationToken.None).ToListAsync());
+
+        Assert.Equal(2, first.Count);
+        Assert.Empty(Directory.GetFiles(spool.Path));
+    }
+
+    [Fact]
+    public async Task Read_SeekableStream_ReadInPlaceWithoutSpooling()
+    {
+        var path = PeopleWorkbook(5);
+        using var spool = new TempFolder();
+
+        var records = await XlsxExportReader.ReadAsync(ExportFile.Local(path), TestLayouts.Person(ExportFormat.Xlsx), new ReadProblemCollector(), spool.Path, CancellationToken.None)
+            .Select(_ => Directory.GetFiles(spool.Path).Length).ToListAsync();
+
+        Assert.Equal([0, 0, 0, 0, 0], records);
     }
 
     [Theory]
