@@ -5,7 +5,10 @@ using System.Text.RegularExpressions;
 namespace Flit.Cli.Tests;
 
 /// <summary>Runs the real <c>flit</c> command as a separate process, the way people and scripts use it.</summary>
-internal sealed partial class FlitProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+/// <param name="workingDirectory">Where it runs (its default workspace is <c>.flit</c> there).</param>
+/// <param name="environment">Variables set for it.</param>
+/// <param name="commonArgs">Options given to every command, e.g. <c>--store azure</c>.</param>
+internal sealed partial class FlitProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? commonArgs = null)
 {
     private static readonly string FlitDll = Path.Combine(AppContext.BaseDirectory, "flit.dll");
 
@@ -36,7 +39,7 @@ internal sealed partial class FlitProcess(string workingDirectory, IReadOnlyDict
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(FlitDll);
-        foreach (var arg in args)
+        foreach (var arg in args.Concat(commonArgs ?? []))
         {
             info.ArgumentList.Add(arg);
         }
