@@ -15,12 +15,17 @@ internal static partial class FlitProcess
     }
 
     /// <summary><c>flit propose</c> then <c>flit approve</c> of the proposed spec: what every run needs first.</summary>
-    public static async Task ProposeAndApproveAsync(string folder, string migration, string pair, string exports)
+    /// <param name="folder">Where flit runs (its workspace is .flit there).</param>
+    /// <param name="migration">The migration id.</param>
+    /// <param name="pair">The mapping pair.</param>
+    /// <param name="exports">The export folder.</param>
+    /// <param name="common">Options for both commands, e.g. <c>--store azure</c>.</param>
+    public static async Task ProposeAndApproveAsync(string folder, string migration, string pair, string exports, params string[] common)
     {
-        var (code, output) = await RunAsync(folder, "propose", "-m", migration, "--pair", pair, "--exports", exports);
+        var (code, output) = await RunAsync(folder, ["propose", "-m", migration, "--pair", pair, "--exports", exports, .. common]);
         if (code == 0)
         {
-            (code, output) = await RunAsync(folder, "approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "bench@flitstack.io");
+            (code, output) = await RunAsync(folder, ["approve", "-m", migration, "--spec", SpecHash().Match(output).Groups[1].Value, "--by", "bench@flitstack.io", .. common]);
         }
 
         if (code != 0)

@@ -16,6 +16,7 @@ using Flit.Sources.Readers;
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- odoo         → Odoo load: engine vs naive, 10 ms latency
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- run [rows…]  → whole flit runs to the rehearsal target (100k, 1M rows)
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- run-odoo [rows…] → whole flit runs to the costed Odoo sandbox
+//   dotnet run -c Release --project bench/Flit.Benchmarks -- run-azure [rows…] → whole flit runs on --store azure (Azurite): table calls per store
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- odoo-pairs [records [pair…]] → a full run of every Odoo pair: calls per 1,000 rows
 //   dotnet run -c Release --project bench/Flit.Benchmarks -- delta [rows…]  → a delta pass (1 % changed) after a full run to the rehearsal target
 // Each size runs in its own process so its peak memory is its own; untimed warm-up passes over the file precede the
@@ -30,6 +31,11 @@ if (args is ["run" or "run-odoo", ..])
 {
     var rows = args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, culture)).ToArray() : [100_000, 1_000_000];
     return await WholeRunBenchmark.RunAsync(rows, toOdoo: args[0] == "run-odoo");
+}
+
+if (args is ["run-azure", ..])
+{
+    return await AzureRunBenchmark.RunAsync(args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, culture)).ToArray() : [100_000]);
 }
 
 if (args is ["delta", ..])
