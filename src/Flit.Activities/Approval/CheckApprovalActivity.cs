@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Activities.Approval;
 
@@ -8,7 +9,7 @@ namespace Flit.Activities.Approval;
 /// The approval gate's check: an approval exists for this migration and pins exactly the spec the run is about to
 /// execute. Anything else (no approval, an approval of an older proposal) refuses, naming both hashes.
 /// </summary>
-public sealed class CheckApprovalActivity(IStagingStore store)
+public sealed class CheckApprovalActivity(IStagingStore store, ILogger<CheckApprovalActivity> logger)
 {
     public async Task<ApprovalCheck> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
@@ -18,22 +19,29 @@ public sealed class CheckApprovalActivity(IStagingStore store)
         var path = RunPaths.Approval(migrationId);
         if (!await store.ExistsAsync(path, cancellationToken))
         {
+            logger.ApprovalChecked(specHash, false);
             return new ApprovalCheck(false, specHash, null, null, $"Migration {migrationId} has no approval. Review the proposal and run `flit approve --migration {migrationId} --spec {specHash} --by <email>`.");
         }
 
         var approval = await store.ReadJsonAsync<ApprovalRecord>(path, cancellationToken);
-
-        return string.Equals(approval.SpecHash, specHash, StringComparison.OrdinalIgnoreCase)
+        var approved = string.Equals(approval.SpecHash, specHash, StringComparison.OrdinalIgnoreCase);
+        logger.ApprovalChecked(specHash, approved);
+        return approved
             ? new ApprovalCheck(true, specHash, approval.ApprovedBy, approval.ApprovedAt, null)
             : new ApprovalCheck(false, specHash, approval.ApprovedBy, approval.ApprovedAt,
                 $"The approval by {approval.ApprovedBy} pins spec {approval.SpecHash}, but this run would execute spec {specHash}. Review the new proposal and approve it.");
     }
 
     /// <summary>Records an approval (the approve endpoint and <c>flit approve</c> call this).</summary>
-    public static async Task WriteAsync(IStagingStore store, ApprovalRecord approval, CancellationToken cancellationToken)
+    public static async Task WriteAsync(IStagingStore store, ApprovalRecord approval, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(logger);
         await store.WriteJsonAsync(RunPaths.Approval(approval.MigrationId), approval, cancellationToken);
+        using (ActivityTelemetry.BeginRunScope(logger, approval.MigrationId, approval.MigrationId))
+        {
+            logger.ApprovalRecorded(approval.SpecHash, ActivityTelemetry.Pseudonym(approval.ApprovedBy));
+        }
     }
 }

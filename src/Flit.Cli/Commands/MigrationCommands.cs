@@ -14,6 +14,7 @@ using Flit.Samples;
 using Flit.Sources.Layouts;
 using Flit.Sources.Readers;
 using Flit.Storage.Local;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Flit.Cli.Commands;
@@ -130,7 +131,7 @@ internal static class MigrationCommands
             }
 
             var approval = new ApprovalRecord(id, hash, parse.GetValue(by)!.Trim(), TimeProvider.System.GetUtcNow(), parse.GetValue(comment));
-            await CheckApprovalActivity.WriteAsync(store, approval, ct);
+            await CheckApprovalActivity.WriteAsync(store, approval, CliLogging.Loggers.CreateLogger<CheckApprovalActivity>(), ct);
             AnsiConsole.MarkupLineInterpolated($"[green]Approved[/] spec {approval.SpecHash} for {id} by {approval.ApprovedBy} at {approval.ApprovedAt:u}.");
             return ExitCodes.Ok;
         }));
@@ -325,7 +326,7 @@ internal static class MigrationCommands
             AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Store.LocalPath(RunPaths.Audit(id, "md"))}");
             var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Store.LocalPath(proposal.ReviewPath)}");
-            await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
+            await CheckApprovalActivity.WriteAsync(host.Store, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), CliLogging.Loggers.CreateLogger<CheckApprovalActivity>(), ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
             AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
             var code = await ExecuteAsync(host, workspace, 4, ct);

@@ -1,5 +1,6 @@
 using Flit.Activities.Approval;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flit.Activities.Tests.Approval;
 
@@ -10,7 +11,7 @@ public sealed class CheckApprovalActivityTests
     [Fact]
     public async Task RunAsync_NoApproval_RefusesAndSaysHowToApprove()
     {
-        var sut = new CheckApprovalActivity(new InMemoryStagingStore());
+        var sut = new CheckApprovalActivity(new InMemoryStagingStore(), NullLogger<CheckApprovalActivity>.Instance);
 
         var check = await sut.RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
@@ -22,9 +23,9 @@ public sealed class CheckApprovalActivityTests
     public async Task RunAsync_ApprovalOfAnotherSpec_RefusesNamingBothHashes()
     {
         var store = new InMemoryStagingStore();
-        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), CancellationToken.None);
+        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), NullLogger.Instance, CancellationToken.None);
 
-        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+        var check = await new CheckApprovalActivity(store, NullLogger<CheckApprovalActivity>.Instance).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
         Assert.False(check.Approved);
         Assert.Contains("old999", check.Reason, StringComparison.Ordinal);
@@ -36,9 +37,9 @@ public sealed class CheckApprovalActivityTests
     {
         var store = new InMemoryStagingStore();
         var at = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
-        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), CancellationToken.None);
+        await CheckApprovalActivity.WriteAsync(store, new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), NullLogger.Instance, CancellationToken.None);
 
-        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+        var check = await new CheckApprovalActivity(store, NullLogger<CheckApprovalActivity>.Instance).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
         Assert.True(check.Approved);
         Assert.Equal("dana@flitstack.io", check.ApprovedBy);
