@@ -53,6 +53,10 @@ internal static class CliLogging
         return factory;
     }
 
+    /// <summary>Routes the process's logging to <paramref name="factory"/> (tests running the local runner in-process
+    /// collect its log this way).</summary>
+    internal static void Use(ILoggerFactory factory) => Loggers = factory ?? throw new ArgumentNullException(nameof(factory));
+
     /// <summary>Serilog's file sink reports a file it cannot open to its own diagnostics only: checked here instead.</summary>
     private static void CheckWritable(string path)
     {
