@@ -76,7 +76,13 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         var store = new FileStagingStore(workspace.StagingRoot(id));
         var idMap = await SqliteIdMap.OpenAsync(workspace.IdMapPath(id), cancellationToken);
         var journal = await SqliteRunJournal.OpenAsync(workspace.JournalPath(id), cancellationToken);
-        var destination = await OpenDestinationAsync(workspace, request, cancellationToken);
+        IDestination destination;
+        using (ActivityTelemetry.BeginRunScope(CliLogging.Loggers.CreateLogger<LocalMigrationHost>(), id, request.RunId))
+        {
+            // The destination's connection (its version and protocol) is logged as the migration's.
+            destination = await OpenDestinationAsync(workspace, request, cancellationToken);
+        }
+
         return new LocalMigrationHost(workspace, request, store, idMap, journal, destination, time);
     }
 
