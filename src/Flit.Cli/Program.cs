@@ -1,12 +1,15 @@
 using System.CommandLine;
 using Flit.Cli;
 using Flit.Cli.Commands;
+using Flit.Cli.Hosting;
 
 var root = new RootCommand("flit: FlitFunctions' migration engine on one machine (local runner, embedded default stores).");
 root.Options.Add(CommonOptions.Workdir);
 root.Options.Add(CommonOptions.Store);
 root.Options.Add(CommonOptions.StorageConnectionString);
 root.Options.Add(CommonOptions.StorageAccountUrl);
+root.Options.Add(CommonOptions.LogLevel);
+root.Options.Add(CommonOptions.LogFile);
 foreach (var command in FlitCommands.All())
 {
     root.Subcommands.Add(command);
@@ -24,4 +27,19 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
-return await parse.InvokeAsync();
+Microsoft.Extensions.Logging.ILoggerFactory loggers;
+try
+{
+    loggers = CliLogging.Start(parse.GetValue(CommonOptions.LogLevel), parse.GetValue(CommonOptions.LogFile));
+}
+catch (UserFacingException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return e.ExitCode;
+}
+
+// Disposed before the process ends, so the log file and the console logger have written every line.
+using (loggers)
+{
+    return await parse.InvokeAsync();
+}

@@ -6,8 +6,10 @@ using Flit.Core.Destinations;
 using Flit.Core.Ports;
 using Flit.Core.Records;
 using Flit.Core.Sources;
+using Flit.Core.Telemetry;
 using Flit.Core.Values;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Activities.Loading;
 
@@ -21,11 +23,14 @@ public sealed class LoadBatchActivity(
     IIdMap idMap,
     IDestination destination,
     IMappingSource mappings,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<LoadBatchActivity> logger,
+    FlitMetrics metrics)
 {
     public async Task<BatchResult> RunAsync(ActivityInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var started = time.GetTimestamp();
         var batch = input.Batch ?? throw new ArgumentException("LoadBatch needs a batch.", nameof(input));
         var migrationId = input.Request.MigrationId;
         var mapping = await mappings.GetAsync(input.Request, input.SpecHash ?? throw new ArgumentException("LoadBatch needs the approved spec hash.", nameof(input)), cancellationToken);
@@ -39,12 +44,12 @@ public sealed class LoadBatchActivity(
         var outcomes = new List<RecordOutcome>(records.Count);
         if (batch.Skip is { } rule)
         {
-            return await ReportSkippedAsync(input, batch, rule, records, cancellationToken);
+            return Loaded(input, batch, records.Count, started, await ReportSkippedAsync(input, batch, rule, records, cancellationToken));
         }
 
         if (batch.Unchanged)
         {
-            return await ReportUnchangedAsync(input, batch, records, cancellationToken);
+            return Loaded(input, batch, records.Count, started, await ReportUnchangedAsync(input, batch, records, cancellationToken));
         }
 
         var mapped = new List<DestinationRecord>(records.Count);
@@ -135,7 +140,12 @@ public sealed class LoadBatchActivity(
         var path = RunPaths.Outcome(migrationId, input.Run, batch.BatchId);
         await store.WriteJsonAsync(path, file, JsonDefaults.Compact, cancellationToken);
 
-        return new BatchResult(
+        foreach (var refused in outcomes.Where(o => o.Fate is RecordFate.Failed or RecordFate.Conflict))
+        {
+            logger.RecordRefused(refused.SourceId, batch.TargetModel, refused.Kind ?? (refused.Fate == RecordFate.Conflict ? IssueKinds.DestinationEdited : IssueKinds.DestinationRefused), refused.Field, refused.MissingParent);
+        }
+
+        return Loaded(input, batch, records.Count, started, new BatchResult(
             batch.BatchId,
             outcomes.Count(o => o.Fate == RecordFate.Created),
             outcomes.Count(o => o.Fate == RecordFate.Updated),
@@ -144,7 +154,17 @@ public sealed class LoadBatchActivity(
             outcomes.Count(o => o.Fate == RecordFate.Skipped),
             path,
             outcomes.Count(o => o.Fate == RecordFate.Unchanged),
-            outcomes.Count(o => o.Fate == RecordFate.Conflict));
+            outcomes.Count(o => o.Fate == RecordFate.Conflict)));
+    }
+
+    /// <summary>The batch's event and measurements: counts and wall time, tagged by migration, object and destination.</summary>
+    private BatchResult Loaded(ActivityInput input, BatchWork batch, int records, long started, BatchResult result)
+    {
+        var elapsed = time.GetElapsedTime(started);
+        logger.BatchLoaded(batch.TargetModel, records, result.Created, result.Updated, result.Unchanged, result.Failed, result.Conflicts, result.Skipped, (long)elapsed.TotalMilliseconds, batch.IsRetry);
+        metrics.BatchLoaded(input.Request.MigrationId, batch.SourceObject, destination.Kind,
+            new BatchCounts(records, result.Created + result.Updated, result.Failed + result.Conflicts, batch.IsRetry ? records : 0), elapsed);
+        return result;
     }
 
     /// <summary>Rows a rule of the spec leaves out: each is accounted for as skipped, with the rule and where it is.</summary>

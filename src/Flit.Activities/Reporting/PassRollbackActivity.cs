@@ -2,6 +2,7 @@ using Flit.Activities.Loading;
 using Flit.Core.Destinations;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Activities.Reporting;
 
@@ -14,7 +15,7 @@ namespace Flit.Activities.Reporting;
 /// </summary>
 /// <remarks>The pass's writes are read from its outcome files and held as references (object, ids, batch) while they
 /// are undone a chunk at a time.</remarks>
-public sealed class PassRollbackActivity(IStagingStore store, IIdMap idMap, IDestination destination, TimeProvider time)
+public sealed class PassRollbackActivity(IStagingStore store, IIdMap idMap, IDestination destination, TimeProvider time, ILogger<PassRollbackActivity> logger)
 {
     private sealed record Write(int Phase, string Model, string SourceObject, string SourceId, string ExternalId, string DestinationId, string BatchId, bool Created);
 
@@ -47,6 +48,7 @@ public sealed class PassRollbackActivity(IStagingStore store, IIdMap idMap, IDes
         }
 
         var report = totals.Report(migrationId, time.GetUtcNow(), force);
+        logger.RollbackFinished(report.Deleted, report.Restored, report.ConflictCount, report.FailureCount, report.DroppedFields);
         await store.WriteJsonAsync(RunPaths.Pass(migrationId, runId, "rollback.json"), report, cancellationToken);
         return report;
     }
@@ -95,6 +97,11 @@ public sealed class PassRollbackActivity(IStagingStore store, IIdMap idMap, IDes
         // gave back was such an edit (the record had changed in the destination after the migration's earlier write):
         // the entry keeps that write's time, and the edit stays visible to them.
         var leftAlone = (outcome.LeftAlone ?? []).ToHashSet(StringComparer.Ordinal);
+        foreach (var externalId in leftAlone)
+        {
+            logger.RollbackLeftAlone(model, externalId, force);
+        }
+
         var undone = priors.Where(p => !leftAlone.Contains(p.Key)).Select(p => p.Value).ToList();
         var now = time.GetUtcNow();
         await idMap.RemoveAsync(request.MigrationId, [.. undone.Where(u => u.Before is null).Select(u => (u.Now.ObjectType, u.Now.SourceId))], cancellationToken);

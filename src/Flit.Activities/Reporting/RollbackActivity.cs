@@ -4,6 +4,7 @@ using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Activities.Reporting;
 
@@ -35,7 +36,7 @@ public sealed record RollbackReport(string MigrationId, DateTimeOffset At, bool 
 /// a time — read, undo, forget — so a rollback of millions of records holds one chunk, and one interrupted half way
 /// undoes the rest when run again.
 /// </summary>
-public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestination destination, TimeProvider time)
+public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestination destination, TimeProvider time, ILogger<RollbackActivity> logger)
 {
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(72);
 
@@ -85,6 +86,7 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
         var final = await destination.RollbackAsync(new RollbackRequest([], force, request.OwnerTag, Final: true, [.. objects.Select(o => o.Target!).Distinct(StringComparer.Ordinal)], CompiledMapping.ModuleFor(request.Tenant)), cancellationToken);
         totals.Add(final);
         var report = totals.Report(migrationId, time.GetUtcNow(), force);
+        logger.RollbackFinished(report.Deleted, report.Restored, report.ConflictCount, report.FailureCount, report.DroppedFields);
         await store.WriteJsonAsync(RunPaths.Report(migrationId, "rollback.json"), report, cancellationToken);
         return report;
     }
@@ -124,6 +126,11 @@ public sealed class RollbackActivity(IStagingStore store, IIdMap idMap, IDestina
 
         // What the destination left as it is stays the migration's: a later rollback (forced, say) can still undo it.
         var leftAlone = (outcome.LeftAlone ?? []).ToHashSet(StringComparer.Ordinal);
+        foreach (var externalId in leftAlone)
+        {
+            logger.RollbackLeftAlone(model, externalId, force);
+        }
+
         await idMap.RemoveAsync(request.MigrationId, [.. entries.Where(e => !leftAlone.Contains(e.ExternalId)).Select(e => (e.ObjectType, e.SourceId))], cancellationToken);
     }
 }

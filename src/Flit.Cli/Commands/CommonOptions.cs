@@ -70,6 +70,34 @@ internal static class CommonOptions
         }
     }
 
+    // Before the options that use it: static fields initialise in order.
+    private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+
+    /// <summary>The log's minimum level (<see cref="Hosting.CliLogging"/>): a level name, case-insensitive.</summary>
+    public static readonly Option<Microsoft.Extensions.Logging.LogLevel?> LogLevel = new("--log-level")
+    {
+        Description = $"Log from this level on: {string.Join(", ", LogLevels)}. To the --log-file when given (default {Hosting.CliLogging.DefaultFileLevel} there), else to standard error; without either option nothing is logged.",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+            if (LogLevels.FirstOrDefault(l => l.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                return Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(name);
+            }
+
+            result.AddError($"Unknown log level '{text}'. Levels: {string.Join(", ", LogLevels)}.");
+            return null;
+        },
+    };
+
+    /// <summary>Where the log goes as JSON lines, scope properties included.</summary>
+    public static readonly Option<string?> LogFile = new("--log-file")
+    {
+        Description = "Write the log to this file as JSON lines (appended), each with its MigrationId, RunId, Stage, ObjectType and BatchId. Standard output stays the run's summary.",
+        Recursive = true,
+    };
+
     public static Option<string> Migration()
     {
         var option = new Option<string>("--migration", "-m")

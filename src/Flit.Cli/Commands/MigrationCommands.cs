@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Flit.Activities;
-using Flit.Core.Ports;
+using Flit.Activities.Approval;
 using Flit.Activities.Auditing;
 using Flit.Activities.Proposing;
 using Flit.Activities.Reporting;
@@ -9,11 +9,13 @@ using Flit.Activities.Staging;
 using Flit.Cli.Hosting;
 using Flit.Core.Audit;
 using Flit.Core.Mapping;
+using Flit.Core.Ports;
 using Flit.Core.Workflow;
 using Flit.Samples;
 using Flit.Sources.Layouts;
 using Flit.Sources.Readers;
 using Flit.Storage.Local;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Flit.Cli.Commands;
@@ -130,7 +132,7 @@ internal static class MigrationCommands
             }
 
             var approval = new ApprovalRecord(id, hash, parse.GetValue(by)!.Trim(), TimeProvider.System.GetUtcNow(), parse.GetValue(comment));
-            await workspace.Stores.Approvals.RecordAsync(approval, ct);
+            await CheckApprovalActivity.RecordAsync(workspace.Stores.Approvals, approval, CliLogging.Loggers.CreateLogger<CheckApprovalActivity>(), ct);
             AnsiConsole.MarkupLineInterpolated($"[green]Approved[/] spec {approval.SpecHash} for {id} by {approval.ApprovedBy} at {approval.ApprovedAt:u}.");
             return ExitCodes.Ok;
         }));
@@ -330,7 +332,7 @@ internal static class MigrationCommands
             AnsiConsole.MarkupLineInterpolated($"[bold]2. Audit[/]: {audit.Records:N0} records, {audit.Findings:N0} findings ({audit.BlockingFindings:N0} blocking) → {host.Where(RunPaths.Audit(id, "md"))}");
             var proposal = await new ProposeActivity(host.Store, host.Exports).RunAsync(input, ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]3. Proposal[/]: spec {proposal.SpecHash}, {proposal.Proposals} column proposals → {host.Where(proposal.ReviewPath)}");
-            await workspace.Stores.Approvals.RecordAsync(new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), ct);
+            await CheckApprovalActivity.RecordAsync(workspace.Stores.Approvals, new ApprovalRecord(id, proposal.SpecHash, "flit demo (automatic approval for the demonstration)", TimeProvider.System.GetUtcNow(), "demo"), CliLogging.Loggers.CreateLogger<CheckApprovalActivity>(), ct);
             AnsiConsole.MarkupLineInterpolated($"[bold]4. Approved[/] spec {proposal.SpecHash} (by the demo; real runs need `flit approve`).");
             AnsiConsole.MarkupLineInterpolated($"[bold]5. Sample migration[/] to the {(target == "sandbox" ? "Odoo sandbox" : "rehearsal destination")}:");
             var code = await ExecuteAsync(host, workspace, 4, ct);

@@ -13,6 +13,7 @@ using Flit.Activities.Staging;
 using Flit.Core.Destinations;
 using Flit.Core.Mapping;
 using Flit.Core.Ports;
+using Flit.Core.Telemetry;
 using Flit.Core.Workflow;
 using Flit.Core.Workflow.Local;
 using Flit.Destinations.Odoo;
@@ -21,6 +22,7 @@ using Flit.Destinations.Rehearsal;
 using Flit.Sandbox.Odoo;
 using Flit.Sources.Layouts;
 using Flit.Storage.Local;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Cli.Hosting;
 
@@ -37,6 +39,8 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     private readonly IRunJournal _journal;
     private readonly IDestination _destination;
     private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers = CliLogging.Loggers;
+    private readonly ILogger _logger = CliLogging.Loggers.CreateLogger<LocalMigrationHost>();
 
     private readonly StatusWriter _status;
 
@@ -79,7 +83,13 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         var store = workspace.Stores.Staging(id);
         var idMap = await workspace.Stores.OpenIdMapAsync(id, cancellationToken);
         var journal = await workspace.Stores.OpenJournalAsync(id, cancellationToken);
-        var destination = await OpenDestinationAsync(workspace, request, cancellationToken);
+        IDestination destination;
+        using (ActivityTelemetry.BeginRunScope(CliLogging.Loggers.CreateLogger<LocalMigrationHost>(), id, request.RunId))
+        {
+            // The destination's connection (its version and protocol) is logged as the migration's.
+            destination = await OpenDestinationAsync(workspace, request, cancellationToken);
+        }
+
         return new LocalMigrationHost(workspace, request, store, idMap, journal, destination, time);
     }
 
@@ -95,7 +105,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             // An Odoo sandbox in this process, holding the destination's users: for the demo (its data lives as long
             // as the process; resumable runs use `flit sandbox odoo` and an odoo:// target).
             var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(request.DestinationUsers) }, cancellationToken);
-            return new OwningDestination(await ConnectOdooAsync(new Uri(sandbox.BaseAddress, "/"), "sandbox", "admin", "admin", null, cancellationToken), sandbox);
+            return new OwningDestination(await ConnectOdooAsync(new Uri(sandbox.BaseAddress, "/"), "sandbox", "admin", "admin", null, request.Migration.MigrationId, cancellationToken), sandbox);
         }
 
         if (Uri.TryCreate(request.Target, UriKind.Absolute, out var target) && target.Scheme == "odoo")
@@ -111,15 +121,16 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             }
 
             var scheme = target.Port == 443 ? "https" : "http";
-            return await ConnectOdooAsync(new Uri($"{scheme}://{target.Host}:{target.Port}/"), database, login, password, apiKey, cancellationToken);
+            return await ConnectOdooAsync(new Uri($"{scheme}://{target.Host}:{target.Port}/"), database, login, password, apiKey, request.Migration.MigrationId, cancellationToken);
         }
 
         throw new UserFacingException($"Unknown target '{request.Target}'. Targets: rehearsal, sandbox, odoo://login@host:port/database.", ExitCodes.Usage);
     }
 
-    private static async Task<IDestination> ConnectOdooAsync(Uri url, string database, string login, string? password, string? apiKey, CancellationToken cancellationToken)
+    private static async Task<IDestination> ConnectOdooAsync(Uri url, string database, string login, string? password, string? apiKey, string migrationId, CancellationToken cancellationToken)
     {
-        var client = new OdooClient(new OdooClientOptions { Url = url, Database = database, Login = login, Password = password, ApiKey = apiKey });
+        var options = new OdooClientOptions { Url = url, Database = database, Login = login, Password = password, ApiKey = apiKey, MigrationId = migrationId };
+        var client = new OdooClient(options, null, CliLogging.Loggers.CreateLogger<OdooClient>(), FlitMetrics.Shared);
         try
         {
             await client.ConnectAsync(cancellationToken);
@@ -186,9 +197,13 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     /// <summary>Runs (or resumes) the workflow to its end; status changes go to <paramref name="onStatus"/>.</summary>
     public async Task<MigrationOutcome> RunAsync(Action<MigrationStatus> onStatus, int parallelism, CancellationToken cancellationToken)
     {
-        var id = _request.Migration.MigrationId;
+        using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, _request.RunId);
+        var started = _time.GetTimestamp();
+        _logger.RunStarting(_request.Attempt, _request.Migration.Mode.ToString(), _request.Migration.Pair, _destination.Kind, parallelism);
         using var context = await StartContextAsync(_request.RunId, onStatus, parallelism, cancellationToken);
-        return await MigrationWorkflow.RunAsync(context, _request.Migration);
+        var outcome = await MigrationWorkflow.RunAsync(context, _request.Migration);
+        _logger.RunFinished((long)_time.GetElapsedTime(started).TotalMilliseconds, outcome.Status, outcome.Reconciliation?.Failed ?? 0, outcome.Reconciliation?.Conflicts ?? 0);
+        return outcome;
     }
 
     /// <summary>
@@ -230,8 +245,15 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Runs one activity by name: the registry both hosts share.</summary>
+    /// <summary>Runs one activity by name: the registry both hosts share. Each runs in its log scope (migration, run,
+    /// stage, object type, batch), its start and finish logged with the duration.</summary>
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken)
+    {
+        var scoped = name == ActivityNames.FindNewExport ? null : JsonSerializer.Deserialize<ActivityInput>(inputJson, WorkflowJson.Options);
+        return await ActivityTelemetry.RunAsync(_logger, name, scoped, _time, () => RunActivityAsync(name, inputJson, cancellationToken));
+    }
+
+    private async Task<string> RunActivityAsync(string name, string inputJson, CancellationToken cancellationToken)
     {
         if (name == ActivityNames.FindNewExport)
         {
@@ -247,10 +269,10 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
             ActivityNames.Audit => await new AuditActivity(Store, Exports, _destination).RunAsync(input, cancellationToken),
             ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
-            ActivityNames.CheckApproval => await new CheckApprovalActivity(_workspace.Stores.Approvals).RunAsync(input, cancellationToken),
+            ActivityNames.CheckApproval => await new CheckApprovalActivity(_workspace.Stores.Approvals, _loggers.CreateLogger<CheckApprovalActivity>()).RunAsync(input, cancellationToken),
             ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
             ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings, _idMap).RunAsync(input, cancellationToken),
-            ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
+            ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time, _loggers.CreateLogger<LoadBatchActivity>(), FlitMetrics.Shared).RunAsync(input, cancellationToken),
             ActivityNames.PlanRetry => await new PlanRetryActivity(Store).RunAsync(input, cancellationToken),
             ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
             ActivityNames.Report => await new ReportActivity(Store).RunAsync(input, cancellationToken),
@@ -262,16 +284,24 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     }
 
     /// <summary>Undoes the migration's writes (see <see cref="RollbackActivity"/>).</summary>
-    public Task<RollbackReport> RollbackAsync(bool force, CancellationToken cancellationToken) =>
-        new RollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
+    public async Task<RollbackReport> RollbackAsync(bool force, CancellationToken cancellationToken)
+    {
+        using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, _request.RunId);
+        _logger.RollbackRequested("migration", force);
+        return await new RollbackActivity(Store, _idMap, _destination, _time, _loggers.CreateLogger<RollbackActivity>()).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
+    }
 
     /// <summary>Writes the migration's summary over its runs (see <see cref="MigrationSummaryActivity"/>); returns its path.</summary>
     public Task<string> SummarizeAsync(CancellationToken cancellationToken) =>
         new MigrationSummaryActivity(Store, _time).RunAsync(new ActivityInput(_request.Migration), cancellationToken);
 
     /// <summary>Undoes one delta pass of the migration (see <see cref="PassRollbackActivity"/>).</summary>
-    public Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken) =>
-        new PassRollbackActivity(Store, _idMap, _destination, _time).RunAsync(_request.Migration, runId, force, cancellationToken);
+    public async Task<RollbackReport> RollbackPassAsync(string runId, bool force, CancellationToken cancellationToken)
+    {
+        using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, runId);
+        _logger.RollbackRequested("delta-pass", force);
+        return await new PassRollbackActivity(Store, _idMap, _destination, _time, _loggers.CreateLogger<PassRollbackActivity>()).RunAsync(_request.Migration, runId, force, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

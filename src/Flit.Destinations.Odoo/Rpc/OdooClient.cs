@@ -6,7 +6,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Nodes;
+using Flit.Core.Telemetry;
 using Flit.XmlRpc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
 
@@ -16,7 +19,8 @@ namespace Flit.Destinations.Odoo.Rpc;
 /// Odoo's external API over one HttpClient: XML-RPC (<c>/xmlrpc/2</c>), JSON-RPC (<c>/jsonrpc</c>) and Odoo 19's
 /// JSON-2 (<c>/json/2/&lt;model&gt;/&lt;method&gt;</c>, bearer API key). Faults become typed exceptions by Odoo's
 /// codes; only transport errors and serialization failures/deadlocks are retried (writes are made safe to repeat
-/// by upserting on xmlids, not by the retry).
+/// by upserting on xmlids, not by the retry). Each attempt is measured (<see cref="TelemetryNames.DestinationCalls"/>,
+/// <see cref="TelemetryNames.DestinationCallDuration"/>) and each retry logged with its reason code.
 /// </summary>
 public sealed class OdooClient : IDisposable
 {
@@ -24,15 +28,25 @@ public sealed class OdooClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly OdooClientOptions _options;
+    private static readonly ResiliencePropertyKey<(string Model, string Method)> CallKey = new("flit.odoo.call");
+
     private readonly ResiliencePipeline _retry;
+    private readonly ILogger _logger;
+    private readonly FlitMetrics _metrics;
     private long? _uid;
     private int _requestId;
 
-    public OdooClient(OdooClientOptions options, HttpMessageHandler? handler = null)
+    /// <param name="options">Where and how to connect.</param>
+    /// <param name="handler">The HTTP handler (tests inject one).</param>
+    /// <param name="logger">Retries, throttling and the connection; hosts pass theirs (none is logged without one).</param>
+    /// <param name="metrics">Call counts and latency; <see cref="FlitMetrics.Shared"/> when not given.</param>
+    public OdooClient(OdooClientOptions options, HttpMessageHandler? handler = null, ILogger<OdooClient>? logger = null, FlitMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = logger ?? NullLogger<OdooClient>.Instance;
+        _metrics = metrics ?? FlitMetrics.Shared;
         // One pooled handler: keep-alive connections, recycled periodically so DNS changes are seen.
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
         {
@@ -50,6 +64,11 @@ public sealed class OdooClient : IDisposable
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutException>()
                     .Handle<OdooServerException>(e => e.IsTransient),
+                OnRetry = args =>
+                {
+                    OnRetry(args.Context, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
             })
             .Build();
     }
@@ -63,7 +82,7 @@ public sealed class OdooClient : IDisposable
     /// <summary>Reads the version and picks the protocol: JSON-2 from 19 when an API key is configured.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var version = await _retry.ExecuteAsync(async ct => await CallXmlRpcAsync("/xmlrpc/2/common", "version", [], ct), cancellationToken) as IReadOnlyDictionary<string, object?>;
+        var version = await CallAsync("common", "version", ct => CallXmlRpcAsync("/xmlrpc/2/common", "version", [], ct), cancellationToken) as IReadOnlyDictionary<string, object?>;
         ServerVersion = version?.GetValueOrDefault("server_version") as string;
         var major = version?.GetValueOrDefault("server_version_info") is List<object?> { Count: > 0 } info ? Convert.ToInt32(info[0], CultureInfo.InvariantCulture) : 0;
         Protocol = _options.Protocol != OdooProtocol.Auto ? _options.Protocol
@@ -73,6 +92,8 @@ public sealed class OdooClient : IDisposable
         {
             _uid = await AuthenticateAsync(cancellationToken);
         }
+
+        _logger.OdooConnected(ServerVersion, Protocol.ToString());
     }
 
     /// <summary>The user id, or an <see cref="OdooAccessDeniedException"/> when Odoo answers False.</summary>
@@ -80,8 +101,8 @@ public sealed class OdooClient : IDisposable
     {
         object?[] args = [_options.Database, _options.Login, _options.Secret, new Dictionary<string, object?>()];
         var result = Protocol == OdooProtocol.JsonRpc
-            ? await _retry.ExecuteAsync(async ct => await CallJsonRpcAsync("common", "authenticate", args, ct), cancellationToken)
-            : await _retry.ExecuteAsync(async ct => await CallXmlRpcAsync("/xmlrpc/2/common", "authenticate", args, ct), cancellationToken);
+            ? await CallAsync("common", "authenticate", ct => CallJsonRpcAsync("common", "authenticate", args, ct), cancellationToken)
+            : await CallAsync("common", "authenticate", ct => CallXmlRpcAsync("/xmlrpc/2/common", "authenticate", args, ct), cancellationToken);
         return result switch
         {
             long uid and > 0 => uid,
@@ -103,15 +124,88 @@ public sealed class OdooClient : IDisposable
             throw new ArgumentException($"Odoo rejects private methods ('{method}').", nameof(method));
         }
 
-        return _retry.ExecuteAsync(async ct => Protocol switch
+        return CallAsync(model, method, ct => Protocol switch
         {
-            OdooProtocol.Json2 => await CallJson2Async(model, method, args, kwargs, ct),
-            OdooProtocol.JsonRpc => await CallJsonRpcAsync("object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
-            _ => await CallXmlRpcAsync("/xmlrpc/2/object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
-        }, cancellationToken).AsTask();
+            OdooProtocol.Json2 => CallJson2Async(model, method, args, kwargs, ct),
+            OdooProtocol.JsonRpc => CallJsonRpcAsync("object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
+            _ => CallXmlRpcAsync("/xmlrpc/2/object", "execute_kw", [_options.Database, Uid, _options.Secret, model, method, args, kwargs ?? new Dictionary<string, object?>()], ct),
+        }, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>One call through the retry pipeline; the model and method ride in its context for the retry's log line.</summary>
+    private async Task<object?> CallAsync(string model, string method, Func<CancellationToken, Task<object?>> call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(CallKey, (model, method));
+        try
+        {
+            return await _retry.ExecuteAsync(
+                static async (context, state) => await state.Client.AttemptAsync(state.Model, state.Method, state.Call, context.CancellationToken),
+                context,
+                (Client: this, Model: model, Method: method, Call: call));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>One attempt, counted and timed with its outcome.</summary>
+    private async Task<object?> AttemptAsync(string model, string method, Func<CancellationToken, Task<object?>> call, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        try
+        {
+            var result = await call(cancellationToken);
+            _metrics.DestinationCall(_options.MigrationId, DestinationKind, model, method, "ok", TimeProvider.System.GetElapsedTime(started));
+            return result;
+        }
+        catch (Exception e)
+        {
+            _metrics.DestinationCall(_options.MigrationId, DestinationKind, model, method, ReasonCode(e), TimeProvider.System.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private void OnRetry(ResilienceContext context, Exception? failure, int attempt, TimeSpan delay)
+    {
+        var (model, method) = context.Properties.GetValue(CallKey, ("?", "?"));
+        var reason = ReasonCode(failure);
+        var throttled = IsThrottling(failure);
+        _metrics.DestinationRetry(_options.MigrationId, DestinationKind, model, method, reason, throttled);
+        if (throttled)
+        {
+            _logger.OdooThrottled(model, method, attempt, reason, (long)delay.TotalMilliseconds);
+        }
+        else
+        {
+            _logger.OdooCallRetrying(model, method, attempt, reason, (long)delay.TotalMilliseconds);
+        }
+    }
+
+    private const string DestinationKind = "odoo";
+
+    /// <summary>HTTP 429 (too many requests) and 503 (a proxy or Odoo.sh's limiter shedding load).</summary>
+    internal static bool IsThrottling(Exception? failure) =>
+        failure is HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable };
+
+    /// <summary>A failure as a short code for logs and metric tags: never its message, which may quote values.</summary>
+    internal static string ReasonCode(Exception? failure) => failure switch
+    {
+        null => "ok",
+        HttpRequestException { StatusCode: { } status } => string.Create(CultureInfo.InvariantCulture, $"http-{(int)status}"),
+        HttpRequestException => "transport",
+        TimeoutException => "timeout",
+        OperationCanceledException => "canceled",
+        OdooServerException { IsTransient: true } server => server.Traceback.Contains("deadlock", StringComparison.OrdinalIgnoreCase) ? "deadlock" : "serialization-failure",
+        OdooServerException => "server-error",
+        OdooUserException => "user-error",
+        OdooAccessDeniedException => "access-denied",
+        OdooAccessException => "access-error",
+        _ => failure.GetType().Name,
+    };
 
     private long Uid => _uid ?? throw new InvalidOperationException("Call ConnectAsync first.");
 
@@ -176,6 +270,12 @@ public sealed class OdooClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("bearer", _options.ApiKey);
             request.Headers.Add("X-Odoo-Database", _options.Database);
         }, cancellationToken, allowErrors: true);
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+        {
+            // Throttled: no JSON error to read, and worth another try after the backoff (as the other protocols do).
+            throw new HttpRequestException($"Odoo answered /json/2/{model}/{method} with HTTP {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.IsSuccessStatusCode)
         {

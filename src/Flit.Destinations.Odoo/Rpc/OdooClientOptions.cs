@@ -30,6 +30,9 @@ public sealed class OdooClientOptions
     /// <summary>Per call; Odoo's own limit_time_real defaults to 120 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>The migration this client writes for, when it writes for one: a tag on its call metrics.</summary>
+    public string? MigrationId { get; init; }
+
     /// <summary>Attempts for transient failures (transport errors, serialization failures, deadlocks).</summary>
     public int MaxAttempts { get; init; } = 4;
 

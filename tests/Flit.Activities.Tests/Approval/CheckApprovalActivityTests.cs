@@ -1,6 +1,7 @@
 using Flit.Activities.Approval;
 using Flit.Core.Ports;
 using Flit.Core.Workflow;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Flit.Activities.Tests.Approval;
 
@@ -11,7 +12,7 @@ public sealed class CheckApprovalActivityTests
     [Fact]
     public async Task RunAsync_NoApproval_RefusesAndSaysHowToApprove()
     {
-        var sut = new CheckApprovalActivity(new Approvals());
+        var sut = new CheckApprovalActivity(new Approvals(), NullLogger<CheckApprovalActivity>.Instance);
 
         var check = await sut.RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
@@ -25,7 +26,7 @@ public sealed class CheckApprovalActivityTests
         var store = new Approvals();
         await store.RecordAsync(new ApprovalRecord("m-7", "old999", "dana@flitstack.io", DateTimeOffset.UnixEpoch, null), CancellationToken.None);
 
-        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+        var check = await new CheckApprovalActivity(store, NullLogger<CheckApprovalActivity>.Instance).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
         Assert.False(check.Approved);
         Assert.Contains("old999", check.Reason, StringComparison.Ordinal);
@@ -39,7 +40,7 @@ public sealed class CheckApprovalActivityTests
         var at = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
         await store.RecordAsync(new ApprovalRecord("m-7", "ABC123", "dana@flitstack.io", at, "ok"), CancellationToken.None);
 
-        var check = await new CheckApprovalActivity(store).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
+        var check = await new CheckApprovalActivity(store, NullLogger<CheckApprovalActivity>.Instance).RunAsync(new ActivityInput(Request, "abc123"), CancellationToken.None);
 
         Assert.True(check.Approved);
         Assert.Equal("dana@flitstack.io", check.ApprovedBy);

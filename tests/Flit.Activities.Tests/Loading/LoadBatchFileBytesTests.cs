@@ -4,6 +4,8 @@ using Flit.Core.Destinations;
 using Flit.Core.Ports;
 using Flit.Core.Records;
 using Flit.Core.Workflow;
+using Flit.Core.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
 namespace Flit.Activities.Tests.Loading;
@@ -51,7 +53,7 @@ public sealed class LoadBatchFileBytesTests : LoadBatchFixture
                 _calls.Add((call.Count, files.Sum(f => (long)f.File.Bytes.Length), files.All(f => f.File.Bytes.AsSpan().SequenceEqual(Content(f.Id)))));
                 return [.. call.Select((r, i) => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, (100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))];
             });
-        var activity = new LoadBatchActivity(Store, IdMap, destination.Object, mappings, TimeProvider.System);
+        var activity = new LoadBatchActivity(Store, IdMap, destination.Object, mappings, TimeProvider.System, NullLogger<LoadBatchActivity>.Instance, FlitMetrics.Shared);
 
         var result = await activity.RunAsync(new ActivityInput(Request, mapping.SpecHash, new BatchWork("5-attachment-000-0000", "attachment", "ir.attachment", 5, batchPath, 6, false)), CancellationToken.None);
 

@@ -25,7 +25,7 @@ public abstract class LoadBatchFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => IdMap = await SqliteIdMap.OpenAsync(Path.Combine(_folder, "idmap.db"), CancellationToken.None);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await IdMap.DisposeAsync();
         Directory.Delete(_folder, recursive: true);

@@ -2,6 +2,8 @@ using Flit.Activities.Loading;
 using Flit.Core.Destinations;
 using Flit.Core.Records;
 using Flit.Core.Workflow;
+using Flit.Core.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
 namespace Flit.Activities.Tests.Loading;
@@ -45,7 +47,7 @@ public sealed class LoadBatchSnapshotTests : LoadBatchFixture
                 calls.Add("upsert " + string.Join(",", call.Select(r => r.SourceId)));
                 return [.. call.Select(r => new UpsertOutcome(r.ExternalId, UpsertStatus.Created, (nextId++).ToString(System.Globalization.CultureInfo.InvariantCulture)))];
             });
-        var activity = new LoadBatchActivity(Store, IdMap, destination.Object, mappings, TimeProvider.System);
+        var activity = new LoadBatchActivity(Store, IdMap, destination.Object, mappings, TimeProvider.System, NullLogger<LoadBatchActivity>.Instance, FlitMetrics.Shared);
 
         var result = await activity.RunAsync(new ActivityInput(Request, mapping.SpecHash, new BatchWork("1-workspace-000-0000", "workspace", "res.partner", 1, batchPath, 3, false)), CancellationToken.None);
 
