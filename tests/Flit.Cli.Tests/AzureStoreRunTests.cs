@@ -89,6 +89,71 @@ public sealed partial class AzureStoreRunTests : IAsyncLifetime
         Assert.True(changed.Count > 0);
     }
 
+    /// <summary>
+    /// Killed halfway through its journal (read live from Table Storage) and resumed, a run gives the destination an
+    /// uninterrupted run gives: same migration, same export, its own Azurite and Odoo sandbox for the reference.
+    /// </summary>
+    [Fact]
+    public async Task KilledHalfway_ResumedFromTableStorage_GivesTheDestinationOfAnUninterruptedRun()
+    {
+        await using var referenceAzurite = await AzuriteServer.StartAsync();
+        await using var referenceOdoo = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(await File.ReadAllLinesAsync(Path.Combine(_root, "users.txt"))) }, CancellationToken.None);
+        var referenceRoot = Directory.CreateDirectory(Path.Combine(_root, "reference")).FullName;
+        var reference = new FlitProcess(referenceRoot, new Dictionary<string, string>
+        {
+            ["FLIT_ODOO_PASSWORD"] = "admin",
+            ["FLIT_STORAGE_CONNECTION_STRING"] = referenceAzurite.ConnectionString,
+        }, ["--store", "azure"]);
+        string[] Run(OdooSandbox odoo) => ["run", "-m", Migration, "--pair", "oncourse-odoo", "--exports", _exports, "--mode", "full", "--batch-size", "20", "--parallel", "1",
+            "--tenant", "acme", "--destination-users", Path.Combine(_root, "users.txt"), "--target", $"odoo://admin@127.0.0.1:{odoo.BaseAddress.Port}/sandbox"];
+        await reference.ProposeAndApproveAsync(Migration, "oncourse-odoo", _exports);
+        var (code, output) = await reference.RunAsync(Run(referenceOdoo));
+        Assert.True(code is 0 or 4, output);
+        var steps = await JournalEntriesAsync(referenceAzurite);
+
+        await _flit.ProposeAndApproveAsync(Migration, "oncourse-odoo", _exports);
+        using (var killed = _flit.Start(Run(_odoo)))
+        {
+            var drained = Task.WhenAll(killed.StandardOutput.BaseStream.CopyToAsync(Stream.Null), killed.StandardError.BaseStream.CopyToAsync(Stream.Null));
+            while (!killed.HasExited && await JournalEntriesAsync(_azurite) < steps / 2)
+            {
+                await Task.Delay(5);
+            }
+
+            Assert.False(killed.HasExited, "the run ended before it could be killed halfway");
+            killed.Kill(entireProcessTree: true);
+            await killed.WaitForExitAsync();
+            await drained;
+        }
+
+        Assert.InRange(await JournalEntriesAsync(_azurite), steps / 2, steps - 1);
+        // One batch at a time, as the reference ran: Odoo numbers records in the order they are created.
+        (code, output) = await _flit.RunAsync("resume", "-m", Migration, "--parallel", "1");
+        Assert.True(code is 0 or 4, output);
+        Assert.Equal(steps, await JournalEntriesAsync(_azurite));
+        Assert.Equal(OdooDumps.WithoutServerStamps(referenceOdoo.Dump()), OdooDumps.WithoutServerStamps(_odoo.Dump()));
+    }
+
+    /// <summary>Journal entries of the migration's first attempt (run id <c>{migration}#1</c>, '#' escaped in the key).</summary>
+    private static async Task<int> JournalEntriesAsync(AzuriteServer azurite)
+    {
+        var table = new Azure.Data.Tables.TableClient(azurite.ConnectionString, "flitjournal");
+        var count = 0;
+        try
+        {
+            await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey eq '{Migration}%231'", select: ["RowKey"]))
+            {
+                count++;
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // The run has not created its journal table yet.
+        }
+
+        return count;
+    }
+
     [Fact]
     public async Task StoreAzure_WithoutAnAccount_IsAUsageErrorNamingTheOptions()
     {

@@ -15,6 +15,9 @@ public abstract class MigrationStores
     /// <summary>What <c>--store</c> names: local or azure.</summary>
     public abstract string Kind { get; }
 
+    /// <summary>Where they are, for messages: the workspace folder, or the account and container.</summary>
+    public abstract string Description { get; }
+
     public abstract IMigrationStateStore State { get; }
 
     public abstract IApprovalStore Approvals { get; }
@@ -43,6 +46,8 @@ public abstract class MigrationStores
 
         public override string Kind => "local";
 
+        public override string Description => workspace.Root;
+
         public override IMigrationStateStore State => _state;
 
         public override IApprovalStore Approvals => _state;
@@ -65,17 +70,21 @@ public abstract class MigrationStores
     {
         private readonly BlobContainerClient _container;
         private readonly AzureTables _tables;
+        private readonly string _tablePrefix;
 
         public AzureStores(AzureStorageOptions options)
         {
             var (blobs, tables) = options.CreateClients();
             _container = blobs.GetBlobContainerClient(options.StagingContainer);
             _tables = new AzureTables(tables, options.TablePrefix);
+            _tablePrefix = options.TablePrefix;
             State = new TableMigrationState(_tables);
             Approvals = new TableApprovalStore(_tables);
         }
 
         public override string Kind => "azure";
+
+        public override string Description => $"Azure Storage account {_container.AccountName} (container {_container.Name}, tables {_tablePrefix}*)";
 
         public override IMigrationStateStore State { get; }
 

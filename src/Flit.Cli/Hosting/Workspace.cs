@@ -30,7 +30,7 @@ public sealed class Workspace
     public MigrationStores Stores { get; }
 
     /// <summary>Where the stores are, for messages: the folder, or the Azure account.</summary>
-    public string Describe => Stores.Kind == "local" ? Root : $"Azure Storage ({Stores.Kind})";
+    public string Describe => Stores.Description;
 
     public string MigrationFolder(string migrationId)
     {
