@@ -6,7 +6,7 @@ namespace Flit.Activities;
 /// The engine's log events (durabletask-dotnet's Logs.cs pattern): fixed ids, named placeholders, no personal data —
 /// source ids, object types, counts, durations and reason codes, never e-mails, names or record values.
 /// Event id ranges, one per project: Flit.Activities 1000–1999, Flit.Destinations.Odoo 2000–2999, Flit.Cli 3000–3999
-/// (a future Flit.Functions takes 4000–4999). docs/ops.md queries these by EventName; a test keeps the two equal.
+/// (a future Flit.Functions takes 4000–4999), Flit.Storage.Azure 5000–5999. docs/ops.md queries these by EventName; a test keeps the two equal.
 /// The migration, run, stage, object type and batch come from the scope <see cref="ActivityTelemetry"/> opens.
 /// </summary>
 internal static partial class Logs

@@ -1,7 +1,9 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
 
 namespace Flit.Storage.Azure;
 
@@ -28,8 +30,17 @@ public sealed class AzureStorageOptions
     /// <summary>Prefix of every table the stores create (letters and digits only: Table Storage's rule).</summary>
     public string TablePrefix { get; init; } = "flit";
 
-    /// <summary>Attempts per storage call, with the SDK's exponential back-off between them.</summary>
+    /// <summary>Retries per storage call, with the SDK's exponential back-off between them.</summary>
     public int MaxRetries { get; init; } = 5;
+
+    /// <summary>The first back-off of the SDK's retry policy (it doubles from there); the SDK's default.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.8);
+
+    /// <summary>Where retried and throttled calls are logged (<see cref="StorageRetryLog"/>); none when null.</summary>
+    public ILoggerFactory? Loggers { get; init; }
+
+    /// <summary>The HTTP transport, for tests that make the service answer as they need.</summary>
+    internal HttpPipelineTransport? Transport { get; init; }
 
     /// <summary>Validates the options (at start-up) and builds the two service clients, with the SDKs' retry policies.</summary>
     /// <exception cref="ArgumentException">Neither or both of a connection string and an account URL, or a bad name.</exception>
@@ -45,12 +56,8 @@ public sealed class AzureStorageOptions
             throw new ArgumentException($"The table prefix '{TablePrefix}' must be 1 to 40 letters and digits, starting with a letter.");
         }
 
-        var blobOptions = new BlobClientOptions();
-        blobOptions.Retry.MaxRetries = MaxRetries;
-        blobOptions.Retry.Mode = RetryMode.Exponential;
-        var tableOptions = new TableClientOptions();
-        tableOptions.Retry.MaxRetries = MaxRetries;
-        tableOptions.Retry.Mode = RetryMode.Exponential;
+        var blobOptions = Configure(new BlobClientOptions(), "blob");
+        var tableOptions = Configure(new TableClientOptions(), "table");
         if (ConnectionString is { } connection)
         {
             return (new BlobServiceClient(connection, blobOptions), new TableServiceClient(connection, tableOptions));
@@ -60,5 +67,24 @@ public sealed class AzureStorageOptions
         var blobUrl = AccountUrl!;
         var tableUrl = new UriBuilder(blobUrl) { Host = blobUrl.Host.Replace(".blob.", ".table.", StringComparison.OrdinalIgnoreCase) }.Uri;
         return (new BlobServiceClient(blobUrl, credential, blobOptions), new TableServiceClient(tableUrl, credential, tableOptions));
+    }
+
+    private T Configure<T>(T options, string service)
+        where T : ClientOptions
+    {
+        options.Retry.MaxRetries = MaxRetries;
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.Delay = RetryDelay;
+        if (Loggers is { } loggers)
+        {
+            options.AddPolicy(new StorageRetryLog(loggers.CreateLogger("Flit.Storage.Azure"), service), HttpPipelinePosition.PerRetry);
+        }
+
+        if (Transport is { } transport)
+        {
+            options.Transport = transport;
+        }
+
+        return options;
     }
 }

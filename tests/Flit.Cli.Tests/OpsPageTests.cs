@@ -14,6 +14,7 @@ public sealed partial class OpsPageTests
         ("Flit.Activities", 1000, 1999),
         ("Flit.Destinations.Odoo", 2000, 2999),
         ("flit", 3000, 3999),
+        ("Flit.Storage.Azure", 5000, 5999),
     ];
 
     private static IReadOnlyList<(string Project, int Id, string Name, string Message)> Events() =>

@@ -61,7 +61,7 @@ internal static class CommonOptions
 
         try
         {
-            var options = new AzureStorageOptions { ConnectionString = connection, AccountUrl = account };
+            var options = new AzureStorageOptions { ConnectionString = connection, AccountUrl = account, Loggers = CliLogging.Loggers };
             return new Workspace(root, _ => MigrationStores.Azure(options));
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
