@@ -33,7 +33,8 @@ internal static class LongText
 {
     private const int PartLength = 30_000;
 
-    private const int MaxParts = 30;
+    /// <summary>An entity holds 1 MiB and strings are UTF-16: 15 parts (900 KB) leave room for the other properties.</summary>
+    private const int MaxParts = 15;
 
     public static void Write(TableEntity entity, string property, string text)
     {

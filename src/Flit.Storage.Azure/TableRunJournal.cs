@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Flit.Core.Ports;
 
 namespace Flit.Storage.Azure;
@@ -8,10 +9,19 @@ namespace Flit.Storage.Azure;
 /// <summary>
 /// The journal of completed activities on Table Storage: PartitionKey = run id, RowKey = sequence (zero-padded, so a
 /// partition reads back in order). An append inserts, so appending a (run, sequence) twice is refused by the service.
+/// An output too large for its entity (a load plan of thousands of batches) goes to a blob of its own first, and the
+/// entity names it — as Durable's Azure Storage provider offloads large messages.
 /// </summary>
-public sealed class TableRunJournal(AzureTables tables) : IRunJournal
+/// <param name="tables">The account's tables.</param>
+/// <param name="spill">Where outputs over <see cref="InlineLimit"/> characters go (<c>journal/…</c> blobs).</param>
+public sealed class TableRunJournal(AzureTables tables, BlobContainerClient spill) : IRunJournal
 {
     public const string TableName = "journal";
+
+    /// <summary>Characters of output kept in the entity itself (two properties of <see cref="LongText"/>).</summary>
+    internal const int InlineLimit = 60_000;
+
+    private const string OutputBlob = "OutputBlob";
 
     public async Task<IReadOnlyDictionary<int, JournalEntry>> ReadAsync(string runId, CancellationToken cancellationToken)
     {
@@ -21,7 +31,7 @@ public sealed class TableRunJournal(AzureTables tables) : IRunJournal
         {
             var sequence = int.Parse(e.RowKey, CultureInfo.InvariantCulture);
             entries[sequence] = new JournalEntry(runId, sequence, e.GetString(nameof(JournalEntry.Activity)), e.GetString(nameof(JournalEntry.InputHash)),
-                LongText.Read(e, nameof(JournalEntry.OutputJson)),
+                await ReadOutputAsync(e, cancellationToken),
                 DateTimeOffset.Parse(e.GetString(nameof(JournalEntry.CompletedAt)), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
         }
 
@@ -38,14 +48,37 @@ public sealed class TableRunJournal(AzureTables tables) : IRunJournal
             [nameof(JournalEntry.InputHash)] = entry.InputHash,
             [nameof(JournalEntry.CompletedAt)] = entry.CompletedAt.ToString("O", CultureInfo.InvariantCulture),
         };
-        LongText.Write(entity, nameof(JournalEntry.OutputJson), entry.OutputJson);
+        BlobClient? spilled = null;
+        if (entry.OutputJson.Length > InlineLimit)
+        {
+            // A name of its own: a refused second append must not touch the first one's output.
+            spilled = spill.GetBlobClient($"journal/{TableKeys.Escape(entry.RunId)}/{entry.Sequence:D10}-{Guid.NewGuid():N}.json");
+            await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await spilled.UploadAsync(BinaryData.FromString(entry.OutputJson), overwrite: false, cancellationToken);
+            entity[OutputBlob] = spilled.Name;
+        }
+        else
+        {
+            LongText.Write(entity, nameof(JournalEntry.OutputJson), entry.OutputJson);
+        }
+
         try
         {
             await table.AddEntityAsync(entity, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
+            if (spilled is not null)
+            {
+                await spilled.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            }
+
             throw new InvalidOperationException($"Run {entry.RunId} already has journal entry {entry.Sequence}: the workflow scheduled the same step twice.", e);
         }
     }
+
+    private async Task<string> ReadOutputAsync(TableEntity entity, CancellationToken cancellationToken) =>
+        entity.GetString(OutputBlob) is { } name
+            ? (await spill.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString()
+            : LongText.Read(entity, nameof(JournalEntry.OutputJson));
 }

@@ -232,10 +232,13 @@ public abstract class StoreContract
         await using var stores = CreateStores();
         var journal = await stores.OpenJournalAsync();
         var at = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
-        var big = new string('x', 100_000);
+        // Outputs of every size: small, over one table property (64 KiB), and over a whole entity (a load plan of
+        // thousands of batches).
+        var big = new string('x', 50_000);
+        var huge = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"batch-{i:D6},"));
         for (var sequence = 12; sequence >= 0; sequence -= 3)
         {
-            await journal.AppendAsync(new JournalEntry("m1#1", sequence, "LoadBatch", "h" + sequence, sequence == 0 ? big : "{}", at.AddSeconds(sequence)), None);
+            await journal.AppendAsync(new JournalEntry("m1#1", sequence, "LoadBatch", "h" + sequence, sequence switch { 0 => big, 6 => huge, _ => "{}" }, at.AddSeconds(sequence)), None);
         }
 
         await journal.AppendAsync(new JournalEntry("m1#2", 0, "Stage", "h", "{}", at), None);
@@ -243,13 +246,16 @@ public abstract class StoreContract
         var reopened = await stores.OpenJournalAsync();
         var entries = await reopened.ReadAsync("m1#1", None);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.AppendAsync(new JournalEntry("m1#1", 3, "LoadBatch", "other", "{}", at), None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.AppendAsync(new JournalEntry("m1#1", 6, "LoadBatch", "other", huge + "more", at), None));
 
         Assert.Equal([0, 3, 6, 9, 12], entries.Keys);
         Assert.Equal(big, entries[0].OutputJson);
+        Assert.Equal(huge, entries[6].OutputJson);
         Assert.Equal(at.AddSeconds(9), entries[9].CompletedAt);
         Assert.Equal("h9", entries[9].InputHash);
         Assert.Contains("already has journal entry 3", error.Message, StringComparison.Ordinal);
         Assert.Equal("h3", (await reopened.ReadAsync("m1#1", None))[3].InputHash);
+        Assert.Equal(huge, (await reopened.ReadAsync("m1#1", None))[6].OutputJson);
         Assert.Single(await reopened.ReadAsync("m1#2", None));
     }
 

@@ -101,7 +101,7 @@ public sealed class AzureStoreSet(AzuriteServer azurite) : StoreSet
 
     protected override Task<IIdMap> CreateIdMapAsync() => Task.FromResult<IIdMap>(new TableIdMap(Tables()));
 
-    protected override Task<IRunJournal> CreateJournalAsync() => Task.FromResult<IRunJournal>(new TableRunJournal(Tables()));
+    protected override Task<IRunJournal> CreateJournalAsync() => Task.FromResult<IRunJournal>(new TableRunJournal(Tables(), new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_options.StagingContainer)));
 
     protected override Task<IMigrationIndex> CreateIndexAsync() => Task.FromResult<IMigrationIndex>(new TableMigrationIndex(Tables()));
 }

@@ -96,7 +96,7 @@ public abstract class MigrationStores
 
         public override Task<IIdMap> OpenIdMapAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult<IIdMap>(new TableIdMap(_tables));
 
-        public override Task<IRunJournal> OpenJournalAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult<IRunJournal>(new TableRunJournal(_tables));
+        public override Task<IRunJournal> OpenJournalAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult<IRunJournal>(new TableRunJournal(_tables, _container));
 
         public override Task<IMigrationIndex> OpenIndexAsync(CancellationToken cancellationToken) => Task.FromResult<IMigrationIndex>(new TableMigrationIndex(_tables));
 
