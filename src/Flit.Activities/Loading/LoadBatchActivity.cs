@@ -76,9 +76,15 @@ public sealed class LoadBatchActivity(
         // What this migration already wrote: an earlier run's record with the same content is left alone (a re-run
         // changes nothing, and never overwrites an edit made in the destination since); the ownership recorded at the
         // first write is kept by every later one.
+        // A first write (the ID map held nothing of the object when the run was partitioned) has nothing to look up,
+        // unless an attempt of this batch wrote before: every write is preceded by its pre-write snapshot.
+        var earlier = await PreWriteSnapshots.ReadBatchAsync(store, migrationId, input.Run, batch.BatchId, cancellationToken);
+        var known = batch.FirstWrite && !batch.IsRetry && earlier.Count == 0
+            ? new Dictionary<string, IdMapEntry>(StringComparer.Ordinal)
+            : await idMap.LookupAsync(migrationId, batch.SourceObject, [.. mapped.Select(r => r.SourceId).Distinct(StringComparer.Ordinal)], cancellationToken);
         var ownership = new Ownership(
-            await idMap.LookupAsync(migrationId, batch.SourceObject, [.. mapped.Select(r => r.SourceId).Distinct(StringComparer.Ordinal)], cancellationToken),
-            await PreWriteSnapshots.ReadBatchAsync(store, migrationId, input.Run, batch.BatchId, cancellationToken),
+            known,
+            earlier,
             input.Run,
             records.DistinctBy(r => r.SourceId, StringComparer.Ordinal).ToDictionary(r => r.SourceId, r => SourceDigests.Of(r, input.SpecHash), StringComparer.Ordinal));
         mapped = [.. mapped.Where(record =>

@@ -29,8 +29,26 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
             ? await PartitionAllAsync(input, spec, mapping, cancellationToken)
             : await PartitionSampleAsync(new JoinedExports(staged, spec), request, mapping, cancellationToken);
 
+        batches = await MarkFirstWritesAsync(request.MigrationId, batches, cancellationToken);
         var phases = batches.GroupBy(b => b.Phase).OrderBy(g => g.Key).Select(g => new PhasePlan(g.Key, [.. g])).ToList();
         return new LoadPlan(phases, batches.Where(b => b.Skip is null).Sum(b => (long)b.Records), batches.Where(b => b.Skip is not null).Sum(b => (long)b.Records));
+    }
+
+    /// <summary>The batches of objects the ID map holds nothing of (a first run): one question per object, a page of
+    /// at most one entry.</summary>
+    private async Task<List<BatchWork>> MarkFirstWritesAsync(string migrationId, List<BatchWork> batches, CancellationToken cancellationToken)
+    {
+        var empty = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var objectType in batches.Where(b => b.Skip is null && !b.Unchanged).Select(b => b.SourceObject).Distinct(StringComparer.Ordinal))
+        {
+            await using var entries = idMap.ListSourceDigestsAsync(migrationId, objectType, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            if (!await entries.MoveNextAsync())
+            {
+                empty.Add(objectType);
+            }
+        }
+
+        return [.. batches.Select(b => empty.Contains(b.SourceObject) && b.Skip is null && !b.Unchanged ? b with { FirstWrite = true } : b)];
     }
 
     /// <summary>Every object of the layout, each read once: its rows dispatched to the entries that load them, the

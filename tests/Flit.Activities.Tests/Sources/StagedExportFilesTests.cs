@@ -71,7 +71,9 @@ public sealed class StagedExportFilesTests : IDisposable
         var mappings = new Mock<IMappingSource>();
         mappings.Setup(m => m.GetAsync(It.IsAny<MigrationRequest>(), proposal.SpecHash, It.IsAny<CancellationToken>())).ReturnsAsync(mapping);
 
-        var plan = await new PartitionActivity(store, staged, mappings.Object, Mock.Of<IIdMap>()).RunAsync(new ActivityInput(request, proposal.SpecHash), CancellationToken.None);
+        var idMap = new Mock<IIdMap>();
+        idMap.Setup(m => m.ListSourceDigestsAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(AsyncEnumerable.Empty<(string, string?)>());
+        var plan = await new PartitionActivity(store, staged, mappings.Object, idMap.Object).RunAsync(new ActivityInput(request, proposal.SpecHash), CancellationToken.None);
 
         var batches = new List<string>();
         foreach (var batch in plan.Phases.SelectMany(p => p.Batches))
