@@ -4,12 +4,13 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Flit.Core.Ports;
+using Flit.Core.Records;
 
 namespace Flit.Storage.Azure;
 
 /// <summary>
-/// The ID map on Table Storage. PartitionKey = migration | object type, RowKey = source id (both escaped,
-/// <see cref="TableKeys"/>): every query the engine makes names one object of one migration, so each is a
+/// The ID map on Table Storage. PartitionKey = migration | object type, RowKey = the source id's bucket
+/// (<see cref="IdBuckets"/>) | source id (escaped, <see cref="TableKeys"/>): every query the engine makes names one object of one migration, so each is a
 /// partition query, and a batch's entries share a partition, so they go in entity-group transactions of up to 100
 /// (a 100,000-record migration writes its ID map in about 1,000 calls).
 /// </summary>
@@ -18,11 +19,14 @@ namespace Flit.Storage.Azure;
 /// first try of each group inserts; when any entity already exists (a replayed batch, a later run) the whole group
 /// fails atomically, the existing entries are read, and the group is written again with their operation and
 /// pre-image kept — so a replay is one entry per key, and a later run never turns "updated" into "created".
-/// Look-ups read the key range of the ids asked for when it is dense (a page or two for a batch of numbered records),
-/// and otherwise ask for 14 ids per query (Table Storage allows 15 comparisons in a filter, one is the partition),
-/// several queries at once.
+/// Look-ups read the ids of one bucket as one key range: the partition builds a batch from one bucket of its rows'
+/// parent ids, so a batch's parents are a page or two. Ids of buckets asked little of go 14 a query (Table Storage
+/// allows 15 comparisons in a filter, one is the partition), several queries at once.
 /// </remarks>
-public sealed class TableIdMap(AzureTables tables) : IIdMap
+/// <param name="tables">The account's tables.</param>
+/// <param name="rangeSlack">Entries a range look-up reads beyond those asked for before it gives up (a page; tests
+/// give a few).</param>
+public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.RangeSlack) : IIdMap
 {
     public const string TableName = "idmap";
 
@@ -39,16 +43,34 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
         ArgumentNullException.ThrowIfNull(sourceIds);
         var table = await tables.GetAsync(TableName, cancellationToken);
         var partition = Partition(migrationId, objectType);
-        var wanted = sourceIds.Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Count > IdsPerQuery && await TryLookupRangeAsync(table, partition, wanted, cancellationToken) is { } inRange)
-        {
-            return inRange;
-        }
-
         var found = new ConcurrentDictionary<string, IdMapEntry>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(wanted.Chunk(IdsPerQuery), new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken }, async (chunk, token) =>
+
+        // Ids of one bucket (a batch's parents: the partition grouped the batch by them) are read as one key range;
+        // the ids of buckets asked little of, and of ranges holding far more than was asked, 14 a query.
+        var byBucket = sourceIds.Distinct(StringComparer.Ordinal).GroupBy(IdBuckets.Of).ToList();
+        var scattered = new ConcurrentBag<string>(byBucket.Where(g => g.Count() <= IdsPerQuery).SelectMany(g => g));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(byBucket.Where(g => g.Count() > IdsPerQuery), options, async (bucket, token) =>
         {
-            var keys = string.Join(" or ", chunk.Select(id => $"RowKey eq '{TableKeys.Quote(TableKeys.Escape(id))}'"));
+            var ids = bucket.ToList();
+            if (await TryLookupRangeAsync(table, partition, bucket.Key, ids, token) is { } inRange)
+            {
+                foreach (var (id, entry) in inRange)
+                {
+                    found[id] = entry;
+                }
+            }
+            else
+            {
+                foreach (var id in ids)
+                {
+                    scattered.Add(id);
+                }
+            }
+        });
+        await Parallel.ForEachAsync(scattered.Order(StringComparer.Ordinal).Chunk(IdsPerQuery), options, async (chunk, token) =>
+        {
+            var keys = string.Join(" or ", chunk.Select(id => $"RowKey eq '{TableKeys.Quote(RowKey(id))}'"));
             await foreach (var entity in table.QueryAsync<TableEntity>($"PartitionKey eq '{TableKeys.Quote(partition)}' and ({keys})", cancellationToken: token))
             {
                 var entry = Read(entity);
@@ -59,18 +81,19 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
     }
 
     /// <summary>
-    /// The ids of a batch often lie close together in key order (exports number their records): then one range query
-    /// from the lowest key to the highest reads them in a page or two, where 14 ids a query would take dozens. When the
-    /// range holds many more entries than were asked for (ids spread over the partition), it gives up after
-    /// <see cref="RangeSlack"/> extra entries and returns null, and the caller asks id by id.
+    /// The ids of one bucket read as the key range from the lowest to the highest: a page or two, where 14 ids a query
+    /// would take dozens. When the range holds many more entries than were asked for (a bucket of a large object,
+    /// asked for a few of its ids), it gives up after <see cref="RangeSlack"/> extra entries and returns null, and
+    /// the caller asks id by id.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, IdMapEntry>?> TryLookupRangeAsync(TableClient table, string partition, List<string> wanted, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, IdMapEntry>?> TryLookupRangeAsync(TableClient table, string partition, int bucket, List<string> wanted, CancellationToken cancellationToken)
     {
         var keys = wanted.Select(TableKeys.Escape).Order(StringComparer.Ordinal).ToList();
         var asked = new HashSet<string>(wanted, StringComparer.Ordinal);
         var found = new Dictionary<string, IdMapEntry>(StringComparer.Ordinal);
-        var budget = wanted.Count + RangeSlack;
-        var filter = $"PartitionKey eq '{TableKeys.Quote(partition)}' and RowKey ge '{TableKeys.Quote(keys[0])}' and RowKey le '{TableKeys.Quote(keys[^1])}'";
+        var budget = wanted.Count + rangeSlack;
+        var prefix = BucketPrefix(bucket);
+        var filter = $"PartitionKey eq '{TableKeys.Quote(partition)}' and RowKey ge '{TableKeys.Quote(prefix + keys[0])}' and RowKey le '{TableKeys.Quote(prefix + keys[^1])}'";
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             if (--budget < 0)
@@ -78,18 +101,18 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
                 return null;
             }
 
-            var sourceId = TableKeys.Unescape(entity.RowKey);
-            if (asked.Contains(sourceId))
+            var entry = Read(entity);
+            if (asked.Contains(entry.SourceId))
             {
-                found[sourceId] = Read(entity);
+                found[entry.SourceId] = entry;
             }
         }
 
         return found;
     }
 
-    /// <summary>Entries a range look-up reads beyond those asked for before it gives up: one page.</summary>
-    private const int RangeSlack = 1000;
+    /// <summary>Entries a range look-up reads beyond those asked for before it gives up, by default: one page.</summary>
+    public const int RangeSlack = 1000;
 
     public async Task RecordAsync(string migrationId, IReadOnlyList<IdMapEntry> entries, CancellationToken cancellationToken)
     {
@@ -142,7 +165,7 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
 
     public IAsyncEnumerable<(string SourceId, string? SourceDigest)> ListSourceDigestsAsync(string migrationId, string objectType, CancellationToken cancellationToken) =>
         QueryAsync($"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'", ["RowKey", nameof(IdMapEntry.SourceDigest)],
-            e => (TableKeys.Unescape(e.RowKey), (string?)e.GetString(nameof(IdMapEntry.SourceDigest))), cancellationToken);
+            e => (SourceIdOf(e.RowKey), (string?)e.GetString(nameof(IdMapEntry.SourceDigest))), cancellationToken);
 
     /// <summary>Deletes in groups of 100 per partition; a key that is already gone is left out and the rest retried.</summary>
     public async Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken)
@@ -159,7 +182,7 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
                 {
                     try
                     {
-                        await table.SubmitTransactionAsync(pending.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, TableKeys.Escape(id)), ETag.All)), cancellationToken);
+                        await table.SubmitTransactionAsync(pending.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, RowKey(id)), ETag.All)), cancellationToken);
                         break;
                     }
                     catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedTransactionActionIndex is int gone)
@@ -182,7 +205,14 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
 
     private static string Partition(string migrationId, string objectType) => TableKeys.Join(migrationId, objectType);
 
-    private static TableEntity Entity(string migrationId, IdMapEntry e) => new(Partition(migrationId, e.ObjectType), TableKeys.Escape(e.SourceId))
+    /// <summary>The source id's bucket (<see cref="IdBuckets"/>, two hex digits), then the escaped id.</summary>
+    private static string RowKey(string sourceId) => BucketPrefix(IdBuckets.Of(sourceId)) + TableKeys.Escape(sourceId);
+
+    private static string BucketPrefix(int bucket) => bucket.ToString("x2", CultureInfo.InvariantCulture) + TableKeys.Separator;
+
+    private static string SourceIdOf(string rowKey) => TableKeys.Unescape(rowKey[3..]);
+
+    private static TableEntity Entity(string migrationId, IdMapEntry e) => new(Partition(migrationId, e.ObjectType), RowKey(e.SourceId))
     {
         [nameof(IdMapEntry.ObjectType)] = e.ObjectType,
         [nameof(IdMapEntry.DestinationId)] = e.DestinationId,
@@ -200,7 +230,7 @@ public sealed class TableIdMap(AzureTables tables) : IIdMap
 
     private static IdMapEntry Read(TableEntity e) => new(
         e.GetString(nameof(IdMapEntry.ObjectType)),
-        TableKeys.Unescape(e.RowKey),
+        SourceIdOf(e.RowKey),
         e.GetString(nameof(IdMapEntry.DestinationId)),
         e.GetString(nameof(IdMapEntry.ExternalId)),
         Enum.Parse<IdMapOperation>(e.GetString(nameof(IdMapEntry.Operation))),

@@ -1,4 +1,5 @@
 using Flit.Core.Ports;
+using Flit.Core.Records;
 using Flit.Storage.Azure;
 
 namespace Flit.Storage.Contract.Tests;
@@ -49,36 +50,58 @@ public sealed class AzureTableCallsTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
-    public async Task IdMap_LookUpOfIdsCloseTogether_IsOneRangeQuery()
+    public async Task IdMap_LookUpOfOneBucketsIds_IsOneRangeQuery()
     {
         await using var stores = new AzureStoreSet(azurite.Server);
         var map = await stores.OpenIdMapAsync();
-        await map.RecordAsync("m1", [.. Enumerable.Range(0, 500).Select(i => Entry("contact", i))], None);
+        var entries = Enumerable.Range(0, 5000).Select(i => Entry("contact", i)).ToList();
+        await map.RecordAsync("m1", entries, None);
+        var bucket = entries.GroupBy(e => IdBuckets.Of(e.SourceId)).MaxBy(g => g.Count())!.Select(e => e.SourceId).ToList();
         await azurite.Server.CountAsync("");
         azurite.Server.ClearRequests();
 
-        var found = await map.LookupAsync("m1", "contact", [.. Enumerable.Range(100, 140).Select(i => "s" + i)], None);
+        // The parents of a batch: the partition grouped its rows by them, so they share a bucket.
+        var found = await map.LookupAsync("m1", "contact", bucket, None);
 
-        Assert.Equal(140, found.Count);
+        Assert.True(bucket.Count > TableIdMap.IdsPerQuery, $"{bucket.Count} ids");
+        Assert.Equal(bucket.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(1, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
     }
 
     [Fact]
-    public async Task IdMap_LookUpOfIdsSpreadOverThePartition_GivesUpTheRangeAfterAPage_AndAsksFourteenIdsAQuery()
+    public async Task IdMap_LookUpOfIdsSpreadOverBuckets_AsksFourteenIdsAQuery()
     {
         await using var stores = new AzureStoreSet(azurite.Server);
         var map = await stores.OpenIdMapAsync();
-        var entries = Enumerable.Range(0, 3000).Select(i => Entry("contact", i) with { SourceId = i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        var entries = Enumerable.Range(0, 2000).Select(i => Entry("contact", i)).ToList();
         await map.RecordAsync("m1", entries, None);
+        var spread = entries.GroupBy(e => IdBuckets.Of(e.SourceId)).Select(g => g.First().SourceId).Take(140).ToList();
         await azurite.Server.CountAsync("");
         azurite.Server.ClearRequests();
 
-        var spread = entries.Where((_, i) => i % 20 == 0).Select(e => e.SourceId).ToList();
-        var found = await map.LookupAsync("m1", "contact", [.. spread, "99999"], None);
+        var found = await map.LookupAsync("m1", "contact", [.. spread, "never-written"], None);
 
-        Assert.Equal(spread, found.Keys.Order(StringComparer.Ordinal));
-        // Two pages of the range (1,000 entries, then the 141st beyond the 140 asked for), then 11 queries of 14 ids.
-        Assert.Equal(2 + 11, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+        Assert.Equal(spread.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(11, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+    }
+
+    [Fact]
+    public async Task IdMap_ABucketHoldingFarMoreThanAskedFor_GivesUpTheRangeAndAsksIdByIdInstead()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = new TableIdMap(new AzureTables(stores.Options), rangeSlack: 5);
+        var entries = Enumerable.Range(0, 8000).Select(i => Entry("contact", i)).ToList();
+        await map.RecordAsync("m1", entries, None);
+        var bucket = entries.GroupBy(e => IdBuckets.Of(e.SourceId)).MaxBy(g => g.Count())!.Select(e => e.SourceId).Order(StringComparer.Ordinal).ToList();
+        var asked = bucket.Where((_, i) => i % 2 == 0).ToList();
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        var found = await map.LookupAsync("m1", "contact", asked, None);
+
+        Assert.Equal(asked, found.Keys.Order(StringComparer.Ordinal));
+        // One page of the range, abandoned (its range holds every id of the bucket: twice those asked), then 14 a query.
+        Assert.Equal(1 + ((asked.Count + 13) / 14), await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
     }
 
     [Theory]

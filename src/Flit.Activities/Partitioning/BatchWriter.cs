@@ -28,7 +28,7 @@ internal sealed record BatchTarget(string Key, string TargetModel, int Phase, st
 internal sealed class BatchWriter(IStagingStore store, MigrationRequest request, BatchTarget target, long bufferedBytes = BatchWriter.BufferedBytes)
 {
     /// <summary>Batches per object are capped so the fan-out stays manageable for the orchestrator's history.</summary>
-    internal const int MaxBuckets = 256;
+    internal const int MaxBuckets = IdBuckets.Count;
 
     /// <summary>An activity loads this many destination calls' worth of records, one call per request batch size.</summary>
     internal const int RecordsPerActivityInCalls = 4;
@@ -50,7 +50,7 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
     public async Task AddAsync(SourceRecord record, CancellationToken cancellationToken)
     {
         var key = (target.GroupByColumn is null ? null : record[target.GroupByColumn]) ?? record.SourceId;
-        var index = (int)(StableHash(key) % MaxBuckets);
+        var index = IdBuckets.Of(key);
         var bucket = _buckets[index] ??= new BatchFile.BatchLines();
         var before = bucket.Bytes;
         bucket.Add(record);
@@ -138,5 +138,5 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
         return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, buckets.Sum(b => b.Count), false, target.Skip, target.LayoutObject, target.Derived, target.Unchanged);
     }
 
-    internal static ulong StableHash(string value) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(value));
+    internal static ulong StableHash(string value) => IdBuckets.Hash(value);
 }
