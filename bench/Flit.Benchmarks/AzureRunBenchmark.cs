@@ -41,6 +41,11 @@ internal static class AzureRunBenchmark
                 var journal = await azurite.CountAsync("/flitjournal");
                 var state = await azurite.CountAsync("/flitstate");
                 var all = await azurite.CountAsync(string.Empty);
+                if (Environment.GetEnvironmentVariable("FLIT_BENCH_AZURITE_LOG") is { } log)
+                {
+                    await File.WriteAllLinesAsync(log, azurite.Requests);
+                }
+
                 var tables = transactions + idMapQueries + journal + state + await azurite.CountAsync("/flitapprovals") + await azurite.CountAsync("/flitmigrations") + await azurite.CountAsync("/Tables");
                 Console.WriteLine(string.Create(Culture, $"{total:N0} source rows: {seconds:0.0} s, {total / seconds:N0} rows/s, exit {code}: {FlitProcess.Summary(output)}"));
                 Console.WriteLine(string.Create(Culture, $"  ID map: {transactions:N0} entity-group transactions ({total * 1000.0 / transactions / 1000:0} rows each), {idMapQueries:N0} queries (look-ups, listings); {(transactions + idMapQueries) * 1000.0 / total:0.0} calls per 1,000 rows"));

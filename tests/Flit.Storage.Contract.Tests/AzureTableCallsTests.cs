@@ -69,21 +69,50 @@ public sealed class AzureTableCallsTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
-    public async Task IdMap_LookUpOfIdsSpreadOverBuckets_AsksFourteenIdsAQuery()
+    public async Task IdMap_ManyIdsSpreadOverASmallPartition_AreReadAsThePartition()
     {
         await using var stores = new AzureStoreSet(azurite.Server);
         var map = await stores.OpenIdMapAsync();
-        var entries = Enumerable.Range(0, 2000).Select(i => Entry("contact", i)).ToList();
+        var entries = Enumerable.Range(0, 2000).Select(i => Entry("deal", i)).ToList();
         await map.RecordAsync("m1", entries, None);
-        var spread = entries.GroupBy(e => IdBuckets.Of(e.SourceId)).Select(g => g.First().SourceId).Take(140).ToList();
+        var spread = Spread(entries, 280);
         await azurite.Server.CountAsync("");
         azurite.Server.ClearRequests();
 
-        var found = await map.LookupAsync("m1", "contact", [.. spread, "never-written"], None);
+        var found = await map.LookupAsync("m1", "deal", [.. spread, "never-written"], None);
 
         Assert.Equal(spread.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(11, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+        // Two pages of 1,000 instead of 21 queries of 14 ids.
+        Assert.Equal(2, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
     }
+
+    [Fact]
+    public async Task IdMap_SpreadIdsOfALargerPartition_ScanGivesUpAtTheCallsItWouldSave_ThenFourteenIdsAQuery()
+    {
+        await using var stores = new AzureStoreSet(azurite.Server);
+        var map = await stores.OpenIdMapAsync();
+        var entries = Enumerable.Range(0, 5000).Select(i => Entry("contact", i)).ToList();
+        await map.RecordAsync("m1", entries, None);
+        var first = Spread(entries, 42);
+        var second = Spread(entries.Skip(2500).ToList(), 42);
+        await azurite.Server.CountAsync("");
+        azurite.Server.ClearRequests();
+
+        var found = await map.LookupAsync("m1", "contact", first, None);
+        var scanning = await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()");
+        azurite.Server.ClearRequests();
+        var again = await map.LookupAsync("m1", "contact", second, None);
+
+        Assert.Equal((42, 42), (found.Count, again.Count));
+        // Three queries would do: the scan reads three pages and gives up on the fourth, then the three queries run;
+        // the partition is known to be too large from then on.
+        Assert.Equal(4 + 3, scanning);
+        Assert.Equal(3, await azurite.Server.CountAsync(stores.Options.TablePrefix + TableIdMap.TableName + "()"));
+    }
+
+    /// <summary>Ids of as many different buckets as asked for (ranges of buckets never apply to them).</summary>
+    private static List<string> Spread(List<IdMapEntry> entries, int count) =>
+        [.. entries.GroupBy(e => IdBuckets.Of(e.SourceId)).SelectMany(g => g.Take((count / 256) + 1)).Select(e => e.SourceId).Take(count)];
 
     [Fact]
     public async Task IdMap_ABucketHoldingFarMoreThanAskedFor_GivesUpTheRangeAndAsksIdByIdInstead()
