@@ -54,6 +54,7 @@ public static class StagingStoreExtensions
         ArgumentNullException.ThrowIfNull(store);
         await using var stream = await store.OpenWriteAsync(path, cancellationToken);
         await JsonSerializer.SerializeAsync(stream, value, options, cancellationToken);
+        await stream.CommitAsync(cancellationToken);
     }
 
     public static async Task WriteTextAsync(this IStagingStore store, string path, string text, CancellationToken cancellationToken)
@@ -61,5 +62,6 @@ public static class StagingStoreExtensions
         ArgumentNullException.ThrowIfNull(store);
         await using var stream = await store.OpenWriteAsync(path, cancellationToken);
         await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        await stream.CommitAsync(cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ namespace Flit.Storage.Azure;
 /// <summary>
 /// Staging on a Blob Storage container, under one prefix per store (a migration's staging area). Items stream both
 /// ways: reads come in ranges as they are consumed, writes go up in blocks that become the blob only when the stream
-/// is disposed (<see cref="BlockCommitStream"/>), so a half-written item is never visible.
+/// is committed (<see cref="BlockCommitStream"/>), so a half-written item is never visible.
 /// </summary>
 public sealed class BlobStagingStore : IStagingStore
 {
@@ -38,7 +38,7 @@ public sealed class BlobStagingStore : IStagingStore
         }
     }
 
-    public async Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken)
+    public async Task<StagedWriteStream> OpenWriteAsync(string path, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlockBlobClient(Name(path));
         await EnsureContainerAsync(cancellationToken);

@@ -1,16 +1,17 @@
 using System.Buffers;
 using Azure.Storage.Blobs.Specialized;
+using Flit.Core.Ports;
 
 namespace Flit.Storage.Azure;
 
 /// <summary>
 /// A write-only stream onto a block blob: every <see cref="BlockSize"/> bytes go up as an uncommitted block, and
-/// the block list is committed when the stream is disposed. Until then readers see the blob as it was (or no blob);
-/// a process killed mid-write leaves only uncommitted blocks, which Blob Storage discards after a week. Memory is
-/// one block, whatever the item's size. (The SDK's own <c>OpenWrite</c> commits on every flush, which a
-/// <see cref="StreamWriter"/> may call mid-item.)
+/// <see cref="CommitAsync"/> commits the block list. Until then readers see the blob as it was (or no blob); a stream
+/// disposed without a commit, or a process killed mid-write, leaves only uncommitted blocks, which Blob Storage
+/// discards after a week. Memory is one block, whatever the item's size. (The SDK's own <c>OpenWrite</c> commits on
+/// every flush, which a <see cref="StreamWriter"/> may call mid-item.)
 /// </summary>
-internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
+internal sealed class BlockCommitStream(BlockBlobClient blob) : StagedWriteStream
 {
     public const int BlockSize = 4 * 1024 * 1024;
 
@@ -20,19 +21,9 @@ internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
     private int _filled;
     private long _length;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _buffer is not null;
 
     public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -40,13 +31,13 @@ internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
     {
         while (!buffer.IsEmpty)
         {
-            var take = Take(buffer);
-            buffer = buffer[take..];
+            buffer = buffer[Take(buffer)..];
             if (_filled == BlockSize)
             {
+                var id = BlockId();
                 using var content = new MemoryStream(_buffer!, 0, _filled, writable: false);
-                blob.StageBlock(NextBlockId(), content);
-                _filled = 0;
+                blob.StageBlock(id, content);
+                Staged(id);
             }
         }
     }
@@ -58,8 +49,7 @@ internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
     {
         while (!buffer.IsEmpty)
         {
-            var take = Take(buffer.Span);
-            buffer = buffer[take..];
+            buffer = buffer[Take(buffer.Span)..];
             if (_filled == BlockSize)
             {
                 await StageAsync(cancellationToken);
@@ -74,52 +64,29 @@ internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        if (_filled > 0)
+        {
+            await StageAsync(cancellationToken);
+        }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+        await blob.CommitBlockListAsync(_blocks, cancellationToken: cancellationToken);
+        Release();
+    }
 
     public override async ValueTask DisposeAsync()
     {
-        if (_buffer is not null)
-        {
-            try
-            {
-                if (_filled > 0)
-                {
-                    await StageAsync(CancellationToken.None);
-                }
-
-                await blob.CommitBlockListAsync(_blocks);
-            }
-            finally
-            {
-                Release();
-            }
-        }
-
+        Release();
         await base.DisposeAsync();
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _buffer is not null)
+        if (disposing)
         {
-            try
-            {
-                if (_filled > 0)
-                {
-                    using var content = new MemoryStream(_buffer, 0, _filled, writable: false);
-                    blob.StageBlock(NextBlockId(), content);
-                }
-
-                blob.CommitBlockList(_blocks);
-            }
-            finally
-            {
-                Release();
-            }
+            Release();
         }
 
         base.Dispose(disposing);
@@ -137,22 +104,28 @@ internal sealed class BlockCommitStream(BlockBlobClient blob) : Stream
 
     private async Task StageAsync(CancellationToken cancellationToken)
     {
+        var id = BlockId();
         using var content = new MemoryStream(_buffer!, 0, _filled, writable: false);
-        await blob.StageBlockAsync(NextBlockId(), content, cancellationToken: cancellationToken);
-        _filled = 0;
+        await blob.StageBlockAsync(id, content, cancellationToken: cancellationToken);
+        Staged(id);
     }
 
     /// <summary>Block ids are base64 of equal length; the writer's own prefix keeps two writers' blocks apart.</summary>
-    private string NextBlockId()
+    private string BlockId() => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{_writer}-{_blocks.Count:D6}"));
+
+    /// <summary>Only a block the service took is listed: a failed stage is never committed.</summary>
+    private void Staged(string id)
     {
-        var id = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{_writer}-{_blocks.Count:D6}"));
         _blocks.Add(id);
-        return id;
+        _filled = 0;
     }
 
     private void Release()
     {
-        ArrayPool<byte>.Shared.Return(_buffer!);
-        _buffer = null;
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
     }
 }

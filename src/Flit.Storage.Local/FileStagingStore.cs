@@ -35,12 +35,12 @@ public sealed class FileStagingStore : IStagingStore
             : throw new FileNotFoundException($"Staged item '{path}' does not exist in {Root}.", file);
     }
 
-    public Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken)
+    public Task<StagedWriteStream> OpenWriteAsync(string path, CancellationToken cancellationToken)
     {
         var file = LocalPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var temp = $"{file}.{Guid.NewGuid():N}.tmp";
-        return Task.FromResult<Stream>(new AtomicFileStream(temp, file));
+        return Task.FromResult<StagedWriteStream>(new AtomicFileStream(temp, file));
     }
 
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(File.Exists(LocalPath(path)));
@@ -85,41 +85,62 @@ public sealed class FileStagingStore : IStagingStore
     }
 
     /// <summary>
-    /// Renames the temporary file into place when disposed. A killed process leaves only the temporary file, which
-    /// listings ignore; an activity that throws mid-write is re-run and rewrites the whole item.
+    /// Writes a temporary file and renames it into place on commit. Disposed without a commit (the writer threw), the
+    /// temporary file is deleted; a killed process leaves only the temporary file, which listings ignore.
     /// </summary>
-    private sealed class AtomicFileStream : FileStream
+    private sealed class AtomicFileStream(string temp, string target) : StagedWriteStream
     {
-        private readonly string _temp;
-        private readonly string _target;
+        private readonly FileStream _file = new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        private bool _committed;
 
-        public AtomicFileStream(string temp, string target)
-            : base(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, useAsync: true)
+        public override bool CanWrite => !_committed;
+
+        public override long Length => _file.Length;
+
+        public override void Write(byte[] buffer, int offset, int count) => _file.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _file.Write(buffer);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _file.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _file.WriteAsync(buffer, cancellationToken);
+
+        public override void Flush() => _file.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
+
+        public override async Task CommitAsync(CancellationToken cancellationToken)
         {
-            _temp = temp;
-            _target = target;
+            ObjectDisposedException.ThrowIf(_committed, this);
+            await _file.FlushAsync(cancellationToken);
+            await _file.DisposeAsync();
+            File.Move(temp, target, overwrite: true);
+            _committed = true;
         }
 
         public override async ValueTask DisposeAsync()
         {
+            await _file.DisposeAsync();
+            Discard();
             await base.DisposeAsync();
-            Commit();
         }
 
         protected override void Dispose(bool disposing)
         {
-            base.Dispose(disposing);
             if (disposing)
             {
-                Commit();
+                _file.Dispose();
+                Discard();
             }
+
+            base.Dispose(disposing);
         }
 
-        private void Commit()
+        private void Discard()
         {
-            if (File.Exists(_temp))
+            if (!_committed && File.Exists(temp))
             {
-                File.Move(_temp, _target, overwrite: true);
+                File.Delete(temp);
             }
         }
     }

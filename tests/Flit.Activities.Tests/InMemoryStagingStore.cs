@@ -7,7 +7,7 @@ namespace Flit.Activities.Tests;
 
 /// <summary>
 /// A staging store in memory, as a blob container is to the activities: items appear only when their write stream is
-/// disposed, read streams cannot seek, and there is no local path to fall back on.
+/// committed, read streams cannot seek, and there is no local path to fall back on.
 /// </summary>
 internal sealed class InMemoryStagingStore : IStagingStore
 {
@@ -20,8 +20,8 @@ internal sealed class InMemoryStagingStore : IStagingStore
             ? Task.FromResult<Stream>(new ForwardOnlyStream(new MemoryStream(bytes, writable: false)))
             : throw new FileNotFoundException($"No staged item '{path}'.", path);
 
-    public Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new CommitOnDispose(bytes => _items[path] = bytes));
+    public Task<StagedWriteStream> OpenWriteAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult<StagedWriteStream>(new CommitOnCommit(bytes => _items[path] = bytes));
 
     public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken) => Task.FromResult(_items.ContainsKey(path));
 
@@ -44,16 +44,24 @@ internal sealed class InMemoryStagingStore : IStagingStore
         return Task.CompletedTask;
     }
 
-    private sealed class CommitOnDispose(Action<byte[]> commit) : MemoryStream
+    private sealed class CommitOnCommit(Action<byte[]> commit) : StagedWriteStream
     {
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                commit(ToArray());
-            }
+        private readonly MemoryStream _bytes = new();
 
-            base.Dispose(disposing);
+        public override bool CanWrite => true;
+
+        public override long Length => _bytes.Length;
+
+        public override void Write(byte[] buffer, int offset, int count) => _bytes.Write(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override Task CommitAsync(CancellationToken cancellationToken)
+        {
+            commit(_bytes.ToArray());
+            return Task.CompletedTask;
         }
     }
 }

@@ -13,6 +13,7 @@ internal static class StagedFolder
             await using var source = File.OpenRead(file);
             await using var target = await store.OpenWriteAsync($"{RunPaths.Exports(migrationId)}/{relative}", CancellationToken.None);
             await source.CopyToAsync(target);
+            await target.CommitAsync(CancellationToken.None);
         }
     }
 }

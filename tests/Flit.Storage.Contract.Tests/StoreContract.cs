@@ -40,6 +40,8 @@ public abstract class StoreContract
             await stream.FlushAsync();
             Assert.False(await store.ExistsAsync("runs/m1/a.json", None));
             await stream.WriteAsync(Encoding.UTF8.GetBytes("1}"));
+            Assert.False(await store.ExistsAsync("runs/m1/a.json", None));
+            await stream.CommitAsync(None);
         }
 
         Assert.True(await store.ExistsAsync("runs/m1/a.json", None));
@@ -58,9 +60,34 @@ public abstract class StoreContract
         {
             await stream.WriteAsync(Encoding.UTF8.GetBytes("new, longer"));
             Assert.Equal("old", await ReadAsync(store, "report.json"));
+            await stream.CommitAsync(None);
         }
 
         Assert.Equal("new, longer", await ReadAsync(store, "report.json"));
+    }
+
+    [Fact]
+    public async Task Staging_AWriterThatThrowsBeforeCommitting_LeavesTheItemAsItWas_AndNoTraceInTheListing()
+    {
+        await using var stores = CreateStores();
+        var store = stores.Staging("m1");
+        await WriteAsync(store, "runs/snapshot.json", "{\"whole\":true}");
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var stream = await store.OpenWriteAsync("runs/snapshot.json", None);
+            await stream.WriteAsync(new byte[5 * 1024 * 1024]);
+            throw new InvalidOperationException("the serializer failed half way");
+        });
+        await using (var never = await store.OpenWriteAsync("runs/never.json", None))
+        {
+            await never.WriteAsync(Encoding.UTF8.GetBytes("{\"half\":"));
+        }
+
+        Assert.Equal("the serializer failed half way", thrown.Message);
+        Assert.Equal("{\"whole\":true}", await ReadAsync(store, "runs/snapshot.json"));
+        Assert.False(await store.ExistsAsync("runs/never.json", None));
+        Assert.Equal(["runs/snapshot.json"], (await ToListAsync(store.ListAsync("runs", None))).Select(i => i.Path));
     }
 
     [Fact]
@@ -77,6 +104,8 @@ public abstract class StoreContract
             {
                 await stream.WriteAsync(content.AsMemory(offset, Math.Min(100_003, content.Length - offset)));
             }
+
+            await stream.CommitAsync(None);
         }
 
         await using var read = await store.OpenReadAsync("exports/big.bin", None);
@@ -312,6 +341,7 @@ public abstract class StoreContract
     {
         await using var stream = await store.OpenWriteAsync(path, None);
         await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await stream.CommitAsync(None);
     }
 
     private static async Task<string> ReadAsync(IStagingStore store, string path)

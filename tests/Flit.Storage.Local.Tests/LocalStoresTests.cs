@@ -22,6 +22,7 @@ public sealed class LocalStoresTests : IDisposable
             await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"half\":"));
             Assert.False(await store.ExistsAsync("runs/m1/a.json", CancellationToken.None));
             await stream.WriteAsync(Encoding.UTF8.GetBytes("1}"));
+            await stream.CommitAsync(CancellationToken.None);
         }
 
         var listed = new List<StagedItem>();

@@ -54,6 +54,7 @@ public sealed class PlanRetryActivity(IStagingStore store)
             await using (var stream = await store.OpenWriteAsync(path, cancellationToken))
             {
                 await BatchFile.WriteAsync(stream, records, cancellationToken);
+                await stream.CommitAsync(cancellationToken);
             }
 
             if (!phases.TryGetValue(phase, out var list))

@@ -133,6 +133,8 @@ internal sealed class BatchWriter(IStagingStore store, MigrationRequest request,
             {
                 await stream.WriteAsync(bucket.Content, cancellationToken);
             }
+
+            await stream.CommitAsync(cancellationToken);
         }
 
         return new BatchWork(batchId, target.Key, target.TargetModel, target.Phase, path, buckets.Sum(b => b.Count), false, target.Skip, target.LayoutObject, target.Derived, target.Unchanged);

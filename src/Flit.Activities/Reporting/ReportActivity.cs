@@ -61,6 +61,9 @@ public sealed class ReportActivity(IStagingStore store)
                     warnings.Add(warning);
                 }
             }
+
+            await writer.FlushAsync(cancellationToken);
+            await stream.CommitAsync(cancellationToken);
         }
 
         var request = input.Request;

@@ -65,6 +65,8 @@ public sealed class StageActivity(IStagingStore store, TimeProvider time)
                 await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 length += read;
             }
+
+            await target.CommitAsync(cancellationToken);
         }
 
         return new StagedFile(relative, length, Convert.ToHexStringLower(sha.GetHashAndReset()));

@@ -188,6 +188,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             await using var source = File.OpenRead(file);
             await using var target = await Store.OpenWriteAsync($"{prefix}/{relative}", cancellationToken);
             await source.CopyToAsync(target, cancellationToken);
+            await target.CommitAsync(cancellationToken);
             uploaded.Add($"{prefix}/{relative}");
         }
 

@@ -11,8 +11,9 @@ public interface IStagingStore
 {
     Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Writes a whole item; it becomes visible only when the returned stream is disposed without error.</summary>
-    Task<Stream> OpenWriteAsync(string path, CancellationToken cancellationToken);
+    /// <summary>Writes a whole item: it becomes visible, whole, when <see cref="StagedWriteStream.CommitAsync"/> returns;
+    /// a stream disposed without it (the writer threw, the process died) leaves the item as it was.</summary>
+    Task<StagedWriteStream> OpenWriteAsync(string path, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(string path, CancellationToken cancellationToken);
 
@@ -22,4 +23,31 @@ public interface IStagingStore
     IAsyncEnumerable<StagedItem> ListAsync(string prefix, CancellationToken cancellationToken);
 
     Task DeleteAsync(string path, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A staged item being written. Nothing of it is visible until <see cref="CommitAsync"/>: a writer that throws half
+/// way (a serializer, a cancelled read of its source) leaves the item as it was, never a truncated one that a rollback
+/// or a reconciliation would read as whole.
+/// </summary>
+public abstract class StagedWriteStream : Stream
+{
+    /// <summary>Makes what was written the item, whole; the stream takes no more writes.</summary>
+    public abstract Task CommitAsync(CancellationToken cancellationToken);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override long Position
+    {
+        get => Length;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -36,6 +36,7 @@ public sealed class LoadBatchFileBytesTests : LoadBatchFixture
             {
                 await using var stream = await Store.OpenWriteAsync($"{RunPaths.Exports(Migration)}/files/scan{i}.bin", CancellationToken.None);
                 await stream.WriteAsync(Content(i));
+                await stream.CommitAsync(CancellationToken.None);
             }
 
             records.Add(new SourceRecord(schema, $"A{i}", [$"A{i}", "C1", "Contact", $"scan{i}.bin", $"files/scan{i}.bin"], new SourceLocation("attachments.csv", i + 2)));

@@ -47,6 +47,7 @@ public abstract class LoadBatchFixture : IAsyncLifetime
         var path = RunPaths.Batch(Migration, phase, sourceObject, batchId, retry: false);
         await using var stream = await Store.OpenWriteAsync(path, CancellationToken.None);
         await BatchFile.WriteAsync(stream, records, CancellationToken.None);
+        await stream.CommitAsync(CancellationToken.None);
         return path;
     }
 }

@@ -20,6 +20,7 @@ public sealed class PlanRetryActivityTests
         await using (var stream = await store.OpenWriteAsync(batchPath, CancellationToken.None))
         {
             await BatchFile.WriteAsync(stream, records, CancellationToken.None);
+            await stream.CommitAsync(CancellationToken.None);
         }
 
         var outcome = new BatchOutcomeFile("2-person-000-0000", "person", "res.partner", 2, false,
@@ -32,6 +33,7 @@ public sealed class PlanRetryActivityTests
         await using (var stream = await store.OpenWriteAsync(RunPaths.Outcome("m-1", "m-1", outcome.BatchId), CancellationToken.None))
         {
             await JsonSerializer.SerializeAsync(stream, outcome, JsonDefaults.Options);
+            await stream.CommitAsync(CancellationToken.None);
         }
 
         var plan = await new PlanRetryActivity(store).RunAsync(new ActivityInput(Request, "h"), CancellationToken.None);

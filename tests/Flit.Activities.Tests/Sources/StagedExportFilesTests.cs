@@ -126,6 +126,7 @@ public sealed class StagedExportFilesTests : IDisposable
         await using (var stream = await store.OpenWriteAsync($"{RunPaths.Exports(Migration)}/contacts.csv", CancellationToken.None))
         {
             await stream.WriteAsync(Encoding.UTF8.GetBytes("Contact ID,First Name\nC1,Ada\nC2,Bo\u0001b\n"));
+            await stream.CommitAsync(CancellationToken.None);
         }
 
         var error = await Assert.ThrowsAsync<ExportEncodingException>(async () =>
