@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Flit.Core.Ports;
@@ -49,9 +50,12 @@ public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.R
         // Ids of one bucket (a batch's parents: the partition grouped the batch by them) are read as one key range;
         // the ids of buckets asked little of, and of ranges holding far more than was asked, 14 a query.
         var byBucket = sourceIds.Distinct(StringComparer.Ordinal).GroupBy(IdBuckets.Of).ToList();
-        var scattered = new ConcurrentBag<string>(byBucket.Where(g => g.Count() <= IdsPerQuery).SelectMany(g => g));
+        // A key range is only trusted over plain ASCII keys: how the service orders other characters against .NET's
+        // ordinal order is not documented.
+        static bool Ranged(IGrouping<int, string> bucket) => bucket.Count() > IdsPerQuery && bucket.All(id => Ascii.IsValid(RowKey(id)));
+        var scattered = new ConcurrentBag<string>(byBucket.Where(g => !Ranged(g)).SelectMany(g => g));
         var options = new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(byBucket.Where(g => g.Count() > IdsPerQuery), options, async (bucket, token) =>
+        await Parallel.ForEachAsync(byBucket.Where(Ranged), options, async (bucket, token) =>
         {
             var ids = bucket.ToList();
             if (await TryLookupRangeAsync(table, partition, bucket.Key, ids, token) is { } inRange)
@@ -141,7 +145,7 @@ public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.R
     /// </summary>
     private async Task<IReadOnlyDictionary<string, IdMapEntry>?> TryLookupRangeAsync(TableClient table, string partition, int bucket, List<string> wanted, CancellationToken cancellationToken)
     {
-        var keys = wanted.Select(TableKeys.Escape).Order(StringComparer.Ordinal).ToList();
+        var keys = wanted.Select(id => RowKey(id)[BucketPrefix(bucket).Length..]).Order(StringComparer.Ordinal).ToList();
         var asked = new HashSet<string>(wanted, StringComparer.Ordinal);
         var found = new Dictionary<string, IdMapEntry>(StringComparer.Ordinal);
         var budget = wanted.Count + rangeSlack;
@@ -217,8 +221,8 @@ public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.R
     }
 
     public IAsyncEnumerable<(string SourceId, string? SourceDigest)> ListSourceDigestsAsync(string migrationId, string objectType, CancellationToken cancellationToken) =>
-        QueryAsync($"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'", ["RowKey", nameof(IdMapEntry.SourceDigest)],
-            e => (SourceIdOf(e.RowKey), (string?)e.GetString(nameof(IdMapEntry.SourceDigest))), cancellationToken);
+        QueryAsync($"PartitionKey eq '{TableKeys.Quote(Partition(migrationId, objectType))}'", ["RowKey", nameof(IdMapEntry.SourceDigest), LongSourceId],
+            e => (SourceIdOf(e), (string?)e.GetString(nameof(IdMapEntry.SourceDigest))), cancellationToken);
 
     /// <summary>Deletes in groups of 100 per partition; a key that is already gone is left out and the rest retried.</summary>
     public async Task RemoveAsync(string migrationId, IReadOnlyList<(string ObjectType, string SourceId)> keys, CancellationToken cancellationToken)
@@ -258,12 +262,29 @@ public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.R
 
     private static string Partition(string migrationId, string objectType) => TableKeys.Join(migrationId, objectType);
 
-    /// <summary>The source id's bucket (<see cref="IdBuckets"/>, two hex digits), then the escaped id.</summary>
-    private static string RowKey(string sourceId) => BucketPrefix(IdBuckets.Of(sourceId)) + TableKeys.Escape(sourceId);
+    /// <summary>The source id's bucket (<see cref="IdBuckets"/>, two hex digits), then the escaped id — or, for an id
+    /// whose key would pass Table Storage's 1 KiB (512 UTF-16 characters), <c>~</c> and a 128-bit hash of it, the id
+    /// itself kept in the entity. Checked before anything is written, so such an id never fails the write of its
+    /// batch's entries after the destination took them.</summary>
+    private static string RowKey(string sourceId)
+    {
+        var prefix = BucketPrefix(IdBuckets.Of(sourceId));
+        var escaped = TableKeys.EscapeUnbounded(sourceId);
+        return prefix.Length + escaped.Length <= TableKeys.MaxKeyLength
+            ? prefix + escaped
+            : prefix + HashedKeyMark + Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(System.Text.Encoding.UTF8.GetBytes(sourceId)));
+    }
+
+    /// <summary>Starts a hashed key: <see cref="TableKeys"/> escapes it in ids, so no escaped id starts with it.</summary>
+    private const char HashedKeyMark = '~';
 
     private static string BucketPrefix(int bucket) => bucket.ToString("x2", CultureInfo.InvariantCulture) + TableKeys.Separator;
 
-    private static string SourceIdOf(string rowKey) => TableKeys.Unescape(rowKey[3..]);
+    private static string SourceIdOf(TableEntity entity) =>
+        entity.RowKey.Length > 3 && entity.RowKey[3] == HashedKeyMark ? entity.GetString(LongSourceId) : TableKeys.Unescape(entity.RowKey[3..]);
+
+    /// <summary>The id of a hashed key, in its entity.</summary>
+    private const string LongSourceId = "LongSourceId";
 
     private static TableEntity Entity(string migrationId, IdMapEntry e) => new(Partition(migrationId, e.ObjectType), RowKey(e.SourceId))
     {
@@ -279,11 +300,12 @@ public sealed class TableIdMap(AzureTables tables, int rangeSlack = TableIdMap.R
         [nameof(IdMapEntry.PreImagePath)] = e.PreImagePath,
         [nameof(IdMapEntry.WrittenDigest)] = e.WrittenDigest,
         [nameof(IdMapEntry.SourceDigest)] = e.SourceDigest,
+        [LongSourceId] = RowKey(e.SourceId)[3] == HashedKeyMark ? e.SourceId : null,
     };
 
     private static IdMapEntry Read(TableEntity e) => new(
         e.GetString(nameof(IdMapEntry.ObjectType)),
-        SourceIdOf(e.RowKey),
+        SourceIdOf(e),
         e.GetString(nameof(IdMapEntry.DestinationId)),
         e.GetString(nameof(IdMapEntry.ExternalId)),
         Enum.Parse<IdMapOperation>(e.GetString(nameof(IdMapEntry.Operation))),

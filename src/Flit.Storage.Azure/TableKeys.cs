@@ -5,7 +5,8 @@ namespace Flit.Storage.Azure;
 
 /// <summary>
 /// Table Storage keys made from engine values. PartitionKey and RowKey forbid '/', '\', '#', '?' and control
-/// characters, so those (and '%', the escape itself) become %XX of their UTF-16 code unit: distinct values stay
+/// characters, so those (and '%', the escape itself; '|', which joins parts; '~', which marks a hashed key) become %XX
+/// of their UTF-16 code unit: distinct values stay
 /// distinct keys, and a key reads back to its value.
 /// </summary>
 internal static class TableKeys
@@ -13,15 +14,18 @@ internal static class TableKeys
     /// <summary>Joins key parts; '|' cannot occur inside an escaped part, so a prefix of parts is a key range.</summary>
     public const char Separator = '|';
 
-    /// <summary>Table Storage's limit on a key: 1 KiB.</summary>
-    private const int MaxKeyLength = 512;
+    /// <summary>Table Storage's limit on a key: 1 KiB, i.e. 512 UTF-16 characters.</summary>
+    public const int MaxKeyLength = 512;
 
-    public static string Escape(string value)
+    public static string Escape(string value) => Checked(EscapeUnbounded(value));
+
+    /// <summary>The escaped value, however long (the caller keeps the key within <see cref="MaxKeyLength"/>).</summary>
+    public static string EscapeUnbounded(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!value.Any(NeedsEscape))
         {
-            return Checked(value);
+            return value;
         }
 
         var builder = new StringBuilder(value.Length + 8);
@@ -37,7 +41,7 @@ internal static class TableKeys
             }
         }
 
-        return Checked(builder.ToString());
+        return builder.ToString();
     }
 
     public static string Unescape(string key)
@@ -80,7 +84,7 @@ internal static class TableKeys
     public static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 
     private static bool NeedsEscape(char c) =>
-        c is '/' or '\\' or '#' or '?' or '%' or Separator || char.IsControl(c);
+        c is '/' or '\\' or '#' or '?' or '%' or '~' or Separator || char.IsControl(c);
 
     private static string Checked(string key) =>
         key.Length <= MaxKeyLength

@@ -1,21 +1,34 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Flit.Core.Ports;
 
 namespace Flit.Storage.Azure;
 
 /// <summary>A migration's state documents on Table Storage: PartitionKey = migration, RowKey = document; each write
-/// replaces the entity whole, so a reader sees one version of a document.</summary>
-public sealed class TableMigrationState(AzureTables tables) : IMigrationStateStore
+/// replaces the entity whole, so a reader sees one version of a document. A document too large for its entity (a
+/// delta window of very many passes) is written to a blob first, which the entity then names.</summary>
+/// <param name="tables">The account's tables.</param>
+/// <param name="spill">Where documents over <see cref="TableRunJournal.InlineLimit"/> characters go (<c>state/…</c> blobs).</param>
+public sealed class TableMigrationState(AzureTables tables, BlobContainerClient spill) : IMigrationStateStore
 {
     public const string TableName = "state";
+
+    private const string JsonBlob = "JsonBlob";
 
     public async Task<string?> ReadAsync(string migrationId, string document, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(migrationId), TableKeys.Escape(document), cancellationToken: cancellationToken);
-        return found.HasValue ? LongText.Read(found.Value!, "Json") : null;
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        return found.Value!.GetString(JsonBlob) is { } name
+            ? (await spill.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString()
+            : LongText.Read(found.Value!, "Json");
     }
 
     public async Task WriteAsync(string migrationId, string document, string json, CancellationToken cancellationToken)
@@ -23,42 +36,67 @@ public sealed class TableMigrationState(AzureTables tables) : IMigrationStateSto
         ArgumentNullException.ThrowIfNull(json);
         var table = await tables.GetAsync(TableName, cancellationToken);
         var entity = new TableEntity(TableKeys.Escape(migrationId), TableKeys.Escape(document));
-        LongText.Write(entity, "Json", json);
+        if (json.Length > TableRunJournal.InlineLimit)
+        {
+            // One blob per document, replaced whole by the upload: a reader of the entity gets the old or the new.
+            var blob = spill.GetBlobClient($"state/{TableKeys.Escape(migrationId)}/{TableKeys.Escape(document)}.json");
+            await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await blob.UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken);
+            entity[JsonBlob] = blob.Name;
+        }
+        else
+        {
+            LongText.Write(entity, "Json", json);
+        }
+
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 }
 
-/// <summary>Approvals on Table Storage, every one kept: PartitionKey = migration, RowKey = the time inverted (newest
-/// first), so the latest is the partition's first entity and the table is the migration's approval history.</summary>
+/// <summary>Approvals on Table Storage: PartitionKey = migration. The row <c>latest</c> is the last one recorded (what
+/// the gate reads, whatever the approvals' own clocks say); every approval is also kept as a row of its own, keyed by
+/// its time and spec, as the migration's approval history.</summary>
 public sealed class TableApprovalStore(AzureTables tables) : IApprovalStore
 {
     public const string TableName = "approvals";
 
+    private const string Latest = "latest";
+
     public async Task<ApprovalRecord?> GetAsync(string migrationId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableName, cancellationToken);
-        await foreach (var e in table.QueryAsync<TableEntity>($"PartitionKey eq '{TableKeys.Quote(TableKeys.Escape(migrationId))}'", maxPerPage: 1, cancellationToken: cancellationToken))
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(migrationId), Latest, cancellationToken: cancellationToken);
+        if (!found.HasValue)
         {
-            return new ApprovalRecord(migrationId, e.GetString(nameof(ApprovalRecord.SpecHash)), e.GetString(nameof(ApprovalRecord.ApprovedBy)),
-                DateTimeOffset.Parse(e.GetString(nameof(ApprovalRecord.ApprovedAt)), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), e.GetString(nameof(ApprovalRecord.Comment)));
+            return null;
         }
 
-        return null;
+        var e = found.Value!;
+        return new ApprovalRecord(migrationId, e.GetString(nameof(ApprovalRecord.SpecHash)), e.GetString(nameof(ApprovalRecord.ApprovedBy)),
+            DateTimeOffset.Parse(e.GetString(nameof(ApprovalRecord.ApprovedAt)), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), e.GetString(nameof(ApprovalRecord.Comment)));
     }
 
+    /// <summary>The history row, then the latest: one transaction, so the two never disagree.</summary>
     public async Task RecordAsync(ApprovalRecord approval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var inverted = (DateTimeOffset.MaxValue.UtcTicks - approval.ApprovedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-        await table.UpsertEntityAsync(new TableEntity(TableKeys.Escape(approval.MigrationId), $"{inverted}-{TableKeys.Escape(approval.SpecHash)}")
-        {
-            [nameof(ApprovalRecord.SpecHash)] = approval.SpecHash,
-            [nameof(ApprovalRecord.ApprovedBy)] = approval.ApprovedBy,
-            [nameof(ApprovalRecord.ApprovedAt)] = approval.ApprovedAt.ToString("O", CultureInfo.InvariantCulture),
-            [nameof(ApprovalRecord.Comment)] = approval.Comment,
-        }, TableUpdateMode.Replace, cancellationToken);
+        var partition = TableKeys.Escape(approval.MigrationId);
+        var history = $"at-{approval.ApprovedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}-{TableKeys.Escape(approval.SpecHash)}";
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(partition, history, approval)),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(partition, Latest, approval)),
+        ], cancellationToken);
     }
+
+    private static TableEntity Entity(string partition, string row, ApprovalRecord approval) => new(partition, row)
+    {
+        [nameof(ApprovalRecord.SpecHash)] = approval.SpecHash,
+        [nameof(ApprovalRecord.ApprovedBy)] = approval.ApprovedBy,
+        [nameof(ApprovalRecord.ApprovedAt)] = approval.ApprovedAt.ToString("O", CultureInfo.InvariantCulture),
+        [nameof(ApprovalRecord.Comment)] = approval.Comment,
+    };
 }
 
 /// <summary>The run index on Table Storage: PartitionKey = tenant, RowKey = migration, so a tenant's migrations are one

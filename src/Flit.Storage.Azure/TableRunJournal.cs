@@ -68,6 +68,14 @@ public sealed class TableRunJournal(AzureTables tables, BlobContainerClient spil
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
+            // The SDK retries an insert whose answer was lost: the entry there may be this very one.
+            var stored = (await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken)).Value;
+            if (stored.GetString(nameof(JournalEntry.InputHash)) == entry.InputHash && stored.GetString(nameof(JournalEntry.Activity)) == entry.Activity
+                && (spilled is null ? stored.GetString(OutputBlob) is null && LongText.Read(stored, nameof(JournalEntry.OutputJson)) == entry.OutputJson : stored.GetString(OutputBlob) == spilled.Name))
+            {
+                return;
+            }
+
             if (spilled is not null)
             {
                 await spilled.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);

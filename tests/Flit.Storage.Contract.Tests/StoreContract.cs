@@ -229,7 +229,7 @@ public abstract class StoreContract
     {
         await using var stores = CreateStores();
         var map = await stores.OpenIdMapAsync();
-        string[] ids = ["a/b", "c\\d", "e#f", "g?h", "100%", "pipe|id", "tab\tid", "o'brien", "ünï", "%2F"];
+        string[] ids = ["a/b", "c\\d", "e#f", "g?h", "100%", "pipe|id", "tab\tid", "o'brien", "ünï", "%2F", "~tilde", new string('/', 300), new string('x', 700)];
         await map.RecordAsync("m1", [.. ids.Select((id, i) => Entry("note", id, "d" + i))], None);
 
         var found = await map.LookupAsync("m1", "note", ids, None);
@@ -239,6 +239,24 @@ public abstract class StoreContract
         Assert.Equal(ids.Order(StringComparer.Ordinal), listed.Select(e => e.SourceId).Order(StringComparer.Ordinal));
         Assert.Equal("d0", found["a/b"].DestinationId);
         Assert.Equal("d9", found["%2F"].DestinationId);
+        Assert.Equal("d12", found[new string('x', 700)].DestinationId);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await ToListAsync(map.ListSourceDigestsAsync("m1", "note", None))).Select(d => d.SourceId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task IdMap_ManyIdsOfOneBucket_WithCharactersKeysForbidAndNonAscii_AreAllFound()
+    {
+        await using var stores = CreateStores();
+        var map = await stores.OpenIdMapAsync();
+        // Ids sharing one bucket (the parents a batch looks up), escaped and non-ASCII among them, amid other entries.
+        var candidates = Enumerable.Range(0, 6000).Select(i => (i % 3) switch { 0 => $"ü-{i}", 1 => $"a/{i}#", _ => $"plain-{i}" }).ToList();
+        var bucket = candidates.GroupBy(Flit.Core.Records.IdBuckets.Of).MaxBy(g => g.Count())!.ToList();
+        await map.RecordAsync("m1", [.. candidates.Select((id, i) => Entry("contact", id, "d" + i))], None);
+
+        var found = await map.LookupAsync("m1", "contact", bucket, None);
+
+        Assert.True(bucket.Count > 14 && bucket.Any(id => id.StartsWith('ü')) && bucket.Any(id => id.Contains('/', StringComparison.Ordinal)), string.Join(",", bucket));
+        Assert.Equal(bucket.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -293,9 +311,14 @@ public abstract class StoreContract
     {
         await using var stores = CreateStores();
         var big = "{\"passes\":\"" + new string('p', 90_000) + "\"}";
+        var huge = "{\"passes\":\"" + new string('q', 1_200_000) + "\"}";
         await stores.State().WriteAsync("m1", "delta-window", "{\"v\":1}", None);
         await stores.State().WriteAsync("m1", "delta-window", big, None);
         await stores.State().WriteAsync("m2", "request", "{\"v\":3}", None);
+        await stores.State().WriteAsync("m3", "delta-window", huge, None);
+        Assert.Equal(huge, await stores.State().ReadAsync("m3", "delta-window", None));
+        await stores.State().WriteAsync("m3", "delta-window", "{\"v\":4}", None);
+        Assert.Equal("{\"v\":4}", await stores.State().ReadAsync("m3", "delta-window", None));
 
         Assert.Equal(big, await stores.State().ReadAsync("m1", "delta-window", None));
         Assert.Null(await stores.State().ReadAsync("m1", "request", None));
@@ -315,6 +338,11 @@ public abstract class StoreContract
 
         Assert.Equal(second, await stores.Approvals().GetAsync("m1", None));
         Assert.Null(await stores.Approvals().GetAsync("m2", None));
+
+        // The last one recorded counts, whatever the clock of the machine that approved it said.
+        var skewed = new ApprovalRecord("m1", "ccc", "kim@flitstack.io", first.ApprovedAt.AddDays(-1), "clock behind");
+        await stores.Approvals().RecordAsync(skewed, None);
+        Assert.Equal(skewed, await stores.Approvals().GetAsync("m1", None));
     }
 
     [Fact]

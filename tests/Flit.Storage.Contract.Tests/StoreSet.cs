@@ -95,7 +95,7 @@ public sealed class AzureStoreSet(AzuriteServer azurite) : StoreSet
     public override IStagingStore Staging(string area) =>
         new BlobStagingStore(new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_options.StagingContainer), $"migrations/{area}");
 
-    public override IMigrationStateStore State() => new TableMigrationState(Tables());
+    public override IMigrationStateStore State() => new TableMigrationState(Tables(), new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_options.StagingContainer));
 
     public override IApprovalStore Approvals() => new TableApprovalStore(Tables());
 

@@ -34,8 +34,8 @@ public sealed class PartitionActivity(IStagingStore store, IStagedExports staged
         return new LoadPlan(phases, batches.Where(b => b.Skip is null).Sum(b => (long)b.Records), batches.Where(b => b.Skip is not null).Sum(b => (long)b.Records));
     }
 
-    /// <summary>The batches of objects the ID map holds nothing of (a first run): one question per object, a page of
-    /// at most one entry.</summary>
+    /// <summary>The batches of objects the ID map holds nothing of (a first run): one question per object, the first
+    /// page of its digests (empty in a first run, so one call).</summary>
     private async Task<List<BatchWork>> MarkFirstWritesAsync(string migrationId, List<BatchWork> batches, CancellationToken cancellationToken)
     {
         var empty = new HashSet<string>(StringComparer.Ordinal);

@@ -78,7 +78,7 @@ public abstract class MigrationStores
             _container = blobs.GetBlobContainerClient(options.StagingContainer);
             _tables = new AzureTables(tables, options.TablePrefix);
             _tablePrefix = options.TablePrefix;
-            State = new TableMigrationState(_tables);
+            State = new TableMigrationState(_tables, _container);
             Approvals = new TableApprovalStore(_tables);
         }
 
