@@ -105,9 +105,16 @@ public sealed class FileStagingStore : IStagingStore
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _file.WriteAsync(buffer, cancellationToken);
 
-        public override void Flush() => _file.Flush();
+        // A writer wrapped around the stream (a StreamWriter) flushes it again when disposed, after the commit.
+        public override void Flush()
+        {
+            if (!_committed)
+            {
+                _file.Flush();
+            }
+        }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
+        public override Task FlushAsync(CancellationToken cancellationToken) => _committed ? Task.CompletedTask : _file.FlushAsync(cancellationToken);
 
         public override async Task CommitAsync(CancellationToken cancellationToken)
         {

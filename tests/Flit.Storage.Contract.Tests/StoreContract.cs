@@ -91,6 +91,22 @@ public abstract class StoreContract
     }
 
     [Fact]
+    public async Task Staging_AWriterAroundTheStream_FlushesAfterTheCommitWithoutError()
+    {
+        await using var stores = CreateStores();
+        var store = stores.Staging("m1");
+        await using (var stream = await store.OpenWriteAsync("report.csv", None))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync("a,b\n1,2\n");
+            await writer.FlushAsync();
+            await stream.CommitAsync(None);
+        }
+
+        Assert.Equal("a,b\n1,2\n", await ReadAsync(store, "report.csv"));
+    }
+
+    [Fact]
     public async Task Staging_ALargeItem_StreamsBothWaysByteForByte()
     {
         await using var stores = CreateStores();
