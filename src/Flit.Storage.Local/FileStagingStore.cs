@@ -5,7 +5,7 @@ namespace Flit.Storage.Local;
 
 /// <summary>
 /// Staging on the local file system (the embedded default). Writes go to a temporary file that is renamed into
-/// place only when the stream is disposed without error, so a crash never leaves a half-written item visible.
+/// place only when the writer commits it, so neither a crash nor a writer that throws leaves a half-written item visible.
 /// </summary>
 public sealed class FileStagingStore : IStagingStore
 {
