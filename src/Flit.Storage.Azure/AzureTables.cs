@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 
 namespace Flit.Storage.Azure;
 
@@ -50,6 +51,36 @@ internal static class LongText
             entity[$"{property}{i}"] = text.Substring(i * PartLength, Math.Min(PartLength, text.Length - (i * PartLength)));
         }
     }
+
+    /// <summary>Characters kept in the entity itself (two properties); longer text goes to a blob.</summary>
+    public const int InlineLimit = 60_000;
+
+    /// <summary>Where an entity names the blob its text went to.</summary>
+    public static string BlobProperty(string property) => property + "Blob";
+
+    /// <summary>Puts the text in the entity, or — past <see cref="InlineLimit"/> — in the blob <paramref name="name"/>
+    /// gives (uploaded before the entity is written, so the entity never names a missing blob), which the entity then
+    /// names. Returns that blob, or null when the text stayed inline.</summary>
+    public static async Task<BlobClient?> PutAsync(TableEntity entity, string property, string text, BlobContainerClient spill, Func<string> name, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (text.Length <= InlineLimit)
+        {
+            Write(entity, property, text);
+            return null;
+        }
+
+        var blob = spill.GetBlobClient(name());
+        await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await blob.UploadAsync(BinaryData.FromString(text), overwrite, cancellationToken);
+        entity[BlobProperty(property)] = blob.Name;
+        return blob;
+    }
+
+    /// <summary>The text <see cref="PutAsync"/> put, from the entity or from the blob it names.</summary>
+    public static async Task<string> GetAsync(TableEntity entity, string property, BlobContainerClient spill, CancellationToken cancellationToken) =>
+        entity.GetString(BlobProperty(property)) is { } name
+            ? (await spill.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString()
+            : Read(entity, property);
 
     public static string Read(TableEntity entity, string property)
     {

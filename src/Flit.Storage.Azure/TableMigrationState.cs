@@ -10,12 +10,10 @@ namespace Flit.Storage.Azure;
 /// replaces the entity whole, so a reader sees one version of a document. A document too large for its entity (a
 /// delta window of very many passes) is written to a blob first, which the entity then names.</summary>
 /// <param name="tables">The account's tables.</param>
-/// <param name="spill">Where documents over <see cref="TableRunJournal.InlineLimit"/> characters go (<c>state/…</c> blobs).</param>
+/// <param name="spill">Where documents over <see cref="LongText.InlineLimit"/> characters go (<c>state/…</c> blobs).</param>
 public sealed class TableMigrationState(AzureTables tables, BlobContainerClient spill) : IMigrationStateStore
 {
     public const string TableName = "state";
-
-    private const string JsonBlob = "JsonBlob";
 
     public async Task<string?> ReadAsync(string migrationId, string document, CancellationToken cancellationToken)
     {
@@ -26,9 +24,7 @@ public sealed class TableMigrationState(AzureTables tables, BlobContainerClient 
             return null;
         }
 
-        return found.Value!.GetString(JsonBlob) is { } name
-            ? (await spill.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString()
-            : LongText.Read(found.Value!, "Json");
+        return await LongText.GetAsync(found.Value!, "Json", spill, cancellationToken);
     }
 
     public async Task WriteAsync(string migrationId, string document, string json, CancellationToken cancellationToken)
@@ -36,19 +32,8 @@ public sealed class TableMigrationState(AzureTables tables, BlobContainerClient 
         ArgumentNullException.ThrowIfNull(json);
         var table = await tables.GetAsync(TableName, cancellationToken);
         var entity = new TableEntity(TableKeys.Escape(migrationId), TableKeys.Escape(document));
-        if (json.Length > TableRunJournal.InlineLimit)
-        {
-            // One blob per document, replaced whole by the upload: a reader of the entity gets the old or the new.
-            var blob = spill.GetBlobClient($"state/{TableKeys.Escape(migrationId)}/{TableKeys.Escape(document)}.json");
-            await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await blob.UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken);
-            entity[JsonBlob] = blob.Name;
-        }
-        else
-        {
-            LongText.Write(entity, "Json", json);
-        }
-
+        // One blob per document, replaced whole by the upload: a reader of the entity gets the old or the new.
+        await LongText.PutAsync(entity, "Json", json, spill, () => $"state/{TableKeys.Escape(migrationId)}/{TableKeys.Escape(document)}.json", overwrite: true, cancellationToken);
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 }

@@ -13,15 +13,12 @@ namespace Flit.Storage.Azure;
 /// entity names it — as Durable's Azure Storage provider offloads large messages.
 /// </summary>
 /// <param name="tables">The account's tables.</param>
-/// <param name="spill">Where outputs over <see cref="InlineLimit"/> characters go (<c>journal/…</c> blobs).</param>
+/// <param name="spill">Where outputs over <see cref="LongText.InlineLimit"/> characters go (<c>journal/…</c> blobs).</param>
 public sealed class TableRunJournal(AzureTables tables, BlobContainerClient spill) : IRunJournal
 {
     public const string TableName = "journal";
 
-    /// <summary>Characters of output kept in the entity itself (two properties of <see cref="LongText"/>).</summary>
-    internal const int InlineLimit = 60_000;
-
-    private const string OutputBlob = "OutputBlob";
+    private static readonly string OutputBlob = LongText.BlobProperty(nameof(JournalEntry.OutputJson));
 
     public async Task<IReadOnlyDictionary<int, JournalEntry>> ReadAsync(string runId, CancellationToken cancellationToken)
     {
@@ -48,19 +45,9 @@ public sealed class TableRunJournal(AzureTables tables, BlobContainerClient spil
             [nameof(JournalEntry.InputHash)] = entry.InputHash,
             [nameof(JournalEntry.CompletedAt)] = entry.CompletedAt.ToString("O", CultureInfo.InvariantCulture),
         };
-        BlobClient? spilled = null;
-        if (entry.OutputJson.Length > InlineLimit)
-        {
-            // A name of its own: a refused second append must not touch the first one's output.
-            spilled = spill.GetBlobClient($"journal/{TableKeys.Escape(entry.RunId)}/{entry.Sequence:D10}-{Guid.NewGuid():N}.json");
-            await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await spilled.UploadAsync(BinaryData.FromString(entry.OutputJson), overwrite: false, cancellationToken);
-            entity[OutputBlob] = spilled.Name;
-        }
-        else
-        {
-            LongText.Write(entity, nameof(JournalEntry.OutputJson), entry.OutputJson);
-        }
+        // A name of its own: a refused second append must not touch the first one's output.
+        var spilled = await LongText.PutAsync(entity, nameof(JournalEntry.OutputJson), entry.OutputJson, spill,
+            () => $"journal/{TableKeys.Escape(entry.RunId)}/{entry.Sequence:D10}-{Guid.NewGuid():N}.json", overwrite: false, cancellationToken);
 
         try
         {
@@ -85,8 +72,6 @@ public sealed class TableRunJournal(AzureTables tables, BlobContainerClient spil
         }
     }
 
-    private async Task<string> ReadOutputAsync(TableEntity entity, CancellationToken cancellationToken) =>
-        entity.GetString(OutputBlob) is { } name
-            ? (await spill.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString()
-            : LongText.Read(entity, nameof(JournalEntry.OutputJson));
+    private Task<string> ReadOutputAsync(TableEntity entity, CancellationToken cancellationToken) =>
+        LongText.GetAsync(entity, nameof(JournalEntry.OutputJson), spill, cancellationToken);
 }
