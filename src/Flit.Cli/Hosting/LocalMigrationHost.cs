@@ -7,6 +7,7 @@ using Flit.Activities.Partitioning;
 using Flit.Activities.Planning;
 using Flit.Activities.Preparing;
 using Flit.Activities.Proposing;
+using Flit.Activities.Registry;
 using Flit.Activities.Reporting;
 using Flit.Activities.Sources;
 using Flit.Activities.Staging;
@@ -17,7 +18,6 @@ using Flit.Core.Telemetry;
 using Flit.Core.Workflow;
 using Flit.Core.Workflow.Local;
 using Flit.Destinations.Odoo;
-using Flit.Destinations.Odoo.Rpc;
 using Flit.Destinations.Rehearsal;
 using Flit.Sandbox.Odoo;
 using Flit.Sources.Layouts;
@@ -35,42 +35,37 @@ public sealed class LocalMigrationHost : IAsyncDisposable
 {
     private readonly Workspace _workspace;
     private readonly LocalRunRequest _request;
-    private readonly IIdMap _idMap;
     private readonly IRunJournal _journal;
-    private readonly IDestination _destination;
+    private readonly MigrationResources _resources;
+    private readonly ActivityRegistry _activities;
     private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers = CliLogging.Loggers;
     private readonly ILogger _logger = CliLogging.Loggers.CreateLogger<LocalMigrationHost>();
 
     private readonly StatusWriter _status;
 
-    private LocalMigrationHost(Workspace workspace, LocalRunRequest request, IStagingStore store, IIdMap idMap, IRunJournal journal, IDestination destination, TimeProvider time)
+    private LocalMigrationHost(Workspace workspace, LocalRunRequest request, MigrationResources resources, IRunJournal journal, TimeProvider time)
     {
         _workspace = workspace;
         _request = request;
-        Store = store;
-        _idMap = idMap;
+        _resources = resources;
         _journal = journal;
-        _destination = destination;
         _time = time;
+        _activities = new ActivityRegistry(time, CliLogging.Loggers, FlitMetrics.Shared);
         _status = new StatusWriter(workspace, request.Migration.MigrationId);
-        var layout = SourceLayouts.Get(MappingSpecLoader.LoadShipped(request.Migration.Pair).Source);
-        Exports = new StagedExportFiles(store, _ => layout);
-        Mappings = new StagedMappingSource(store, Exports, destination);
     }
 
-    public IStagingStore Store { get; }
+    public IStagingStore Store => _resources.Store;
 
     /// <summary>Where a staged item of this migration is, for a person to open.</summary>
     public string Where(string path) => _workspace.Stores.Where(_request.Migration.MigrationId, path);
 
     public LocalRunRequest Request => _request;
 
-    public IStagedExports Exports { get; }
+    public IStagedExports Exports => _resources.Exports;
 
-    public IMappingSource Mappings { get; }
+    public IMappingSource Mappings => _resources.Mappings;
 
-    public IDestination Destination => _destination;
+    public IDestination Destination => _resources.Destination;
 
     /// <summary>The folder the delta window watches for newer exports (<c>flit delta --watch</c>).</summary>
     public LocalExportWatch? Watch { get; set; }
@@ -90,85 +85,42 @@ public sealed class LocalMigrationHost : IAsyncDisposable
             destination = await OpenDestinationAsync(workspace, request, cancellationToken);
         }
 
-        return new LocalMigrationHost(workspace, request, store, idMap, journal, destination, time);
+        return new LocalMigrationHost(workspace, request, new MigrationResources(request.Migration.Pair, store, idMap, workspace.Stores.Approvals, destination), journal, time);
+    }
+
+    /// <summary>The destinations the flit command opens: the rehearsal, the in-process Odoo sandbox, an Odoo server.</summary>
+    private static IEnumerable<IDestinationFactory> DestinationFactories()
+    {
+        var odoo = new OdooDestinationFactory(CliLogging.Loggers, FlitMetrics.Shared);
+        return [new RehearsalDestinationFactory(), new SandboxDestinationFactory(odoo), odoo];
     }
 
     private static async Task<IDestination> OpenDestinationAsync(Workspace workspace, LocalRunRequest request, CancellationToken cancellationToken)
     {
-        if (request.Target.Equals("rehearsal", StringComparison.OrdinalIgnoreCase))
-        {
-            return await RehearsalDestination.OpenAsync(workspace.DestinationFolder(request.Migration.MigrationId), request.DestinationUsers, cancellationToken);
-        }
-
-        if (request.Target.Equals("sandbox", StringComparison.OrdinalIgnoreCase))
-        {
-            // An Odoo sandbox in this process, holding the destination's users: for the demo (its data lives as long
-            // as the process; resumable runs use `flit sandbox odoo` and an odoo:// target).
-            var sandbox = await OdooSandbox.StartAsync(new OdooSandboxOptions { Users = SandboxUser.AdminAnd(request.DestinationUsers) }, cancellationToken);
-            return new OwningDestination(await ConnectOdooAsync(new Uri(sandbox.BaseAddress, "/"), "sandbox", "admin", "admin", null, request.Migration.MigrationId, cancellationToken), sandbox);
-        }
-
-        if (Uri.TryCreate(request.Target, UriKind.Absolute, out var target) && target.Scheme == "odoo")
-        {
-            // odoo://login@host:port/database; the secret comes from the environment, never from the command line.
-            var login = Uri.UnescapeDataString(target.UserInfo);
-            var database = target.AbsolutePath.Trim('/');
-            var apiKey = Environment.GetEnvironmentVariable("FLIT_ODOO_API_KEY");
-            var password = Environment.GetEnvironmentVariable("FLIT_ODOO_PASSWORD");
-            if (login.Length == 0 || database.Length == 0 || (apiKey is null && password is null))
-            {
-                throw new UserFacingException("An Odoo target is odoo://login@host:port/database, with FLIT_ODOO_API_KEY or FLIT_ODOO_PASSWORD set in the environment.", ExitCodes.Usage);
-            }
-
-            var scheme = target.Port == 443 ? "https" : "http";
-            return await ConnectOdooAsync(new Uri($"{scheme}://{target.Host}:{target.Port}/"), database, login, password, apiKey, request.Migration.MigrationId, cancellationToken);
-        }
-
-        throw new UserFacingException($"Unknown target '{request.Target}'. Targets: rehearsal, sandbox, odoo://login@host:port/database.", ExitCodes.Usage);
-    }
-
-    private static async Task<IDestination> ConnectOdooAsync(Uri url, string database, string login, string? password, string? apiKey, string migrationId, CancellationToken cancellationToken)
-    {
-        var options = new OdooClientOptions { Url = url, Database = database, Login = login, Password = password, ApiKey = apiKey, MigrationId = migrationId };
-        var client = new OdooClient(options, null, CliLogging.Loggers.CreateLogger<OdooClient>(), FlitMetrics.Shared);
+        var target = new DestinationTarget(
+            request.Target,
+            request.Migration.MigrationId,
+            request.DestinationUsers,
+            SecretFromEnvironment(request.Target),
+            workspace.DestinationFolder(request.Migration.MigrationId));
         try
         {
-            await client.ConnectAsync(cancellationToken);
+            return await Core.Destinations.DestinationFactories.OpenAsync(DestinationFactories(), target, cancellationToken);
         }
-        catch (Exception e) when (e is OdooAccessDeniedException or HttpRequestException)
+        catch (DestinationTargetException e)
         {
-            client.Dispose();
-            throw new UserFacingException($"Cannot reach Odoo at {url} (database {database}, login {login}): {e.Message}");
+            throw e.Unreachable || !Uri.TryCreate(request.Target, UriKind.Absolute, out var uri)
+                ? new UserFacingException(e.Message, e.Unreachable ? ExitCodes.BadInput : ExitCodes.Usage)
+                : new UserFacingException($"{e.Message} flit reads a target's secrets from the environment: FLIT_{uri.Scheme.ToUpperInvariant()}_API_KEY or FLIT_{uri.Scheme.ToUpperInvariant()}_PASSWORD.", ExitCodes.Usage);
         }
-
-        return new OdooDestination(client);
     }
 
-    /// <summary>A destination that also owns a resource to stop with it (the in-process sandbox).</summary>
-    private sealed class OwningDestination(IDestination inner, IAsyncDisposable owned) : IDestination
+    /// <summary>A target's secrets come from the environment, never from the command line: <c>ApiKey</c> of an
+    /// <c>odoo://</c> target is <c>FLIT_ODOO_API_KEY</c>.</summary>
+    private static Func<string, string?> SecretFromEnvironment(string target)
     {
-        public string Kind => inner.Kind;
-
-        public Task<DestinationSchema> DescribeAsync(IReadOnlyCollection<string> models, CancellationToken cancellationToken) => inner.DescribeAsync(models, cancellationToken);
-
-        public Task<IReadOnlyCollection<string>?> ListUserEmailsAsync(CancellationToken cancellationToken) => inner.ListUserEmailsAsync(cancellationToken);
-
-        public Task<PrepareOutcome> PrepareAsync(PreparePlan plan, CancellationToken cancellationToken) => inner.PrepareAsync(plan, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, PreImage>> SnapshotAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.SnapshotAsync(model, batch, cancellationToken);
-
-        public Task<IReadOnlyList<UpsertOutcome>> UpsertAsync(string model, IReadOnlyList<DestinationRecord> batch, CancellationToken cancellationToken) => inner.UpsertAsync(model, batch, cancellationToken);
-
-        public Task<IReadOnlyList<ReadBackRecord>> ReadBackAsync(string model, IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
-            inner.ReadBackAsync(model, externalIds, fields, cancellationToken);
-
-        public Task<RollbackOutcome> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken) => inner.RollbackAsync(request, cancellationToken);
-
-        public async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync();
-            await owned.DisposeAsync();
-        }
+        var scheme = Uri.TryCreate(target, UriKind.Absolute, out var uri) ? uri.Scheme.ToUpperInvariant() : target.ToUpperInvariant();
+        return name => Environment.GetEnvironmentVariable($"FLIT_{scheme}_{string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? $"_{c}" : $"{char.ToUpperInvariant(c)}"))}");
     }
 
     /// <summary>Copies a client's export folder into the run's drop (what a blob upload does in Azure). The drop then
@@ -200,7 +152,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     {
         using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, _request.RunId);
         var started = _time.GetTimestamp();
-        _logger.RunStarting(_request.Attempt, _request.Migration.Mode.ToString(), _request.Migration.Pair, _destination.Kind, parallelism);
+        _logger.RunStarting(_request.Attempt, _request.Migration.Mode.ToString(), _request.Migration.Pair, Destination.Kind, parallelism);
         using var context = await StartContextAsync(_request.RunId, onStatus, parallelism, cancellationToken);
         var outcome = await MigrationWorkflow.RunAsync(context, _request.Migration);
         _logger.RunFinished((long)_time.GetElapsedTime(started).TotalMilliseconds, outcome.Status, outcome.Reconciliation?.Failed ?? 0, outcome.Reconciliation?.Conflicts ?? 0);
@@ -246,42 +198,21 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Runs one activity by name: the registry both hosts share. Each runs in its log scope (migration, run,
-    /// stage, object type, batch), its start and finish logged with the duration.</summary>
+    /// <summary>Runs one activity by name: the registry both hosts share, plus the local delta window's watched
+    /// folder.</summary>
     public async Task<string> InvokeAsync(string name, string inputJson, CancellationToken cancellationToken)
     {
-        var scoped = name == ActivityNames.FindNewExport ? null : JsonSerializer.Deserialize<ActivityInput>(inputJson, WorkflowJson.Options);
-        return await ActivityTelemetry.RunAsync(_logger, name, scoped, _time, () => RunActivityAsync(name, inputJson, cancellationToken));
-    }
+        if (name != ActivityNames.FindNewExport)
+        {
+            return await _activities.InvokeAsync(name, inputJson, _resources, cancellationToken);
+        }
 
-    private async Task<string> RunActivityAsync(string name, string inputJson, CancellationToken cancellationToken)
-    {
-        if (name == ActivityNames.FindNewExport)
+        return await ActivityTelemetry.RunAsync(_logger, name, null, _time, async () =>
         {
             var find = JsonSerializer.Deserialize<FindExportInput>(inputJson, WorkflowJson.Options)!;
             var watch = Watch ?? throw new InvalidOperationException("The delta window runs with a watched folder (flit delta --watch).");
             return JsonSerializer.Serialize(await watch.FindAsync(this, find, cancellationToken), WorkflowJson.Options);
-        }
-
-        var input = JsonSerializer.Deserialize<ActivityInput>(inputJson, WorkflowJson.Options)
-            ?? throw new ArgumentException($"Activity {name} got an empty input.", nameof(inputJson));
-        object output = name switch
-        {
-            ActivityNames.Stage => await new StageActivity(Store, _time).RunAsync(input, cancellationToken),
-            ActivityNames.Audit => await new AuditActivity(Store, Exports, _destination).RunAsync(input, cancellationToken),
-            ActivityNames.Propose => await new ProposeActivity(Store, Exports).RunAsync(input, cancellationToken),
-            ActivityNames.CheckApproval => await new CheckApprovalActivity(_workspace.Stores.Approvals, _loggers.CreateLogger<CheckApprovalActivity>()).RunAsync(input, cancellationToken),
-            ActivityNames.Prepare => await new PrepareActivity(Store, Exports, _destination, Mappings).RunAsync(input, cancellationToken),
-            ActivityNames.Partition => await new PartitionActivity(Store, Exports, Mappings, _idMap).RunAsync(input, cancellationToken),
-            ActivityNames.LoadBatch => await new LoadBatchActivity(Store, _idMap, _destination, Mappings, _time, _loggers.CreateLogger<LoadBatchActivity>(), FlitMetrics.Shared).RunAsync(input, cancellationToken),
-            ActivityNames.PlanRetry => await new PlanRetryActivity(Store).RunAsync(input, cancellationToken),
-            ActivityNames.Reconcile => await new ReconcileActivity(Store, _idMap, _destination, Mappings, _time).RunAsync(input, cancellationToken),
-            ActivityNames.Report => await new ReportActivity(Store).RunAsync(input, cancellationToken),
-            ActivityNames.CloseDeltaWindow => await new CloseDeltaWindowActivity(Store, _idMap, _destination, _time).RunAsync(input, cancellationToken),
-            ActivityNames.SummarizeMigration => await SummarizeAsync(cancellationToken),
-            _ => throw new InvalidOperationException($"Unknown activity '{name}'."),
-        };
-        return JsonSerializer.Serialize(output, output.GetType(), WorkflowJson.Options);
+        });
     }
 
     /// <summary>Undoes the migration's writes (see <see cref="RollbackActivity"/>).</summary>
@@ -289,7 +220,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     {
         using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, _request.RunId);
         _logger.RollbackRequested("migration", force);
-        return await new RollbackActivity(Store, _idMap, _destination, _time, _loggers.CreateLogger<RollbackActivity>()).RunAsync(_request.Migration, force, RollbackActivity.DefaultRetention, cancellationToken);
+        return await _activities.RollbackAsync(_request.Migration, _resources, force, cancellationToken);
     }
 
     /// <summary>Writes the migration's summary over its runs (see <see cref="MigrationSummaryActivity"/>); returns its path.</summary>
@@ -301,7 +232,7 @@ public sealed class LocalMigrationHost : IAsyncDisposable
     {
         using var scope = ActivityTelemetry.BeginRunScope(_logger, _request.Migration.MigrationId, runId);
         _logger.RollbackRequested("delta-pass", force);
-        return await new PassRollbackActivity(Store, _idMap, _destination, _time, _loggers.CreateLogger<PassRollbackActivity>()).RunAsync(_request.Migration, runId, force, cancellationToken);
+        return await _activities.RollbackPassAsync(_request.Migration, runId, _resources, force, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -312,9 +243,8 @@ public sealed class LocalMigrationHost : IAsyncDisposable
         }
         finally
         {
-            await _destination.DisposeAsync();
+            await _resources.DisposeAsync();
             await DisposeStoreAsync(_journal);
-            await DisposeStoreAsync(_idMap);
         }
     }
 

@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using Flit.Core.Ports;
 using Flit.Storage.Azure;
 using Flit.Storage.Local;
@@ -66,40 +65,26 @@ public abstract class MigrationStores
             await SqliteMigrationIndex.OpenAsync(Path.Combine(workspace.Root, "index.db"), cancellationToken);
     }
 
-    private sealed class AzureStores : MigrationStores
+    private sealed class AzureStores(AzureStorageOptions options) : MigrationStores
     {
-        private readonly BlobContainerClient _container;
-        private readonly AzureTables _tables;
-        private readonly string _tablePrefix;
-
-        public AzureStores(AzureStorageOptions options)
-        {
-            var (blobs, tables) = options.CreateClients();
-            _container = blobs.GetBlobContainerClient(options.StagingContainer);
-            _tables = new AzureTables(tables, options.TablePrefix);
-            _tablePrefix = options.TablePrefix;
-            State = new TableMigrationState(_tables, _container);
-            Approvals = new TableApprovalStore(_tables);
-        }
+        private readonly AzureMigrationStores _stores = new(options);
 
         public override string Kind => "azure";
 
-        public override string Description => $"Azure Storage account {_container.AccountName} (container {_container.Name}, tables {_tablePrefix}*)";
+        public override string Description => _stores.Description;
 
-        public override IMigrationStateStore State { get; }
+        public override IMigrationStateStore State => _stores.State;
 
-        public override IApprovalStore Approvals { get; }
+        public override IApprovalStore Approvals => _stores.Approvals;
 
-        public override IStagingStore Staging(string migrationId) => new BlobStagingStore(_container, Prefix(migrationId));
+        public override IStagingStore Staging(string migrationId) => _stores.Staging(migrationId);
 
-        public override string Where(string migrationId, string path) => _container.GetBlobClient($"{Prefix(migrationId)}/{StagingPath.Check(path)}").Uri.ToString();
+        public override string Where(string migrationId, string path) => _stores.Where(migrationId, path);
 
-        public override Task<IIdMap> OpenIdMapAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult<IIdMap>(new TableIdMap(_tables));
+        public override Task<IIdMap> OpenIdMapAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult(_stores.OpenIdMap());
 
-        public override Task<IRunJournal> OpenJournalAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult<IRunJournal>(new TableRunJournal(_tables, _container));
+        public override Task<IRunJournal> OpenJournalAsync(string migrationId, CancellationToken cancellationToken) => Task.FromResult(_stores.OpenJournal());
 
-        public override Task<IMigrationIndex> OpenIndexAsync(CancellationToken cancellationToken) => Task.FromResult<IMigrationIndex>(new TableMigrationIndex(_tables));
-
-        private static string Prefix(string migrationId) => $"migrations/{migrationId}";
+        public override Task<IMigrationIndex> OpenIndexAsync(CancellationToken cancellationToken) => Task.FromResult(_stores.Index);
     }
 }

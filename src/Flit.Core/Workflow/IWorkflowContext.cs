@@ -33,4 +33,16 @@ public interface IWorkflowContext
     /// the same instance id (Durable's <c>ContinueAsNew</c>): an eternal loop whose history never grows.
     /// </summary>
     void ContinueAsNew(object? newInput);
+
+    /// <summary>
+    /// Runs <paramref name="workflow"/> as a child workflow named <paramref name="name"/> under the instance id
+    /// <c>{InstanceId}-{instanceSuffix}</c>: in Durable Functions a sub-orchestration with a history of its own, so the
+    /// parent's history holds one call and one result however many activities the child runs. A host without
+    /// sub-orchestrations runs it inline, on this context.
+    /// </summary>
+    Task<TResult> CallSubWorkflowAsync<TInput, TResult>(string name, string instanceSuffix, TInput input, Func<IWorkflowContext, TInput, Task<TResult>> workflow)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        return workflow(this, input);
+    }
 }

@@ -119,11 +119,8 @@ public static class MigrationWorkflow
         foreach (var phase in plan.Phases.OrderBy(p => p.Phase))
         {
             context.SetCustomStatus(new MigrationStatus(stage, phase.Phase, done, total, null));
-            var batches = phase.Batches
-                .Select(b => context.CallActivityAsync<BatchResult>(ActivityNames.LoadBatch, input with { Batch = b }))
-                .ToList();
-            await Task.WhenAll(batches);
-            done += batches.Count;
+            done += await context.CallSubWorkflowAsync<PhaseInput, int>(
+                LoadPhaseWorkflow.Name, LoadPhaseWorkflow.InstanceSuffix(context, input, stage, phase.Phase), new PhaseInput(input, phase, stage), LoadPhaseWorkflow.RunAsync);
         }
 
         context.SetCustomStatus(new MigrationStatus(stage, null, done, total, null));
