@@ -79,6 +79,18 @@ public sealed class DurableHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Puts the export where a migration's run stages it from (what the blob drop does for a client's upload).</summary>
+    public async Task UploadAsync(string migrationId, string prefix = "drop")
+    {
+        var staging = Stores.Staging(migrationId);
+        foreach (var (path, content) in Export)
+        {
+            await using var write = await staging.OpenWriteAsync($"{prefix}/{path}", CancellationToken.None);
+            await write.WriteAsync(content);
+            await write.CommitAsync(CancellationToken.None);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();

@@ -74,13 +74,7 @@ public sealed class MigrationOrchestrationTests(DurableHostFixture host) : IClas
     private async Task<MigrationRequest> RegisterAsync(string migrationId, RunMode mode, string connection = DurableHostFixture.Connection)
     {
         var request = new MigrationRequest(migrationId, "acme", "oncourse-odoo", "drop", mode, BatchSize: 25);
-        var staging = host.Stores.Staging(migrationId);
-        foreach (var (path, content) in host.Export)
-        {
-            await using var write = await staging.OpenWriteAsync($"drop/{path}", CancellationToken.None);
-            await write.WriteAsync(content);
-            await write.CommitAsync(CancellationToken.None);
-        }
+        await host.UploadAsync(migrationId);
 
         var registration = new MigrationRegistration(request, connection, "engineer@flit.example", TimeProvider.System.GetUtcNow());
         await host.Stores.State.WriteAsync(migrationId, MigrationRegistration.Document, JsonSerializer.Serialize(registration, WorkflowJson.Options), CancellationToken.None);

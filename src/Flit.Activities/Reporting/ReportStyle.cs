@@ -8,7 +8,7 @@ namespace Flit.Activities.Reporting;
 /// archived, and it shows values from a client's export: the policy allows that one style sheet (by its hash) and
 /// nothing else, so even a value that escaped escaping could neither run a script nor load anything.
 /// </summary>
-internal static class ReportStyle
+public static class ReportStyle
 {
     /// <summary>Only classes, never style attributes: the policy blocks inline style attributes.</summary>
     public const string Css = """
