@@ -86,7 +86,7 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
         await stores.State.WriteAsync(id, MigrationRegistration.Document, JsonSerializer.Serialize(registration, WorkflowJson.Options), cancellationToken);
         await stores.Index.RecordAsync(new MigrationIndexEntry(migration.Tenant, id, migration.Pair, "started", id, time.GetUtcNow()), cancellationToken);
         await client.ScheduleNewOrchestrationInstanceAsync(MigrationWorkflow.Name, migration, new StartOrchestrationOptions(id), cancellationToken);
-        Log.MigrationStarted(logger, id, migration.Tenant, migration.Pair, migration.Mode.ToString(), registration.Connection);
+        logger.MigrationStarted(id, migration.Tenant, migration.Pair, migration.Mode.ToString(), registration.Connection);
 
         var status = StatusUrl(request, id);
         request.HttpContext.Response.Headers.Location = status;
@@ -377,10 +377,4 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
 
     [GeneratedRegex(@"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-.]+)*$")]
     private static partial Regex SafePrefix();
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Migration {MigrationId} started for tenant {Tenant}: {Pair}, {Mode} run to connection {Connection}")]
-        public static partial void MigrationStarted(ILogger logger, string migrationId, string tenant, string pair, string mode, string connection);
-    }
 }
