@@ -73,6 +73,8 @@ public sealed class DurableHostFixture : IAsyncLifetime
         registry.AddOrchestratorFunc<MigrationRequest, MigrationOutcome>(MigrationWorkflow.Name, (context, _) => MigrationOrchestrators.RunMigration(context));
         registry.AddOrchestratorFunc<PhaseInput, int>(LoadPhaseWorkflow.Name, (context, _) => MigrationOrchestrators.RunLoadPhase(context));
         registry.AddOrchestratorFunc<DeltaWindowInput, DeltaGeneration>(DeltaWorkflow.Name, (context, _) => MigrationOrchestrators.RunDeltaWindow(context));
+        registry.AddOrchestratorFunc<RollbackInput, Flit.Activities.Reporting.RollbackReport>(RollbackOrchestrator.Name, (context, _) => RollbackOrchestrator.RunAsync(context));
+        registry.AddActivityFunc<RollbackInput, Flit.Activities.Reporting.RollbackReport>(RollbackOrchestrator.Activity, (_, input) => activities.RollbackAsync(input, CancellationToken.None));
         foreach (var name in ActivityRegistry.Names)
         {
             registry.AddActivityFunc<ActivityInput, object>(name, (_, input) => activities.RunAsync(name, input, CancellationToken.None));

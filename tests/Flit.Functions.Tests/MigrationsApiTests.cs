@@ -5,6 +5,7 @@ using Flit.Functions.Hosting;
 using Flit.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,17 @@ public sealed class MigrationsApiTests(DurableHostFixture host) : IClassFixture<
         Assert.Contains("frame-ancestors 'none'", html.Headers.ContentSecurityPolicy.ToString(), StringComparison.Ordinal);
         var csv = await SendAsync(r => api.ReportAsync(r, id, default), "GET", $"/api/migrations/{id}/report", query: "?format=csv");
         Assert.Equal(200, csv.Status);
+        var rollback = await SendAsync(r => api.RollbackAsync(r, host.Client, id, default), "POST", $"/api/migrations/{id}/rollback", new { });
+        Assert.Equal(202, rollback.Status);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            var undone = await host.Client.WaitForInstanceCompletionAsync(rollback.Json.GetProperty("rollbackInstanceId").GetString()!, getInputsAndOutputs: true, timeout.Token);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, undone.RuntimeStatus);
+            var report = undone.ReadOutputAs<Flit.Activities.Reporting.RollbackReport>()!;
+            Assert.True(report.Deleted > 0, $"{report.Deleted} deleted");
+            Assert.Empty(report.Failures);
+        }
+
         var listed = await SendAsync(r => api.ListAsync(r, host.Client, default), "GET", "/api/migrations", query: "?tenant=acme");
         Assert.Contains(listed.Json.GetProperty("migrations").EnumerateArray(), m => m.GetProperty("id").GetString() == id);
     }
@@ -107,6 +119,9 @@ public sealed class MigrationsApiTests(DurableHostFixture host) : IClassFixture<
 
         var noRole = await SendAsync(r => api.ApproveAsync(r, host.Client, id, default), "POST", $"/api/migrations/{id}/approve", new { specHash = "x" }, principal: Principal("ops@acme.example", "acme"));
         Assert.Equal(403, noRole.Status);
+        Assert.Equal(403, (await SendAsync(r => api.RollbackAsync(r, host.Client, id, default), "POST", $"/api/migrations/{id}/rollback", new { }, principal: Principal("ops@acme.example", "acme"))).Status);
+        var whileRunning = await SendAsync(r => api.RollbackAsync(r, host.Client, id, default), "POST", $"/api/migrations/{id}/rollback", new { }, principal: Principal("lead@acme.example", "acme", "Flit.Approver"));
+        Assert.Equal(409, whileRunning.Status);
         var keyOnly = await SendAsync(r => api.ApproveAsync(r, host.Client, id, default), "POST", $"/api/migrations/{id}/approve", new { specHash = "x" });
         Assert.Equal(403, keyOnly.Status);
     }

@@ -1,6 +1,8 @@
 using Flit.Activities.Registry;
+using Flit.Activities.Reporting;
 using Flit.Core.Workflow;
 using Flit.Functions.Hosting;
+using Flit.Functions.Orchestration;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Flit.Functions.Activities;
@@ -46,6 +48,16 @@ public sealed class MigrationActivityFunctions(ActivityRegistry registry, Migrat
 
     [Function(ActivityNames.SummarizeMigration)]
     public Task<object> SummarizeMigration([ActivityTrigger] ActivityInput input, CancellationToken cancellationToken) => RunAsync(ActivityNames.SummarizeMigration, input, cancellationToken);
+
+    [Function(RollbackOrchestrator.Activity)]
+    public async Task<RollbackReport> RollbackAsync([ActivityTrigger] RollbackInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var migration = await resources.GetAsync(input.Request.MigrationId, cancellationToken);
+        return input.PassRunId is { } pass
+            ? await registry.RollbackPassAsync(input.Request, pass, migration, input.Force, cancellationToken)
+            : await registry.RollbackAsync(input.Request, migration, input.Force, cancellationToken);
+    }
 
     /// <summary>Runs a registry activity for its migration (what each function above and the tests' registrations call).</summary>
     public async Task<object> RunAsync(string name, ActivityInput input, CancellationToken cancellationToken)

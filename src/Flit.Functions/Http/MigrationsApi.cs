@@ -8,6 +8,7 @@ using Flit.Core.Ports;
 using Flit.Core.Workflow;
 using Flit.Core.Workflow.Local;
 using Flit.Functions.Hosting;
+using Flit.Functions.Orchestration;
 using Flit.Storage.Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -219,6 +220,55 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
         return ApiResults.Ok(new { id, specHash = body.SpecHash, approvedBy, approvedAt = at, statusUrl = StatusUrl(request, id) }, StatusCodes.Status202Accepted);
     }
 
+    [Function("RollbackMigration")]
+    public async Task<IActionResult> RollbackAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "migrations/{id}/rollback")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        var (registration, refused) = await FindAsync(request, id, cancellationToken);
+        if (registration is null)
+        {
+            return refused!;
+        }
+
+        if (RequireApprover(ClientPrincipal.From(request)) is { } notApprover)
+        {
+            return notApprover;
+        }
+
+        RollbackBody body;
+        try
+        {
+            body = request.ContentLength is 0 ? new RollbackBody() : await JsonSerializer.DeserializeAsync<RollbackBody>(request.Body, ApiResults.Json, cancellationToken) ?? new RollbackBody();
+        }
+        catch (JsonException e)
+        {
+            return ApiResults.BadRequest($"The body is not a rollback request: {e.Message}");
+        }
+
+        // Undoing a run that is still writing would race it; a rollback already under way is not started twice.
+        if (await client.GetInstanceAsync(id, cancellationToken) is { IsCompleted: false } running)
+        {
+            return ApiResults.Conflict($"Migration '{id}' is {running.RuntimeStatus}: roll it back when its run has ended.");
+        }
+
+        await foreach (var rollback in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = RollbackPrefix(id) }))
+        {
+            if (!rollback.IsCompleted)
+            {
+                return ApiResults.Conflict($"A rollback of migration '{id}' is under way ({rollback.InstanceId}).");
+            }
+        }
+
+        var instanceId = $"{RollbackPrefix(id)}{time.GetUtcNow():yyyyMMddHHmmssfff}";
+        await client.ScheduleNewOrchestrationInstanceAsync(RollbackOrchestrator.Name, new RollbackInput(registration.Request, body.Force, body.PassRunId), new StartOrchestrationOptions(instanceId), cancellationToken);
+        return ApiResults.Ok(new { id, rollbackInstanceId = instanceId, force = body.Force, passRunId = body.PassRunId, statusUrl = StatusUrl(request, id) }, StatusCodes.Status202Accepted);
+    }
+
     [Function("GetReport")]
     public async Task<IActionResult> ReportAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "migrations/{id}/report")] HttpRequest request,
@@ -371,6 +421,8 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
         statusUrl,
         reportUrl = $"{statusUrl}/report",
     };
+
+    private static string RollbackPrefix(string id) => $"rollback-{id}-";
 
     private static string StatusUrl(HttpRequest request, string id) =>
         string.Create(CultureInfo.InvariantCulture, $"{request.Scheme}://{request.Host}/api/migrations/{Uri.EscapeDataString(id)}");

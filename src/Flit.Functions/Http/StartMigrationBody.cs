@@ -27,3 +27,6 @@ public sealed record StartOptions(
 
 /// <summary>The body of <c>POST /api/migrations/{id}/approve</c>: the hash of the spec the person reviewed.</summary>
 public sealed record ApproveBody(string? SpecHash, string? Comment = null);
+
+/// <summary>The body of <c>POST /api/migrations/{id}/rollback</c>: force over destination edits, or one delta pass only.</summary>
+public sealed record RollbackBody(bool Force = false, string? PassRunId = null);
