@@ -168,17 +168,13 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        var (registration, refused) = await FindAsync(request, id, cancellationToken);
+        var (registration, refused) = await FindAsync(request, id, cancellationToken, approving: true);
         if (registration is null)
         {
             return refused!;
         }
 
         var caller = ClientPrincipal.From(request);
-        if (RequireApprover(caller) is { } notApprover)
-        {
-            return notApprover;
-        }
 
         ApproveBody? body;
         try
@@ -229,15 +225,10 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
-        var (registration, refused) = await FindAsync(request, id, cancellationToken);
+        var (registration, refused) = await FindAsync(request, id, cancellationToken, approving: true);
         if (registration is null)
         {
             return refused!;
-        }
-
-        if (RequireApprover(ClientPrincipal.From(request)) is { } notApprover)
-        {
-            return notApprover;
         }
 
         RollbackBody body;
@@ -312,8 +303,9 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
         return new ContentResult { StatusCode = 200, ContentType = type, Content = content };
     }
 
-    /// <summary>The migration's registration when the caller may see it; otherwise the answer to give.</summary>
-    private async Task<(MigrationRegistration? Registration, IActionResult? Refused)> FindAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    /// <summary>The migration's registration when the caller may see it (and, <paramref name="approving"/>, has the
+    /// approver role); otherwise the answer to give.</summary>
+    private async Task<(MigrationRegistration? Registration, IActionResult? Refused)> FindAsync(HttpRequest request, string id, CancellationToken cancellationToken, bool approving = false)
     {
         if (!TryCaller(request, out var caller, out var refused))
         {
@@ -327,9 +319,12 @@ public sealed partial class MigrationsApi(AzureMigrationStores stores, Migration
 
         var registration = await migrations.RegistrationAsync(id, cancellationToken);
         var bound = caller?.ClaimValue(Settings.TenantClaim);
-        return registration is null || (bound is not null && bound != registration.Request.Tenant)
-            ? (null, ApiResults.NotFound(id))
-            : (registration, null);
+        if (registration is null || (bound is not null && bound != registration.Request.Tenant))
+        {
+            return (null, ApiResults.NotFound(id));
+        }
+
+        return approving && RequireApprover(caller) is { } notApprover ? (null, notApprover) : (registration, null);
     }
 
     private static bool TryCaller(HttpRequest request, out ClientPrincipal? caller, out IActionResult refused)
