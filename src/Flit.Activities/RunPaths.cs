@@ -22,6 +22,9 @@ public static class RunPaths
 
     public static string Review(string migrationId) => $"{Root(migrationId)}/spec/review.md";
 
+    /// <summary>The proposals as data (every one, included or not), for the review page.</summary>
+    public static string Proposal(string migrationId) => $"{Root(migrationId)}/spec/proposal.json";
+
     public static string Lookups(string migrationId) => $"{Root(migrationId)}/lookups.json";
 
     public static string Batch(string migrationId, int phase, string sourceObject, string batchId, bool retry) =>

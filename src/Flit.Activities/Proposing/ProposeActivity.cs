@@ -23,6 +23,7 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         var migrationId = input.Request.MigrationId;
         await store.WriteTextAsync(RunPaths.ProposedSpec(migrationId), MappingSpecLoader.ToYaml(outcome.Spec), cancellationToken);
         await store.WriteTextAsync(RunPaths.Review(migrationId), outcome.Review, cancellationToken);
+        await store.WriteJsonAsync(RunPaths.Proposal(migrationId), new StagedProposal(outcome.SpecHash, outcome.Proposals), cancellationToken);
         return new ProposalResult(RunPaths.ProposedSpec(migrationId), outcome.SpecHash, RunPaths.Review(migrationId), outcome.Proposals.Count);
     }
 
@@ -61,3 +62,6 @@ public sealed class ProposeActivity(IStagingStore store, IStagedExports exports)
         return MappingProposer.Propose(spec, observed);
     }
 }
+
+/// <summary>proposal.json: the hash of the proposed spec and every proposal, as the review page reads them.</summary>
+public sealed record StagedProposal(string SpecHash, IReadOnlyList<ColumnProposal> Proposals);

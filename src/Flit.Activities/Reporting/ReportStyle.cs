@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Flit.Activities.Reporting;
 
 /// <summary>
@@ -43,5 +40,5 @@ public static class ReportStyle
     /// target. The chart is inline SVG, which is markup, not a load. (frame-ancestors cannot be set from a meta tag.)
     /// </summary>
     public static string ContentSecurityPolicy { get; } =
-        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; base-uri 'none'; form-action 'none'";
+        $"default-src 'none'; style-src {Reviewing.PageSecurity.StyleHash(Css)}; base-uri 'none'; form-action 'none'";
 }
